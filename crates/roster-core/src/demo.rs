@@ -1,0 +1,272 @@
+//! The demo companies a local console starts with: deterministic, so that
+//! seeding twice gives the same people and tests can count on them.
+
+use crate::Language;
+use crate::form::{FormContext, NewUser, NewUserForm};
+use crate::model::{ActivityType, CountryCode, GroupName, Plan, Role, UserStatus};
+
+/// A company to seed.
+#[derive(Clone, Debug)]
+pub struct DemoCompany {
+    /// The company's name.
+    pub name: &'static str,
+    /// Its plan.
+    pub plan: Plan,
+    /// Its first user: a company administrator who can sign in.
+    pub admin: NewUser,
+    /// Everyone else.
+    pub users: Vec<DemoUser>,
+    /// Its groups.
+    pub groups: Vec<DemoGroup>,
+    /// Its tags.
+    pub tags: Vec<&'static str>,
+    /// Its thematic bases, each with its activities.
+    pub bases: Vec<DemoBase>,
+}
+
+/// A seeded user with where they stand.
+#[derive(Clone, Debug)]
+pub struct DemoUser {
+    /// Who they are.
+    pub user: NewUser,
+    /// Their status.
+    pub status: UserStatus,
+    /// Indexes into [`DemoCompany::groups`].
+    pub groups: Vec<usize>,
+    /// Indexes into [`DemoCompany::tags`].
+    pub tags: Vec<usize>,
+    /// Days between creation and the seeding day.
+    pub created_days_ago: u32,
+    /// Days since they last signed in, for those who ever did.
+    pub last_access_days_ago: Option<u32>,
+}
+
+/// A seeded group.
+#[derive(Clone, Debug)]
+pub struct DemoGroup {
+    /// Its name.
+    pub name: GroupName,
+    /// Whether it is archived.
+    pub archived: bool,
+}
+
+/// A seeded thematic base and its activities.
+#[derive(Clone, Debug)]
+pub struct DemoBase {
+    /// The base's name.
+    pub name: &'static str,
+    /// Its activities: title and type.
+    pub activities: Vec<(String, ActivityType)>,
+}
+
+const LAST_NAMES: &[&str] = &[
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "García",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefebvre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martínez",
+    "Smith",
+    "Jones",
+    "Williams",
+    "Brown",
+    "Taylor",
+    "Müller",
+    "Schmidt",
+    "Nguyen",
+    "O'Brien",
+    "Rossi",
+];
+const FIRST_NAMES: &[&str] = &[
+    "Zoé", "Louis", "Emma", "Gabriel", "Jade", "Léo", "Louise", "Raphaël", "Alice", "Arthur", "Chloé", "Jules", "Léa",
+    "Hugo", "Manon", "Adam", "Inès", "Lucas", "Camille", "Noé", "Élodie", "Théo", "Sarah", "Nathan", "Olivia", "James",
+    "Amelia", "Oliver", "Isla", "Jonas", "Anna", "Mateo", "Sofia", "Yasmine",
+];
+const GROUPS: &[&str] = &[
+    "Direction",
+    "Ventes Paris",
+    "Ventes Lyon",
+    "Marketing",
+    "Ressources humaines",
+    "Finance",
+    "Support",
+    "R&D",
+    "Logistique",
+    "Nouveaux arrivants",
+    "Managers",
+    "Promotion 2019",
+];
+const DEPARTMENTS: &[&str] = &["Sales", "Marketing", "HR", "Finance", "Support", "Engineering", "Operations"];
+const TAGS: &[&str] = &["mentor", "remote", "part-time", "onboarding", "ambassador", "certified"];
+
+/// A small deterministic generator (splitmix64): the same seed, the same data.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).unwrap_or(0)
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn demo_user(form: NewUserForm) -> NewUser {
+    let context =
+        FormContext { admin_language: Language::Fr, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
+    form.parse(context).expect("demo users are valid by construction")
+}
+
+fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64) -> DemoCompany {
+    let mut dice = Dice(seed);
+    let admin = demo_user(NewUserForm {
+        last_name: Some("Admin".into()),
+        first_name: Some(name.into()),
+        email: Some(format!("admin@{domain}")),
+        employee_id: Some("ADM-0001".into()),
+        department: Some("Direction".into()),
+        role: Some("company_admin".into()),
+        ..NewUserForm::default()
+    });
+    let groups = GROUPS
+        .iter()
+        .enumerate()
+        .map(|(i, group)| DemoGroup {
+            name: GroupName::parse(group).expect("demo group names are valid"),
+            archived: i == GROUPS.len() - 1,
+        })
+        .collect::<Vec<_>>();
+    let users = (1..=size)
+        .map(|n| {
+            let last = dice.pick(LAST_NAMES);
+            let first = dice.pick(FIRST_NAMES);
+            let local = crate::text::key(&format!("{first}.{last}")).replace('_', "");
+            let status = match dice.below(100) {
+                0..=59 => UserStatus::Active,
+                60..=71 => UserStatus::Invited,
+                72..=83 => UserStatus::Created,
+                84..=95 => UserStatus::Inactive,
+                _ => UserStatus::Deleted,
+            };
+            let mobile = dice.chance(40).then(|| format!("+336{:08}", dice.next() % 100_000_000));
+            let role = match n % 97 {
+                0 => "team_admin",
+                _ => "member",
+            };
+            let user = demo_user(NewUserForm {
+                last_name: Some(last.into()),
+                first_name: Some(first.into()),
+                email: Some(format!("{local}.{n}@{domain}")),
+                mobile,
+                employee_id: Some(format!("E{n:05}")),
+                department: Some(dice.pick(DEPARTMENTS).into()),
+                role: Some(role.into()),
+                ..NewUserForm::default()
+            });
+            let group_count = dice.below(3);
+            let mut member_of: Vec<usize> = (0..group_count).map(|_| dice.below(groups.len())).collect();
+            member_of.sort_unstable();
+            member_of.dedup();
+            let tags = if dice.chance(30) { vec![dice.below(TAGS.len())] } else { Vec::new() };
+            let created_days_ago = u32::try_from(dice.below(720)).unwrap_or(0) + 1;
+            let last_access_days_ago = matches!(status, UserStatus::Active | UserStatus::Inactive)
+                .then(|| u32::try_from(dice.below(created_days_ago as usize)).unwrap_or(0));
+            DemoUser { user, status, groups: member_of, tags, created_days_ago, last_access_days_ago }
+        })
+        .collect();
+    let bases = ["Onboarding", "Sécurité", "Management"]
+        .into_iter()
+        .map(|base| DemoBase {
+            name: base,
+            activities: ActivityType::ALL
+                .iter()
+                .map(|&kind| (format!("{base} — {}", kind.label(Language::Fr)), kind))
+                .collect(),
+        })
+        .collect();
+    DemoCompany { name, plan, admin, users, groups, tags: TAGS.to_vec(), bases }
+}
+
+/// The two demo companies: "Demo" (gold, about 1,000 users) and "Acme"
+/// (standard, a few dozen), with administrators `admin@demo.example` and
+/// `admin@acme.example`.
+pub fn companies() -> Vec<DemoCompany> {
+    vec![
+        company("Demo", Plan::Gold, "demo.example", 1000, 0x5eed_0001),
+        company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_is_the_same_every_time() {
+        let (a, b) = (companies(), companies());
+        assert_eq!(a[0].users.len(), 1000);
+        for (x, y) in a[0].users.iter().zip(&b[0].users) {
+            assert_eq!(x.user, y.user);
+            assert_eq!(x.status, y.status);
+        }
+    }
+
+    #[test]
+    fn the_demo_covers_every_status_and_one_archived_group() {
+        let demo = &companies()[0];
+        for &status in UserStatus::ALL {
+            assert!(demo.users.iter().any(|u| u.status == status), "{status}");
+        }
+        assert_eq!(demo.groups.iter().filter(|g| g.archived).count(), 1);
+        assert_eq!(demo.bases.iter().map(|b| b.activities.len()).sum::<usize>(), 18);
+    }
+
+    #[test]
+    fn demo_emails_are_unique_per_company() {
+        for company in companies() {
+            let mut emails: Vec<_> = company.users.iter().filter_map(|u| u.user.email.clone()).collect();
+            emails.push(company.admin.email.clone().unwrap());
+            let before = emails.len();
+            emails.sort();
+            emails.dedup();
+            assert_eq!(emails.len(), before, "{}", company.name);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Roster's business rules.
+//!
+//! Everything here is pure: values and bytes in, values and bytes out. No
+//! files, clock, network or JavaScript, so the same rules run natively, in the
+//! browser and in the Worker. Time and randomness come in as parameters.
+
+mod vocabulary;
+
+pub mod demo;
+pub mod directory;
+pub mod form;
+pub mod messages;
+pub mod model;
+pub mod secret;
+pub mod text;
+pub mod time;
+
+pub use messages::{FieldError, Language, Message};
+pub use vocabulary::UnknownValue;

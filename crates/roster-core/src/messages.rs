@@ -1,0 +1,166 @@
+//! What the product says to people, in their language.
+
+use crate::vocabulary::vocabulary;
+
+vocabulary! {
+    /// A language of the console and of the messages it sends (K4).
+    pub enum Language {
+        /// French.
+        Fr = "fr" { fr: "français", en: "French", also: ["francais", "french", "fr_fr"] },
+        /// English.
+        En = "en" { fr: "anglais", en: "English", also: ["english", "en_gb", "en_us"] },
+        /// German: offered to users; console messages fall back to English.
+        De = "de" { fr: "allemand", en: "German", also: ["deutsch", "de_de"] },
+    }
+}
+
+impl Language {
+    /// Picks the first supported language of an `Accept-Language` header,
+    /// or `None` when it names none we speak.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .filter_map(|tag| tag.trim().split(['-', '_']).next())
+            .find_map(|primary| Self::parse(primary).ok())
+    }
+}
+
+/// A message the product shows: a stable code and its text in each language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Message {
+    /// A required field is empty.
+    Required,
+    /// Text is longer than the field allows.
+    TooLong,
+    /// Text holds tabs, line breaks or other control characters.
+    ControlCharacters,
+    /// Not a usable e-mail address.
+    InvalidEmail,
+    /// Not a usable mobile number.
+    InvalidMobile,
+    /// Not one of the values the field accepts.
+    UnknownValue,
+    /// Neither e-mail nor mobile was given.
+    EmailOrMobileRequired,
+    /// E-mail chosen as channel without an address.
+    ChannelNeedsEmail,
+    /// SMS chosen as channel without a mobile number.
+    ChannelNeedsMobile,
+    /// Another user of the company already has this e-mail.
+    EmailTaken,
+    /// Another user of the company already has this mobile number.
+    MobileTaken,
+    /// Another user of the company already has this employee id.
+    EmployeeIdTaken,
+    /// Another group of the company already has this name.
+    GroupNameTaken,
+    /// A comma in a name that lists separate with commas.
+    NoComma,
+    /// The password is too short.
+    PasswordTooShort,
+    /// Only a company administrator may grant this role.
+    RoleNotGrantable,
+}
+
+impl Message {
+    /// The message's text in `lang` (German falls back to English).
+    pub const fn text(self, lang: Language) -> &'static str {
+        let (fr, en) = match self {
+            Self::Required => ("Ce champ est obligatoire.", "This field is required."),
+            Self::TooLong => ("Ce texte est trop long.", "This text is too long."),
+            Self::ControlCharacters => (
+                "Ce texte contient des caractères invisibles (tabulation, retour à la ligne).",
+                "This text holds invisible characters (tab, line break).",
+            ),
+            Self::InvalidEmail => ("Cette adresse e-mail n’est pas valide.", "This e-mail address is not valid."),
+            Self::InvalidMobile => (
+                "Ce numéro de mobile n’est pas valide (format international attendu, par ex. +33 6 12 34 56 78).",
+                "This mobile number is not valid (international format expected, e.g. +44 7700 900123).",
+            ),
+            Self::UnknownValue => (
+                "Cette valeur ne fait pas partie des valeurs possibles.",
+                "This value is not one of the allowed values.",
+            ),
+            Self::EmailOrMobileRequired => {
+                ("Indiquez une adresse e-mail ou un numéro de mobile.", "Give an e-mail address or a mobile number.")
+            }
+            Self::ChannelNeedsEmail => {
+                ("Le canal e-mail demande une adresse e-mail.", "The e-mail channel needs an e-mail address.")
+            }
+            Self::ChannelNeedsMobile => {
+                ("Le canal SMS demande un numéro de mobile.", "The SMS channel needs a mobile number.")
+            }
+            Self::EmailTaken => (
+                "Un utilisateur de l’entreprise a déjà cette adresse e-mail.",
+                "A user of the company already has this e-mail address.",
+            ),
+            Self::MobileTaken => (
+                "Un utilisateur de l’entreprise a déjà ce numéro de mobile.",
+                "A user of the company already has this mobile number.",
+            ),
+            Self::EmployeeIdTaken => (
+                "Un utilisateur de l’entreprise a déjà ce matricule.",
+                "A user of the company already has this employee id.",
+            ),
+            Self::GroupNameTaken => {
+                ("Un groupe de l’entreprise porte déjà ce nom.", "A group of the company already has this name.")
+            }
+            Self::NoComma => ("Ce nom ne peut pas contenir de virgule.", "This name cannot contain a comma."),
+            Self::PasswordTooShort => (
+                "Le mot de passe doit compter au moins 10 caractères.",
+                "The password must be at least 10 characters long.",
+            ),
+            Self::RoleNotGrantable => (
+                "Seul un administrateur d’entreprise peut accorder ce rôle.",
+                "Only a company administrator can grant this role.",
+            ),
+        };
+        match lang {
+            Language::Fr => fr,
+            Language::En | Language::De => en,
+        }
+    }
+}
+
+/// A problem with one field of a form, ready to show next to that field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name, as in the API (`email`, `last_name` …).
+    pub field: &'static str,
+    /// What is wrong.
+    pub code: Message,
+}
+
+impl FieldError {
+    /// A problem `code` on `field`.
+    pub const fn new(field: &'static str, code: Message) -> Self {
+        Self { field, code }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_first_supported_tag() {
+        assert_eq!(Language::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Some(Language::Fr));
+        assert_eq!(Language::from_accept_language("es-ES, en-GB;q=0.7"), Some(Language::En));
+        assert_eq!(Language::from_accept_language("ja"), None);
+    }
+
+    #[test]
+    fn languages_parse_from_codes_and_names() {
+        assert_eq!(Language::parse("Français"), Ok(Language::Fr));
+        assert_eq!(Language::parse("ENGLISH"), Ok(Language::En));
+        assert!(Language::parse("klingon").is_err());
+    }
+
+    #[test]
+    fn german_messages_fall_back_to_english() {
+        assert_eq!(Message::Required.text(Language::De), Message::Required.text(Language::En));
+        assert_ne!(Message::Required.text(Language::Fr), Message::Required.text(Language::En));
+    }
+}

@@ -1,0 +1,101 @@
+use std::fmt;
+
+use crate::text;
+
+/// A group's name (A4): one line, unique in its company whatever its case
+/// and accents.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct GroupName(String);
+
+/// Why a text cannot name a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GroupNameError {
+    /// Nothing but spaces.
+    #[error("the group name is empty")]
+    Empty,
+    /// More than 100 characters.
+    #[error("the group name is longer than 100 characters")]
+    TooLong,
+    /// Tabs, line breaks or other control characters.
+    #[error("the group name holds control characters")]
+    ControlCharacters,
+    /// A comma, which separates groups in import files (C6).
+    #[error("the group name holds a comma")]
+    Comma,
+}
+
+impl GroupNameError {
+    /// What to tell the person who typed the name.
+    pub const fn message(self) -> crate::Message {
+        match self {
+            Self::Empty => crate::Message::Required,
+            Self::TooLong => crate::Message::TooLong,
+            Self::ControlCharacters => crate::Message::ControlCharacters,
+            Self::Comma => crate::Message::NoComma,
+        }
+    }
+}
+
+impl GroupName {
+    /// The longest name kept.
+    pub const MAX_LEN: usize = 100;
+
+    /// Reads a group name: spaces squashed, no comma (lists in spreadsheets
+    /// are comma-separated), at most 100 characters.
+    ///
+    /// # Errors
+    /// [`GroupNameError`] when the name is empty, too long, or holds a comma
+    /// or a control character.
+    pub fn parse(raw: &str) -> Result<Self, GroupNameError> {
+        if text::has_control(raw.trim()) {
+            return Err(GroupNameError::ControlCharacters);
+        }
+        let name = text::squash_spaces(raw);
+        if name.is_empty() {
+            Err(GroupNameError::Empty)
+        } else if name.contains(',') {
+            Err(GroupNameError::Comma)
+        } else if name.chars().count() > Self::MAX_LEN {
+            Err(GroupNameError::TooLong)
+        } else {
+            Ok(Self(name))
+        }
+    }
+
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key that must be unique in a company: "Ventes" and "VENTES" clash.
+    pub fn unique_key(&self) -> String {
+        text::fold(&self.0)
+    }
+}
+
+impl fmt::Display for GroupName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_differing_by_case_and_accents_share_a_key() {
+        let a = GroupName::parse("Équipe  Ventes").unwrap();
+        let b = GroupName::parse("equipe ventes").unwrap();
+        assert_eq!(a.as_str(), "Équipe Ventes");
+        assert_eq!(a.unique_key(), b.unique_key());
+    }
+
+    #[test]
+    fn commas_and_empty_names_are_refused() {
+        assert_eq!(GroupName::parse("Sales, Paris"), Err(GroupNameError::Comma));
+        assert_eq!(GroupName::parse("  "), Err(GroupNameError::Empty));
+        assert_eq!(GroupName::parse(&"g".repeat(101)), Err(GroupNameError::TooLong));
+    }
+}

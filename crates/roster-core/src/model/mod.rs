@@ -1,0 +1,18 @@
+//! The directory of a company (A1–A7): typed values, parsed once at the edge.
+
+mod activity;
+mod company;
+mod email;
+mod group;
+mod mobile;
+mod person;
+mod user;
+
+pub use crate::text::TextError;
+pub use activity::{ActivityType, EventKind};
+pub use company::{CompanySettings, OptionalField, Plan, SettingsError};
+pub use email::{Email, EmailError};
+pub use group::{GroupName, GroupNameError};
+pub use mobile::{CountryCode, Mobile, MobileError};
+pub use person::{EmployeeId, PersonName};
+pub use user::{Channel, LicenceLevel, Role, StatusChange, TransitionRefused, UserStatus, UserType};

@@ -1,0 +1,146 @@
+//! Text folding shared by matching rules (search, uniqueness, header names).
+
+/// Lower-cases `raw` and strips Latin accents, so that "Élodie", "elodie"
+/// and "ÉLODIE" compare equal. Ligatures expand ("Œ" → "oe", "ß" → "ss").
+pub fn fold(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match unaccent(c) {
+            Some(base) => out.push_str(base),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Folds `raw` into an identifier-like key: accents and case dropped, every
+/// run of other characters turned into one `_`. "Canal préféré",
+/// "canal_prefere" and "CANAL-PREFERE" all give `canal_prefere`.
+pub fn key(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in fold(raw).chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    if out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// Collapses runs of white space into one space and trims both ends.
+pub fn squash_spaces(raw: &str) -> String {
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when `raw` holds a control character (tabs and line breaks included).
+pub fn has_control(raw: &str) -> bool {
+    raw.chars().any(char::is_control)
+}
+
+fn unaccent(c: char) -> Option<&'static str> {
+    Some(match c {
+        'À'..='Å' | 'à'..='å' | 'Ā' | 'ā' | 'Ă' | 'ă' | 'Ą' | 'ą' => "a",
+        'Æ' | 'æ' => "ae",
+        'Ç' | 'ç' | 'Ć' | 'ć' | 'Č' | 'č' => "c",
+        'Ď' | 'ď' | 'Đ' | 'đ' => "d",
+        'È'..='Ë' | 'è'..='ë' | 'Ē' | 'ē' | 'Ė' | 'ė' | 'Ę' | 'ę' | 'Ě' | 'ě' => "e",
+        'Ì'..='Ï' | 'ì'..='ï' | 'Ī' | 'ī' | 'Į' | 'į' | 'İ' | 'ı' => "i",
+        'Ł' | 'ł' | 'Ľ' | 'ľ' => "l",
+        'Ñ' | 'ñ' | 'Ń' | 'ń' | 'Ň' | 'ň' => "n",
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' | 'Ō' | 'ō' | 'Ő' | 'ő' => "o",
+        'Œ' | 'œ' => "oe",
+        'Ř' | 'ř' => "r",
+        'Ś' | 'ś' | 'Š' | 'š' | 'Ş' | 'ş' => "s",
+        'ß' => "ss",
+        'Ť' | 'ť' | 'Ţ' | 'ţ' => "t",
+        'Ù'..='Ü' | 'ù'..='ü' | 'Ū' | 'ū' | 'Ů' | 'ů' | 'Ű' | 'ű' => "u",
+        'Ý' | 'ý' | 'ÿ' | 'Ÿ' => "y",
+        'Ź' | 'ź' | 'Ż' | 'ż' | 'Ž' | 'ž' => "z",
+        _ => return None,
+    })
+}
+
+/// Why a short text field was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// Nothing but spaces was given.
+    #[error("the text is empty")]
+    Empty,
+    /// Longer than the field allows.
+    #[error("the text is longer than {max} characters")]
+    TooLong {
+        /// The most characters the field takes.
+        max: usize,
+    },
+    /// Tabs, line breaks or other control characters.
+    #[error("the text holds control characters")]
+    ControlCharacters,
+}
+
+impl TextError {
+    /// What to tell the person who typed the text.
+    pub const fn message(self) -> crate::Message {
+        match self {
+            Self::Empty => crate::Message::Required,
+            Self::TooLong { .. } => crate::Message::TooLong,
+            Self::ControlCharacters => crate::Message::ControlCharacters,
+        }
+    }
+}
+
+/// Reads a one-line text of at most `max` characters, squashing spaces.
+///
+/// # Errors
+/// [`TextError`] when empty, too long or holding control characters.
+pub fn one_line(raw: &str, max: usize) -> Result<String, TextError> {
+    if has_control(raw.trim()) {
+        return Err(TextError::ControlCharacters);
+    }
+    let squashed = squash_spaces(raw);
+    if squashed.is_empty() {
+        Err(TextError::Empty)
+    } else if squashed.chars().count() > max {
+        Err(TextError::TooLong { max })
+    } else {
+        Ok(squashed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_and_case_fold_to_the_same_text() {
+        assert_eq!(fold("Élodie"), "elodie");
+        assert_eq!(fold("ÉLODIE"), fold("elodie"));
+        assert_eq!(fold("Canal Préféré"), "canal prefere");
+    }
+
+    #[test]
+    fn ligatures_expand() {
+        assert_eq!(fold("Œuvre Straße"), "oeuvre strasse");
+    }
+
+    #[test]
+    fn letters_without_accents_pass_through_lowercased() {
+        assert_eq!(fold("Zoë 42 Ωmega"), "zoe 42 ωmega");
+    }
+
+    #[test]
+    fn keys_ignore_case_accents_and_punctuation() {
+        assert_eq!(key("Canal préféré"), "canal_prefere");
+        assert_eq!(key(" CANAL-PREFERE "), "canal_prefere");
+        assert_eq!(key("adresse  mail"), "adresse_mail");
+        assert_eq!(key("Prénom"), "prenom");
+    }
+
+    #[test]
+    fn spaces_are_squashed() {
+        assert_eq!(squash_spaces("  Sales \t  team  "), "Sales team");
+    }
+}

@@ -1,0 +1,124 @@
+//! Instants as the product stores them. The clock is the caller's: the core
+//! only converts and computes.
+
+use std::fmt;
+
+/// An instant, in whole seconds since 1970-01-01T00:00:00Z.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+const DAY: i64 = 86_400;
+
+impl Timestamp {
+    /// The instant `millis` milliseconds after the Unix epoch (what
+    /// JavaScript's `Date.now()` gives), truncated to the second.
+    pub fn from_unix_millis(millis: f64) -> Self {
+        // Saturating float-to-int cast: NaN gives 0, extremes clamp.
+        #[allow(clippy::cast_possible_truncation)]
+        Self((millis / 1000.0).floor() as i64)
+    }
+
+    /// The instant `seconds` seconds after the Unix epoch.
+    pub const fn from_unix_seconds(seconds: i64) -> Self {
+        Self(seconds)
+    }
+
+    /// Seconds since the Unix epoch.
+    pub const fn unix_seconds(self) -> i64 {
+        self.0
+    }
+
+    /// The instant `days` whole days later (earlier when negative).
+    pub const fn plus_days(self, days: i64) -> Self {
+        Self(self.0 + days * DAY)
+    }
+
+    /// The instant `seconds` later.
+    pub const fn plus_seconds(self, seconds: i64) -> Self {
+        Self(self.0 + seconds)
+    }
+
+    /// Reads the UTC form this type writes (`2026-11-22T09:30:00Z`).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let b = raw.as_bytes();
+        if b.len() != 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+            || b[19] != b'Z'
+        {
+            return None;
+        }
+        let num = |range: std::ops::Range<usize>| raw.get(range)?.parse::<i64>().ok();
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let days = days_from_civil(year, month, day);
+        Some(Self(days * DAY + hour * 3600 + minute * 60 + second))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// Writes RFC 3339 in UTC, which sorts correctly as text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (days, secs) = (self.0.div_euclid(DAY), self.0.rem_euclid(DAY));
+        let (year, month, day) = civil_from_days(days);
+        write!(f, "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    }
+}
+
+// Howard Hinnant's proleptic Gregorian calendar conversions.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_print_as_utc_rfc3339() {
+        assert_eq!(Timestamp::from_unix_seconds(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(Timestamp::from_unix_millis(1_795_311_000_999.0).to_string(), "2026-11-22T01:30:00Z");
+        assert_eq!(Timestamp::from_unix_seconds(951_782_400).to_string(), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn printed_instants_read_back() {
+        for s in [0, 951_782_400, 1_795_311_000, 4_102_444_799] {
+            let t = Timestamp::from_unix_seconds(s);
+            assert_eq!(Timestamp::parse(&t.to_string()), Some(t));
+        }
+        assert_eq!(Timestamp::parse("2026-13-01T00:00:00Z"), None);
+        assert_eq!(Timestamp::parse("2026-11-22 00:00:00"), None);
+    }
+
+    #[test]
+    fn days_are_added_across_months_and_years() {
+        let t = Timestamp::parse("2026-12-30T12:00:00Z").unwrap();
+        assert_eq!(t.plus_days(4).to_string(), "2027-01-03T12:00:00Z");
+        assert_eq!(t.plus_days(-365).to_string(), "2025-12-30T12:00:00Z");
+    }
+}

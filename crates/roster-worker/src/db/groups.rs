@@ -1,0 +1,127 @@
+//! Groups of a company (A4, G1).
+
+use roster_core::model::GroupName;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{CompanyId, Db, audit, params};
+use crate::error::ApiResult;
+use crate::platform;
+
+/// A group as the API shows it, with its member counts.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GroupRow {
+    /// The group's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Whether it is archived.
+    #[serde(deserialize_with = "super::flag")]
+    pub archived: bool,
+    /// How many users belong to it.
+    pub users: i64,
+    /// How many contacts belong to it.
+    pub contacts: i64,
+    /// When it was created.
+    pub created_at: String,
+}
+
+const SELECT: &str = "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived, g.created_at, \
+    (SELECT count(*) FROM group_users m WHERE m.company_id = g.company_id AND m.group_id = g.id) AS users, \
+    (SELECT count(*) FROM group_contacts c WHERE c.company_id = g.company_id AND c.group_id = g.id) AS contacts \
+    FROM groups g WHERE g.company_id = ?";
+
+/// Every group of the company, by name.
+pub async fn list(db: &Db, company: CompanyId) -> ApiResult<Vec<GroupRow>> {
+    db.all(&format!("{SELECT} ORDER BY g.name_key"), params![company]).await
+}
+
+/// One group of the company, or `None` (also for another company's group).
+pub async fn get(db: &Db, company: CompanyId, id: i64) -> ApiResult<Option<GroupRow>> {
+    db.first(&format!("{SELECT} AND g.id = ?"), params![company, id]).await
+}
+
+/// Whether another group of the company (not `except`) has this name's key.
+pub async fn name_taken(db: &Db, company: CompanyId, name: &GroupName, except: Option<i64>) -> ApiResult<bool> {
+    let row: Option<serde_json::Value> = db
+        .first(
+            "SELECT id FROM groups WHERE company_id = ? AND name_key = ? AND id IS NOT ?",
+            params![company, name.unique_key(), except],
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Creates a group; `None` when the name is taken (also by a racing request).
+pub async fn create(db: &Db, company: CompanyId, actor: i64, name: &GroupName) -> ApiResult<Option<GroupRow>> {
+    let insert = db.statement(
+        "INSERT INTO groups (company_id, name, name_key, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        params![company, name.as_str(), name.unique_key(), platform::now().to_string()],
+    )?;
+    let log = audit::entry(db, company, Some(actor), "group.create", Some(name.to_string()), &json!({}))?;
+    match db.batch(vec![insert, log]).await {
+        Ok(results) => get(db, company, super::returned_id(&results)?).await,
+        Err(e) if super::is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// What to change on a group.
+pub struct GroupChange {
+    /// A new name.
+    pub name: Option<GroupName>,
+    /// Archive (`true`) or unarchive (`false`).
+    pub archived: Option<bool>,
+}
+
+/// Applies `change` to a group of the company. `Ok(false)` when the group is
+/// not the company's; `Err(Invalid)` is left to the caller via `name_taken`.
+pub async fn update(db: &Db, company: CompanyId, actor: i64, id: i64, change: &GroupChange) -> ApiResult<bool> {
+    let now = platform::now().to_string();
+    let mut statements = Vec::new();
+    if let Some(name) = &change.name {
+        statements.push(db.statement(
+            "UPDATE groups SET name = ?, name_key = ? WHERE company_id = ? AND id = ?",
+            params![name.as_str(), name.unique_key(), company, id],
+        )?);
+        statements.push(audit::entry(
+            db,
+            company,
+            Some(actor),
+            "group.rename",
+            Some(id.to_string()),
+            &json!({ "name": name.as_str() }),
+        )?);
+    }
+    if let Some(archived) = change.archived {
+        statements.push(db.statement(
+            "UPDATE groups SET archived_at = CASE WHEN ? THEN coalesce(archived_at, ?) END WHERE company_id = ? AND id = ?",
+            params![archived, now, company, id],
+        )?);
+        let action = if archived { "group.archive" } else { "group.unarchive" };
+        statements.push(audit::entry(db, company, Some(actor), action, Some(id.to_string()), &json!({}))?);
+    }
+    if get(db, company, id).await?.is_none() {
+        return Ok(false);
+    }
+    if !statements.is_empty() {
+        db.batch(statements).await?;
+    }
+    Ok(true)
+}
+
+/// Deletes a group of the company; its members stay in the directory.
+/// `false` when the group is not the company's.
+pub async fn delete(db: &Db, company: CompanyId, actor: i64, id: i64) -> ApiResult<bool> {
+    let Some(group) = get(db, company, id).await? else {
+        return Ok(false);
+    };
+    db.batch(vec![
+        db.statement("DELETE FROM group_users WHERE company_id = ? AND group_id = ?", params![company, id])?,
+        db.statement("DELETE FROM group_contacts WHERE company_id = ? AND group_id = ?", params![company, id])?,
+        db.statement("DELETE FROM groups WHERE company_id = ? AND id = ?", params![company, id])?,
+        audit::entry(db, company, Some(actor), "group.delete", Some(group.name), &json!({ "users": group.users }))?,
+    ])
+    .await?;
+    Ok(true)
+}

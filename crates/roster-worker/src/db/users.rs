@@ -1,0 +1,241 @@
+//! Users of a company (A2): the directory (F1) and the web form (B1).
+
+use roster_core::directory::{Cursor, UserQuery, like_pattern};
+use roster_core::form::NewUser;
+use roster_core::model::{Email, EmployeeId, Mobile, PersonName};
+use roster_core::{FieldError, Message};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{CompanyId, Db, audit, params};
+use crate::error::{ApiError, ApiResult};
+use crate::platform;
+
+const COLUMNS: &str = "id, last_name, first_name, email, mobile, employee_id, department, user_type, role, \
+    licence_level, preferred_channel, language, status, created_at, invited_at, activated_at, last_access_at, sort_key";
+
+/// A user as the API shows them.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UserRow {
+    /// The user's id.
+    pub id: i64,
+    /// Last name.
+    pub last_name: String,
+    /// First name.
+    pub first_name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Mobile number (E.164).
+    pub mobile: Option<String>,
+    /// Employee id.
+    pub employee_id: Option<String>,
+    /// Department.
+    pub department: Option<String>,
+    /// User type code.
+    pub user_type: String,
+    /// Role code.
+    pub role: String,
+    /// Licence level code.
+    pub licence_level: String,
+    /// Preferred channel code.
+    pub preferred_channel: String,
+    /// Language code.
+    pub language: String,
+    /// Status code.
+    pub status: String,
+    /// When the user was created.
+    pub created_at: String,
+    /// When they were last invited.
+    pub invited_at: Option<String>,
+    /// When they were activated.
+    pub activated_at: Option<String>,
+    /// When they last signed in.
+    pub last_access_at: Option<String>,
+    /// Directory order; used for cursors, not shown.
+    #[serde(skip_serializing)]
+    pub sort_key: String,
+}
+
+impl UserRow {
+    /// The position just after this user in the directory.
+    pub fn cursor(&self) -> Cursor {
+        Cursor { sort_key: self.sort_key.clone(), id: self.id }
+    }
+}
+
+/// A group a user belongs to.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Membership {
+    /// The group's id.
+    pub id: i64,
+    /// The group's name.
+    pub name: String,
+    /// Whether the group is archived.
+    #[serde(deserialize_with = "super::flag")]
+    pub archived: bool,
+}
+
+/// One page of the directory, in `sort_key, id` order, with one extra row
+/// when there is a next page. Each filter narrows an index range that starts
+/// with the company, so pages stay fast however deep.
+pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<Vec<UserRow>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM users WHERE company_id = ?");
+    let mut binds = vec![company.to_js_value()];
+    match query.status {
+        Some(status) => {
+            sql.push_str(" AND status = ?");
+            binds.push(status.code().into());
+        }
+        None => sql.push_str(" AND status != 'deleted'"),
+    }
+    if let Some(after) = &query.after {
+        sql.push_str(" AND (sort_key, id) > (?, ?)");
+        binds.push(after.sort_key.as_str().into());
+        binds.push(super::Param::to_js(&after.id));
+    }
+    for word in &query.search {
+        sql.push_str(" AND search_text LIKE ? ESCAPE '\\'");
+        binds.push(like_pattern(word).into());
+    }
+    sql.push_str(" ORDER BY sort_key, id LIMIT ?");
+    binds.push(super::Param::to_js(&(query.limit + 1)));
+    db.all(&sql, &binds).await
+}
+
+/// One user of the company, or `None` (also for another company's user).
+pub async fn get(db: &Db, company: CompanyId, id: i64) -> ApiResult<Option<UserRow>> {
+    db.first(&format!("SELECT {COLUMNS} FROM users WHERE company_id = ? AND id = ?"), params![company, id]).await
+}
+
+/// The groups a user of the company belongs to.
+pub async fn memberships(db: &Db, company: CompanyId, user_id: i64) -> ApiResult<Vec<Membership>> {
+    db.all(
+        "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived FROM group_users m \
+         JOIN groups g ON g.id = m.group_id AND g.company_id = m.company_id \
+         WHERE m.company_id = ? AND m.user_id = ? ORDER BY g.name_key",
+        params![company, user_id],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct Taken {
+    email: Option<String>,
+    mobile: Option<String>,
+    employee_id: Option<String>,
+}
+
+/// Field errors for identifiers another user of the company already holds.
+pub async fn clashes(db: &Db, company: CompanyId, user: &NewUser) -> ApiResult<Vec<FieldError>> {
+    let email = user.email.as_ref().map(Email::as_str);
+    let mobile = user.mobile.as_ref().map(Mobile::as_str);
+    let employee_id = user.employee_id.as_ref().map(EmployeeId::as_str);
+    let rows: Vec<Taken> = db
+        .all(
+            "SELECT email, mobile, employee_id FROM users WHERE company_id = ? \
+             AND (email = ? OR mobile = ? OR employee_id = ?) LIMIT 3",
+            params![company, email, mobile, employee_id],
+        )
+        .await?;
+    let mut errors = Vec::new();
+    if rows.iter().any(|r| r.email.is_some() && r.email.as_deref() == email) {
+        errors.push(FieldError::new("email", Message::EmailTaken));
+    }
+    if rows.iter().any(|r| r.mobile.is_some() && r.mobile.as_deref() == mobile) {
+        errors.push(FieldError::new("mobile", Message::MobileTaken));
+    }
+    if rows.iter().any(|r| r.employee_id.is_some() && r.employee_id.as_deref() == employee_id) {
+        errors.push(FieldError::new("employee_id", Message::EmployeeIdTaken));
+    }
+    Ok(errors)
+}
+
+/// The statement that inserts `user` into the company, returning its id.
+/// `company` may be given as a sub-select (seeding), hence the SQL fragment.
+pub fn insert_statement(
+    db: &Db,
+    company_sql: &str,
+    company_param: &wasm_bindgen::JsValue,
+    user: &NewUser,
+    password_hash: Option<&str>,
+    dates: &UserDates,
+) -> ApiResult<worker::D1PreparedStatement> {
+    let sql = format!(
+        "INSERT INTO users (company_id, last_name, first_name, email, mobile, employee_id, department, user_type, \
+         role, licence_level, preferred_channel, language, status, password_hash, sort_key, search_text, \
+         created_at, invited_at, activated_at, last_access_at, updated_at) \
+         VALUES ({company_sql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    );
+    let mut binds = vec![company_param.clone()];
+    binds.extend_from_slice(params![
+        user.last_name.as_str(),
+        user.first_name.as_ref().map(PersonName::as_str),
+        user.email.as_ref().map(Email::as_str),
+        user.mobile.as_ref().map(Mobile::as_str),
+        user.employee_id.as_ref().map(EmployeeId::as_str),
+        user.department.as_ref().map(PersonName::as_str),
+        user.user_type.code(),
+        user.role.code(),
+        user.licence_level.code(),
+        user.preferred_channel.code(),
+        user.language.code(),
+        dates.status.code(),
+        password_hash,
+        user.sort_key(),
+        user.search_text(),
+        dates.created_at.clone(),
+        dates.invited_at.clone(),
+        dates.activated_at.clone(),
+        dates.last_access_at.clone(),
+        dates.created_at.clone(),
+    ]);
+    db.statement(&sql, &binds)
+}
+
+/// Where a stored user stands: status and life-cycle dates.
+pub struct UserDates {
+    /// Status.
+    pub status: roster_core::model::UserStatus,
+    /// Creation time.
+    pub created_at: String,
+    /// Invitation time.
+    pub invited_at: Option<String>,
+    /// Activation time.
+    pub activated_at: Option<String>,
+    /// Last sign-in time.
+    pub last_access_at: Option<String>,
+}
+
+/// Creates a user from the web form, with its audit entry, in one transaction.
+///
+/// # Errors
+/// [`ApiError::Invalid`] when an identifier was taken meanwhile.
+pub async fn create(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    user: &NewUser,
+    language: roster_core::Language,
+) -> ApiResult<UserRow> {
+    let now = platform::now().to_string();
+    let dates =
+        UserDates { status: user.status, created_at: now, invited_at: None, activated_at: None, last_access_at: None };
+    let insert = insert_statement(db, "?", &company.to_js_value(), user, None, &dates)?;
+    let log = audit::entry(
+        db,
+        company,
+        Some(actor),
+        "user.create",
+        user.email.as_ref().map(ToString::to_string),
+        &json!({ "last_name": user.last_name.as_str() }),
+    )?;
+    let results = match db.batch(vec![insert, log]).await {
+        Ok(results) => results,
+        Err(e) if super::is_unique_violation(&e) => {
+            return Err(ApiError::Invalid(clashes(db, company, user).await?, language));
+        }
+        Err(e) => return Err(e),
+    };
+    let id = super::returned_id(&results)?;
+    get(db, company, id).await?.ok_or_else(|| ApiError::Internal("created user vanished".into()))
+}

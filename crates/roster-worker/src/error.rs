@@ -1,0 +1,103 @@
+//! The API's one error type, mapped once to HTTP statuses and JSON bodies.
+
+use roster_core::{FieldError, Language};
+use serde_json::{Map, Value, json};
+use worker::{Headers, Response};
+
+/// Everything a request can fail with. A 500 never shows internals: the
+/// detail goes to the log and the caller gets a generic message.
+#[derive(Debug)]
+pub enum ApiError {
+    /// No valid session or token (401).
+    Unauthenticated,
+    /// E-mail or password wrong, said the same way for both (401).
+    BadCredentials(Language),
+    /// Signed in, but not allowed (403).
+    Forbidden(&'static str),
+    /// A state-changing cookie request from another site (403).
+    CrossSite,
+    /// Nothing here for this company (404): also what another company's ids get.
+    NotFound,
+    /// The request is malformed: bad JSON, bad query (400).
+    BadRequest(String),
+    /// The body is larger than accepted (413).
+    TooLarge,
+    /// Fields with problems, each shown next to its field (422).
+    Invalid(Vec<FieldError>, Language),
+    /// Too many attempts; try again later (429).
+    TooManyAttempts,
+    /// A fault of ours or of the platform (500).
+    Internal(String),
+}
+
+impl ApiError {
+    fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::BadCredentials(_) => 401,
+            Self::Forbidden(_) | Self::CrossSite => 403,
+            Self::NotFound => 404,
+            Self::BadRequest(_) => 400,
+            Self::TooLarge => 413,
+            Self::Invalid(..) => 422,
+            Self::TooManyAttempts => 429,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    fn body(&self) -> Value {
+        let (code, message) = match self {
+            Self::Unauthenticated => ("unauthenticated", "Sign in first.".to_owned()),
+            Self::BadCredentials(lang) => (
+                "bad_credentials",
+                match lang {
+                    Language::Fr => "Adresse e-mail ou mot de passe incorrect.",
+                    _ => "Incorrect e-mail address or password.",
+                }
+                .to_owned(),
+            ),
+            Self::Forbidden(why) => ("forbidden", (*why).to_owned()),
+            Self::CrossSite => ("cross_site", "Requests from other sites are refused.".to_owned()),
+            Self::NotFound => ("not_found", "Not found.".to_owned()),
+            Self::BadRequest(why) => ("bad_request", why.clone()),
+            Self::TooLarge => ("too_large", "The request body is too large.".to_owned()),
+            Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
+            Self::TooManyAttempts => ("too_many_attempts", "Too many attempts; wait a few minutes.".to_owned()),
+            Self::Internal(_) => ("internal", "Something went wrong on our side.".to_owned()),
+        };
+        let mut body = json!({ "error": { "code": code, "message": message } });
+        if let Self::Invalid(errors, lang) = self {
+            let mut fields = Map::new();
+            for e in errors {
+                fields.entry(e.field).or_insert_with(|| json!({ "code": e.code, "message": e.code.text(*lang) }));
+            }
+            body["fields"] = Value::Object(fields);
+        }
+        body
+    }
+
+    /// The HTTP response for this error.
+    pub fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            worker::console_error!("internal error: {detail}");
+        }
+        let headers = Headers::new();
+        let _ = headers.set("content-type", "application/json; charset=utf-8");
+        let body = serde_json::to_vec(&self.body()).unwrap_or_default();
+        Response::builder().with_status(self.status()).with_headers(headers).fixed(body)
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+/// The result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

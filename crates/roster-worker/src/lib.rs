@@ -1,0 +1,19 @@
+//! Roster's server on Cloudflare Workers: the JSON API under `/api/v1`, stored
+//! in D1. The console's static files are served beside it from `www/`.
+//!
+//! This crate translates between HTTP, D1 and the core; business rules live
+//! in `roster-core`. All SQL lives in [`db`].
+
+mod auth;
+mod db;
+mod error;
+mod platform;
+mod routes;
+mod tenant;
+
+use worker::{Context, Env, Request, Response, event};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    Ok(routes::handle(req, &env).await.unwrap_or_else(error::ApiError::into_response))
+}

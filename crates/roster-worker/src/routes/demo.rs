@@ -1,0 +1,49 @@
+//! `/api/v1/demo/seed`: fills a local console with the demo companies.
+//! Exists only when the Worker is started with a `DEMO_SEED_KEY`, which
+//! `cargo xtask dev` and `cargo xtask test` draw at random for each run.
+
+use roster_core::{demo, secret};
+use serde::Deserialize;
+use serde_json::json;
+use worker::{Env, Request, Response};
+
+use super::{json, json_body};
+use crate::db::{Db, demo as store};
+use crate::error::{ApiError, ApiResult};
+use crate::platform;
+
+#[derive(Deserialize)]
+struct Seed {
+    password: String,
+}
+
+/// Creates the demo companies that do not exist yet and sets both
+/// administrators' password. Running it again creates nothing twice.
+pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
+    let expected = env.var("DEMO_SEED_KEY").map(|v| v.to_string()).unwrap_or_default();
+    let given = req.headers().get("x-demo-seed-key")?.unwrap_or_default();
+    if expected.len() < 16 || given != expected {
+        return Err(ApiError::NotFound);
+    }
+    let body: Seed = json_body(req).await?;
+    secret::check_new_password(&body.password)
+        .map_err(|m| ApiError::BadRequest(m.text(roster_core::Language::En).to_owned()))?;
+    let now = platform::now();
+    let mut report = Vec::new();
+    for company in demo::companies() {
+        let hash = secret::hash_password(&body.password, platform::random_bytes()?);
+        let created = match store::company_named(db, company.name).await? {
+            Some(id) => {
+                let email = company.admin.email.as_ref().map(ToString::to_string).unwrap_or_default();
+                store::set_admin_password(db, id, &email, &hash).await?;
+                false
+            }
+            None => {
+                store::store(db, &company, &hash, now).await?;
+                true
+            }
+        };
+        report.push(json!({ "name": company.name, "created": created, "users": company.users.len() + 1 }));
+    }
+    json(200, &json!({ "companies": report }))
+}

@@ -1,0 +1,188 @@
+//! The local runtime: D1 migrations, `wrangler dev`, and demo seeding.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::run::{in_dir, say, status};
+use crate::{Result, build, root, tools};
+
+/// The demo administrators' password, unless `ROSTER_DEMO_PASSWORD` says otherwise.
+pub const DEFAULT_DEMO_PASSWORD: &str = "roster-demo";
+
+/// The demo password in force.
+pub fn demo_password() -> String {
+    std::env::var("ROSTER_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.into())
+}
+
+/// `cargo xtask dev`: everything from a fresh machine to a served console.
+pub fn dev(port: u16) -> Result {
+    let root = root();
+    tools::ensure_build_tools(&root)?;
+    build::all(&root)?;
+    migrate(&root, None)?;
+    say(&format!("Starting the local runtime on http://127.0.0.1:{port}"));
+    let server = Server::start(&root, port, None, false)?;
+    server.wait_ready(Duration::from_secs(90))?;
+    let password = demo_password();
+    let seeded = server.seed(&password)?;
+    println!(
+        "\n  Roster is running: http://127.0.0.1:{port}\n\n  Demo (gold)      admin@demo.example\n  Acme (standard)  admin@acme.example\n  \
+         password         {password}   (local only; set ROSTER_DEMO_PASSWORD to change)\n\n  seeding: {seeded}\n  Press Ctrl-C to stop.\n"
+    );
+    server.wait()
+}
+
+fn wrangler(root: &Path) -> Command {
+    let mut cmd = in_dir("node", root);
+    cmd.arg(root.join("node_modules/wrangler/bin/wrangler.js")).env("WRANGLER_SEND_METRICS", "false");
+    cmd
+}
+
+/// Applies `migrations/` to the local D1 database (kept in `persist`, or
+/// `.wrangler/state` by default). Applying twice changes nothing.
+pub fn migrate(root: &Path, persist: Option<&Path>) -> Result {
+    say("Applying D1 migrations to the local database");
+    let mut cmd = wrangler(root);
+    cmd.args(["d1", "migrations", "apply", "DB", "--local"]);
+    if let Some(dir) = persist {
+        cmd.arg("--persist-to").arg(dir);
+    }
+    status(&mut cmd)
+}
+
+/// A running `wrangler dev`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    port: u16,
+    seed_key: String,
+    own_group: bool,
+}
+
+impl Server {
+    /// Starts `wrangler dev` on 127.0.0.1:`port`. With `persist`, the local
+    /// state lives there (tests use a fresh folder) and the server runs in
+    /// its own process group, quiet, so that it can be stopped as a whole.
+    pub fn start(root: &Path, port: u16, persist: Option<&Path>, quiet: bool) -> Result<Self> {
+        let seed_key = random_hex(16)?;
+        let mut cmd = wrangler(root);
+        cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--var", &format!("DEMO_SEED_KEY:{seed_key}")])
+            .arg("--show-interactive-dev-session=false");
+        if let Some(dir) = persist {
+            cmd.arg("--persist-to").arg(dir);
+        }
+        if quiet {
+            cmd.args(["--log-level", "warn"]).stdout(Stdio::null());
+        }
+        let own_group = persist.is_some();
+        if own_group {
+            cmd.process_group(0);
+        }
+        let child = cmd.spawn().map_err(|e| format!("could not start wrangler dev: {e}"))?;
+        Ok(Self { child, port, seed_key, own_group })
+    }
+
+    /// The server's base URL.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits until the server answers HTTP.
+    pub fn wait_ready(&self, limit: Duration) -> Result {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if request(self.port, "GET", "/api/v1/openapi.yaml", &[], "").is_ok_and(|(code, _)| code == 200) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        Err(format!("the local runtime did not answer on port {} within {limit:?}", self.port))
+    }
+
+    /// Seeds the demo companies; says what was created.
+    pub fn seed(&self, password: &str) -> Result<String> {
+        let body = format!("{{\"password\":{}}}", json_string(password));
+        let headers = [("x-demo-seed-key", self.seed_key.as_str()), ("content-type", "application/json")];
+        let (code, answer) = request(self.port, "POST", "/api/v1/demo/seed", &headers, &body)?;
+        if code != 200 {
+            return Err(format!("seeding the demo failed with HTTP {code}: {answer}"));
+        }
+        Ok(answer)
+    }
+
+    /// Waits until the server stops (Ctrl-C).
+    pub fn wait(mut self) -> Result {
+        let status = self.child.wait().map_err(|e| e.to_string())?;
+        if status.success() { Ok(()) } else { Err(format!("wrangler dev stopped: {status}")) }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.own_group {
+            // wrangler starts workerd as a child: stop the whole group.
+            let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.child.id())]).status();
+        } else {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// A free TCP port on the loopback interface.
+pub fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// A fresh, empty folder for a test run's local state.
+pub fn fresh_state_dir(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("target/e2e-state").join(random_hex(6)?);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+fn random_hex(bytes: usize) -> Result<String> {
+    let mut buf = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut buf)).map_err(|e| e.to_string())?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One HTTP/1.1 request to the local server: (status, body).
+fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream.set_read_timeout(Some(Duration::from_secs(120))).map_err(|e| e.to_string())?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).map_err(|e| e.to_string())?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&response);
+    let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).ok_or("no HTTP status line")?;
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    Ok((code, body))
+}

@@ -1,0 +1,55 @@
+//! `cargo xtask dev`: set everything up and serve the console with demo data.
+//! `cargo xtask test`: run every check and test, and say how it went.
+
+mod build;
+mod local;
+mod run;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  dev [--port N]   install what is missing, build, migrate, seed the demo
+                   companies and serve the console (default port 8787)
+  test             formatting, lints, native, wasm, HTTP end-to-end and
+                   browser tests; exits non-zero on any failure
+
+environment:
+  ROSTER_DEMO_PASSWORD   the demo administrators' password (default roster-demo)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("dev") => local::dev(port_arg(&args[1..]).unwrap_or(8787)),
+        Some("test") => test::all(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn port_arg(args: &[String]) -> Option<u16> {
+    let i = args.iter().position(|a| a == "--port")?;
+    args.get(i + 1)?.parse().ok()
+}
+
+/// The workspace's root folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the workspace root exists")
+}
+
+/// The failure of a step, said in words a developer can act on.
+pub type Result<T = ()> = std::result::Result<T, String>;

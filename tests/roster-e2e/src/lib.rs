@@ -1,0 +1,140 @@
+//! A small client for the end-to-end tests: one per signed-in administrator,
+//! keeping its session cookie like a browser would.
+
+use serde_json::Value;
+
+/// The running server's base URL, given by `cargo xtask test`.
+///
+/// # Panics
+/// When `ROSTER_URL` is not set: these tests need the runtime that
+/// `cargo xtask test` starts.
+pub fn base_url() -> String {
+    std::env::var("ROSTER_URL").expect("ROSTER_URL is not set: run the end-to-end tests with `cargo xtask test`")
+}
+
+/// The demo administrators' password.
+pub fn demo_password() -> String {
+    std::env::var("ROSTER_DEMO_PASSWORD").unwrap_or_else(|_| "roster-demo".into())
+}
+
+/// An HTTP answer: status and JSON body (`Null` when empty).
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Parsed body.
+    pub body: Value,
+    /// The `Set-Cookie` header, if any.
+    pub set_cookie: Option<String>,
+}
+
+/// A caller: anonymous, or holding a session cookie or a bearer token.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    cookie: Option<String>,
+    bearer: Option<String>,
+    origin: Option<String>,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+impl Client {
+    /// Nobody signed in.
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    /// Signs in as `email` with the demo password.
+    ///
+    /// # Panics
+    /// When signing in fails.
+    pub fn sign_in(email: &str) -> Self {
+        let mut client = Self::anonymous();
+        let answer = client.send(
+            "POST",
+            "/api/v1/session",
+            Some(&serde_json::json!({
+                "email": email, "password": demo_password()
+            })),
+        );
+        assert_eq!(answer.status, 201, "sign-in of {email}: {:?}", answer.body);
+        let cookie = answer.set_cookie.expect("sign-in sets a cookie");
+        client.cookie = Some(cookie.split(';').next().unwrap_or_default().to_owned());
+        client
+    }
+
+    /// A caller presenting this raw cookie pair.
+    pub fn with_cookie(cookie: &str) -> Self {
+        Self { cookie: Some(cookie.to_owned()), ..Self::default() }
+    }
+
+    /// The same caller, using a bearer token instead of a cookie.
+    pub fn with_token(token: &str) -> Self {
+        Self { bearer: Some(token.to_owned()), ..Self::default() }
+    }
+
+    /// The same caller, claiming requests come from `origin` (as a browser would).
+    #[must_use]
+    pub fn from_origin(&self, origin: &str) -> Self {
+        Self { origin: Some(origin.to_owned()), ..self.clone() }
+    }
+
+    /// Sends a request with an optional JSON body.
+    ///
+    /// # Panics
+    /// When the server cannot be reached.
+    pub fn send(&self, method: &str, path: &str, body: Option<&Value>) -> Answer {
+        self.exchange(method, path, body.map(ToString::to_string))
+    }
+
+    fn exchange(&self, method: &str, path: &str, body: Option<String>) -> Answer {
+        let url = format!("{}{path}", base_url());
+        let mut request = ureq::http::Request::builder().method(method).uri(&url);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(token) = &self.bearer {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(origin) = &self.origin {
+            request = request.header("origin", origin);
+        }
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        let request = request.body(body.unwrap_or_default()).expect("a well-formed request");
+        let mut response = agent().run(request).unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status().as_u16();
+        let set_cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(ToOwned::to_owned);
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Answer { status, body, set_cookie }
+    }
+
+    /// Sends a request whose body is sent as given (to test malformed JSON).
+    ///
+    /// # Panics
+    /// When the server cannot be reached.
+    pub fn send_raw(&self, method: &str, path: &str, body: &str) -> Answer {
+        self.exchange(method, path, Some(body.to_owned()))
+    }
+
+    /// `GET path`.
+    pub fn get(&self, path: &str) -> Answer {
+        self.send("GET", path, None)
+    }
+
+    /// `POST path` with a JSON body.
+    pub fn post(&self, path: &str, body: &Value) -> Answer {
+        self.send("POST", path, Some(body))
+    }
+}
+
+/// A text unique to this test run, for names that must not clash.
+pub fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{prefix}{nanos:x}")
+}

@@ -1,0 +1,10 @@
+//! The API end to end, against the local runtime and its real D1.
+#![allow(missing_docs)]
+
+mod access;
+mod directory;
+mod groups;
+mod tenancy;
+
+const DEMO_ADMIN: &str = "admin@demo.example";
+const ACME_ADMIN: &str = "admin@acme.example";
