@@ -17,13 +17,11 @@ commands:
                   the hash to store for an administrator";
 
 fn main() -> ExitCode {
-    match std::env::args().nth(1).as_deref() {
-        Some("hash-password") => hash_password(),
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
-        }
+    if std::env::args().nth(1).as_deref() == Some("hash-password") {
+        return hash_password();
     }
+    eprintln!("{USAGE}");
+    ExitCode::from(2)
 }
 
 fn hash_password() -> ExitCode {

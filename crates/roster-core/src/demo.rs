@@ -148,7 +148,7 @@ impl Dice {
     }
 }
 
-fn demo_user(form: NewUserForm) -> NewUser {
+fn demo_user(form: &NewUserForm) -> NewUser {
     let context =
         FormContext { admin_language: Language::Fr, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
     form.parse(context).expect("demo users are valid by construction")
@@ -156,7 +156,7 @@ fn demo_user(form: NewUserForm) -> NewUser {
 
 fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64) -> DemoCompany {
     let mut dice = Dice(seed);
-    let admin = demo_user(NewUserForm {
+    let admin = demo_user(&NewUserForm {
         last_name: Some("Admin".into()),
         first_name: Some(name.into()),
         email: Some(format!("admin@{domain}")),
@@ -190,7 +190,7 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
                 0 => "team_admin",
                 _ => "member",
             };
-            let user = demo_user(NewUserForm {
+            let user = demo_user(&NewUserForm {
                 last_name: Some(last.into()),
                 first_name: Some(first.into()),
                 email: Some(format!("{local}.{n}@{domain}")),

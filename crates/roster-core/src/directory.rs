@@ -26,9 +26,10 @@ pub struct Cursor {
 impl Cursor {
     /// The cursor as an opaque URL-safe text.
     pub fn encode(&self) -> String {
+        use std::fmt::Write;
         let mut out = format!("{:x}.", self.id);
         for b in self.sort_key.as_bytes() {
-            out.push_str(&format!("{b:02x}"));
+            let _ = write!(out, "{b:02x}");
         }
         out
     }
@@ -37,7 +38,7 @@ impl Cursor {
     pub fn decode(raw: &str) -> Option<Self> {
         let (id, key) = raw.split_once('.')?;
         let id = i64::from_str_radix(id, 16).ok()?;
-        if key.len() % 2 != 0 || key.len() > 1024 || !key.is_ascii() {
+        if !key.len().is_multiple_of(2) || key.len() > 1024 || !key.is_ascii() {
             return None;
         }
         let bytes: Option<Vec<u8>> =
@@ -54,6 +55,8 @@ pub struct UserQuery {
     pub search: Vec<String>,
     /// Only users of this status; by default everyone but the deleted.
     pub status: Option<UserStatus>,
+    /// Only members of this group.
+    pub group: Option<i64>,
     /// Start after this position.
     pub after: Option<Cursor>,
     /// How many users at most.
@@ -72,6 +75,9 @@ pub enum QueryError {
     /// `limit` is not a whole number.
     #[error("the limit is not a whole number")]
     Limit,
+    /// `group` is not a group id.
+    #[error("the group is not a group id")]
+    Group,
 }
 
 impl UserQuery {
@@ -83,6 +89,7 @@ impl UserQuery {
     pub fn parse(
         q: Option<&str>,
         status: Option<&str>,
+        group: Option<&str>,
         cursor: Option<&str>,
         limit: Option<&str>,
     ) -> Result<Self, QueryError> {
@@ -95,12 +102,13 @@ impl UserQuery {
             .unwrap_or_default();
         let status =
             blank(status).map(|s| UserStatus::parse(s).map_err(|_| QueryError::Status(s.to_owned()))).transpose()?;
+        let group = blank(group).map(|g| g.parse::<i64>().map_err(|_| QueryError::Group)).transpose()?;
         let after = blank(cursor).map(|c| Cursor::decode(c).ok_or(QueryError::Cursor)).transpose()?;
         let limit = match blank(limit) {
             None => DEFAULT_PAGE,
             Some(l) => l.parse::<u32>().map_err(|_| QueryError::Limit)?.clamp(1, MAX_PAGE),
         };
-        Ok(Self { search, status, after, limit })
+        Ok(Self { search, status, group, after, limit })
     }
 }
 
@@ -134,22 +142,22 @@ mod tests {
         for raw in ["", "zz.00", "1.0", "1.zz", "1.c328"] {
             assert_eq!(Cursor::decode(raw), None, "{raw}");
         }
-        assert_eq!(UserQuery::parse(None, None, Some("nope"), None), Err(QueryError::Cursor));
+        assert_eq!(UserQuery::parse(None, None, None, Some("nope"), None), Err(QueryError::Cursor));
     }
 
     #[test]
     fn blank_values_mean_any_and_the_limit_is_clamped() {
-        let q = UserQuery::parse(Some("  "), Some(""), None, Some("100000")).unwrap();
+        let q = UserQuery::parse(Some("  "), Some(""), Some(" "), None, Some("100000")).unwrap();
         assert_eq!((q.search.len(), q.status, q.limit), (0, None, MAX_PAGE));
-        assert_eq!(UserQuery::parse(None, None, None, None).unwrap().limit, DEFAULT_PAGE);
+        assert_eq!(UserQuery::parse(None, None, None, None, None).unwrap().limit, DEFAULT_PAGE);
     }
 
     #[test]
     fn search_is_folded_and_statuses_read_in_any_language() {
-        let q = UserQuery::parse(Some(" Élodie  Martin "), Some("désactivé"), None, Some("10")).unwrap();
+        let q = UserQuery::parse(Some(" Élodie  Martin "), Some("désactivé"), Some("7"), None, Some("10")).unwrap();
         assert_eq!(q.search, ["elodie", "martin"]);
-        assert_eq!(q.status, Some(UserStatus::Inactive));
-        assert!(matches!(UserQuery::parse(None, Some("zombie"), None, None), Err(QueryError::Status(_))));
+        assert_eq!((q.status, q.group), (Some(UserStatus::Inactive), Some(7)));
+        assert!(matches!(UserQuery::parse(None, Some("zombie"), None, None, None), Err(QueryError::Status(_))));
     }
 
     #[test]

@@ -27,7 +27,7 @@ impl Language {
 }
 
 /// A message the product shows: a stable code and its text in each language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Message {
     /// A required field is empty.

@@ -15,7 +15,7 @@ pub fn fold(raw: &str) -> String {
 
 /// Folds `raw` into an identifier-like key: accents and case dropped, every
 /// run of other characters turned into one `_`. "Canal préféré",
-/// "canal_prefere" and "CANAL-PREFERE" all give `canal_prefere`.
+/// `canal_prefere` and "CANAL-PREFERE" all give `canal_prefere`.
 pub fn key(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in fold(raw).chars() {

@@ -29,11 +29,13 @@ impl Timestamp {
     }
 
     /// The instant `days` whole days later (earlier when negative).
+    #[must_use]
     pub const fn plus_days(self, days: i64) -> Self {
         Self(self.0 + days * DAY)
     }
 
     /// The instant `seconds` later.
+    #[must_use]
     pub const fn plus_seconds(self, seconds: i64) -> Self {
         Self(self.0 + seconds)
     }

@@ -3,7 +3,7 @@
 
 use roster_core::form::{FormContext, NewUserForm};
 use roster_core::model::{ActivityType, Channel, CountryCode, LicenceLevel, Role, UserStatus, UserType};
-use roster_core::{FieldError, Language};
+use roster_core::{FieldError, Language, Message};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use wasm_bindgen::prelude::*;
@@ -74,6 +74,15 @@ pub fn vocabulary(name: &str, lang: &str) -> Result<JsValue, JsError> {
         other => return Err(JsError::new(&format!("no vocabulary named {other}"))),
     };
     into_js(&list)
+}
+
+/// The text of a message code (as the API gives in `fields`) in `lang`, so
+/// the console shows server and browser findings in the same words.
+/// Unknown codes come back as `None`.
+#[wasm_bindgen(js_name = messageText)]
+pub fn message_text(code: &str, lang: &str) -> Option<String> {
+    let message: Message = serde_json::from_value(Value::String(code.to_owned())).ok()?;
+    Some(message.text(language(lang)).to_owned())
 }
 
 /// The language to start the console in, from the browser's preferences.

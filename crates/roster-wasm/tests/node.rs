@@ -1,7 +1,7 @@
 //! The browser facade, run as WebAssembly under Node.
 #![allow(missing_docs)]
 
-use roster_wasm::{preferred_language, validate_new_user, vocabulary};
+use roster_wasm::{message_text, preferred_language, validate_new_user, vocabulary};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -51,4 +51,13 @@ fn vocabularies_list_codes_with_labels() {
 fn the_browser_language_is_picked_from_its_preferences() {
     assert_eq!(preferred_language("fr-CA,en;q=0.5"), "fr");
     assert_eq!(preferred_language("ja"), "en");
+}
+
+#[wasm_bindgen_test]
+fn server_message_codes_read_in_the_console_language() {
+    assert_eq!(
+        message_text("email_taken", "en").as_deref(),
+        Some("A user of the company already has this e-mail address.")
+    );
+    assert_eq!(message_text("no_such_code", "en"), None);
 }

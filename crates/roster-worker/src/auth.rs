@@ -95,11 +95,11 @@ pub async fn admin(req: &Request, db: &Db) -> ApiResult<Admin> {
     } else {
         None
     };
-    holder.ok_or(ApiError::Unauthenticated).and_then(admin_from)
+    holder.ok_or(ApiError::Unauthenticated).and_then(|h| admin_from(&h))
 }
 
 /// The administrator a stored session or token holder stands for.
-pub fn admin_from(holder: Holder) -> ApiResult<Admin> {
+pub fn admin_from(holder: &Holder) -> ApiResult<Admin> {
     let role = Role::parse(&holder.role).map_err(|e| ApiError::Internal(e.to_string()))?;
     if !role.is_admin() {
         return Err(ApiError::Unauthenticated);

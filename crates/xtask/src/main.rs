@@ -47,6 +47,9 @@ fn port_arg(args: &[String]) -> Option<u16> {
 }
 
 /// The workspace's root folder.
+///
+/// # Panics
+/// If the folder this crate was built from is gone.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the workspace root exists")
 }

@@ -107,7 +107,7 @@ fn end_to_end(root: &Path, steps: &mut Steps) {
         let state = local::fresh_state_dir(root)?;
         local::migrate(root, Some(&state))?;
         let started = Server::start(root, local::free_port()?, Some(&state), true)?;
-        started.wait_ready(Duration::from_secs(120))?;
+        started.wait_ready(Duration::from_mins(2))?;
         started.seed(&local::demo_password())?;
         // Seeding twice must create nothing (the dev command re-seeds on every start).
         let again = started.seed(&local::demo_password())?;

@@ -12,6 +12,8 @@ vocabulary! {
     }
 }
 
+// The vocabulary macro owns the derive list, so defaults are written out.
+#[allow(clippy::derivable_impls)]
 impl Default for UserType {
     fn default() -> Self {
         Self::Collaborator
@@ -30,6 +32,8 @@ vocabulary! {
     }
 }
 
+// The vocabulary macro owns the derive list, so defaults are written out.
+#[allow(clippy::derivable_impls)]
 impl Default for Role {
     fn default() -> Self {
         Self::Member
@@ -63,6 +67,8 @@ vocabulary! {
     }
 }
 
+// The vocabulary macro owns the derive list, so defaults are written out.
+#[allow(clippy::derivable_impls)]
 impl Default for LicenceLevel {
     fn default() -> Self {
         Self::Creator

@@ -187,7 +187,7 @@ pub async fn create_token(db: &Db, company: CompanyId, user_id: i64, name: &str,
                 "INSERT INTO api_tokens (company_id, user_id, name, digest, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 params![company, user_id, name, secret_digest(secret), platform::now().to_string()],
             )?,
-            audit::entry(db, company, Some(user_id), "token.create", Some(name.to_owned()), &json!({}))?,
+            audit::entry(db, company, Some(user_id), "token.create", Some(name), &json!({}))?,
         ])
         .await?;
     super::returned_id(&results)
@@ -202,7 +202,7 @@ pub async fn revoke_token(db: &Db, company: CompanyId, actor: i64, id: i64) -> A
         )
         .await?;
     if changed > 0 {
-        db.batch(vec![audit::entry(db, company, Some(actor), "token.revoke", Some(id.to_string()), &json!({}))?])
+        db.batch(vec![audit::entry(db, company, Some(actor), "token.revoke", Some(&id.to_string()), &json!({}))?])
             .await?;
     }
     Ok(changed > 0)

@@ -14,7 +14,7 @@ pub fn entry(
     company: CompanyId,
     actor: Option<i64>,
     action: &str,
-    subject: Option<String>,
+    subject: Option<&str>,
     detail: &Value,
 ) -> ApiResult<D1PreparedStatement> {
     db.statement(

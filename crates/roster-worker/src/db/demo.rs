@@ -52,7 +52,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     for (i, group) in demo.groups.iter().enumerate() {
         s.push(db.statement(
             &format!("INSERT INTO groups (company_id, name, name_key, archived_at, created_at) VALUES ({company_sql}, ?, ?, ?, ?)"),
-            params![demo.name, group.name.as_str(), group.name.unique_key(), group.archived.then(|| at(30)), at(700 - i as u32)],
+            params![demo.name, group.name.as_str(), group.name.unique_key(), group.archived.then(|| at(30)), at(700 - u32::try_from(i).unwrap_or(0))],
         )?);
     }
     for tag in &demo.tags {

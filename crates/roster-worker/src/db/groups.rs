@@ -58,7 +58,7 @@ pub async fn create(db: &Db, company: CompanyId, actor: i64, name: &GroupName) -
         "INSERT INTO groups (company_id, name, name_key, created_at) VALUES (?, ?, ?, ?) RETURNING id",
         params![company, name.as_str(), name.unique_key(), platform::now().to_string()],
     )?;
-    let log = audit::entry(db, company, Some(actor), "group.create", Some(name.to_string()), &json!({}))?;
+    let log = audit::entry(db, company, Some(actor), "group.create", Some(name.as_str()), &json!({}))?;
     match db.batch(vec![insert, log]).await {
         Ok(results) => get(db, company, super::returned_id(&results)?).await,
         Err(e) if super::is_unique_violation(&e) => Ok(None),
@@ -89,7 +89,7 @@ pub async fn update(db: &Db, company: CompanyId, actor: i64, id: i64, change: &G
             company,
             Some(actor),
             "group.rename",
-            Some(id.to_string()),
+            Some(&id.to_string()),
             &json!({ "name": name.as_str() }),
         )?);
     }
@@ -99,7 +99,7 @@ pub async fn update(db: &Db, company: CompanyId, actor: i64, id: i64, change: &G
             params![archived, now, company, id],
         )?);
         let action = if archived { "group.archive" } else { "group.unarchive" };
-        statements.push(audit::entry(db, company, Some(actor), action, Some(id.to_string()), &json!({}))?);
+        statements.push(audit::entry(db, company, Some(actor), action, Some(&id.to_string()), &json!({}))?);
     }
     if get(db, company, id).await?.is_none() {
         return Ok(false);
@@ -120,7 +120,7 @@ pub async fn delete(db: &Db, company: CompanyId, actor: i64, id: i64) -> ApiResu
         db.statement("DELETE FROM group_users WHERE company_id = ? AND group_id = ?", params![company, id])?,
         db.statement("DELETE FROM group_contacts WHERE company_id = ? AND group_id = ?", params![company, id])?,
         db.statement("DELETE FROM groups WHERE company_id = ? AND id = ?", params![company, id])?,
-        audit::entry(db, company, Some(actor), "group.delete", Some(group.name), &json!({ "users": group.users }))?,
+        audit::entry(db, company, Some(actor), "group.delete", Some(&group.name), &json!({ "users": group.users }))?,
     ])
     .await?;
     Ok(true)

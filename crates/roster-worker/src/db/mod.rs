@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 #[allow(unused_imports)] // used by the repository modules
 pub use crate::tenant::CompanyId;
 
-/// A value bound into a statement. D1 takes numbers as doubles (no BigInt).
+/// A value bound into a statement. D1 takes numbers as doubles (no `BigInt`).
 pub trait Param {
     /// The value as D1 receives it.
     fn to_js(&self) -> JsValue;

@@ -88,6 +88,11 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<V
         }
         None => sql.push_str(" AND status != 'deleted'"),
     }
+    if let Some(group) = query.group {
+        sql.push_str(" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id = ?)");
+        binds.push(company.to_js_value());
+        binds.push(super::Param::to_js(&group));
+    }
     if let Some(after) = &query.after {
         sql.push_str(" AND (sort_key, id) > (?, ?)");
         binds.push(after.sort_key.as_str().into());
@@ -226,7 +231,7 @@ pub async fn create(
         company,
         Some(actor),
         "user.create",
-        user.email.as_ref().map(ToString::to_string),
+        user.email.as_ref().map(Email::as_str),
         &json!({ "last_name": user.last_name.as_str() }),
     )?;
     let results = match db.batch(vec![insert, log]).await {

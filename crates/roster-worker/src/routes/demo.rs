@@ -32,17 +32,14 @@ pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> 
     let mut report = Vec::new();
     for company in demo::companies() {
         let hash = secret::hash_password(&body.password, platform::random_bytes()?);
-        let created = match store::company_named(db, company.name).await? {
-            Some(id) => {
-                let email = company.admin.email.as_ref().map(ToString::to_string).unwrap_or_default();
-                store::set_admin_password(db, id, &email, &hash).await?;
-                false
-            }
-            None => {
-                store::store(db, &company, &hash, now).await?;
-                true
-            }
-        };
+        let existing = store::company_named(db, company.name).await?;
+        if let Some(id) = existing {
+            let email = company.admin.email.as_ref().map(ToString::to_string).unwrap_or_default();
+            store::set_admin_password(db, id, &email, &hash).await?;
+        } else {
+            store::store(db, &company, &hash, now).await?;
+        }
+        let created = existing.is_none();
         report.push(json!({ "name": company.name, "created": created, "users": company.users.len() + 1 }));
     }
     json(200, &json!({ "companies": report }))

@@ -31,9 +31,9 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
     let method = req.method();
     match (method, segments.as_slice()) {
         (Method::Get, ["openapi.yaml"]) => {
-            let mut resp = Response::ok(OPENAPI)?;
-            resp.headers_mut().set("content-type", "application/yaml; charset=utf-8")?;
-            Ok(resp)
+            let mut description = Response::ok(OPENAPI)?;
+            description.headers_mut().set("content-type", "application/yaml; charset=utf-8")?;
+            Ok(description)
         }
         (Method::Post, ["session"]) => session::sign_in(&mut req, &db).await,
         (Method::Get, ["session"]) => session::whoami(&req, &db).await,

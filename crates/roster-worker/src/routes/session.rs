@@ -46,7 +46,7 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     access::open_session(db, company, found.id, email.as_str(), &session, now).await?;
     let cookie = auth::cookie(req, Some(&session));
     let holder = access::session_holder(db, &session, now).await?;
-    let admin = auth::admin_from(holder.ok_or_else(|| ApiError::Internal("new session not found".into()))?)?;
+    let admin = auth::admin_from(&holder.ok_or_else(|| ApiError::Internal("new session not found".into()))?)?;
     let mut resp = json(201, &profile(db, &admin).await?)?;
     resp.headers_mut().set("set-cookie", &cookie)?;
     Ok(resp)
@@ -61,7 +61,13 @@ pub async fn whoami(req: &Request, db: &Db) -> ApiResult<Response> {
 async fn profile(db: &Db, admin: &Admin) -> ApiResult<serde_json::Value> {
     let user = users::get(db, admin.company, admin.user_id).await?.ok_or(ApiError::Unauthenticated)?;
     let company = companies::summary(db, admin.company).await?.ok_or(ApiError::Unauthenticated)?;
-    Ok(json!({ "user": user, "company": company, "role": admin.role, "language": admin.language }))
+    Ok(json!({
+        "user": user,
+        "company": company,
+        "role": admin.role,
+        "language": admin.language,
+        "country_code": admin.country_code.get(),
+    }))
 }
 
 /// Ends the session of the request's cookie and clears the cookie.

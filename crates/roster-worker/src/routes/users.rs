@@ -14,9 +14,11 @@ use crate::error::{ApiError, ApiResult};
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let param = |name| query_param(req, name);
-    let (q, status, cursor, limit) = (param("q")?, param("status")?, param("cursor")?, param("limit")?);
-    let query = UserQuery::parse(q.as_deref(), status.as_deref(), cursor.as_deref(), limit.as_deref())
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let (q, status, group) = (param("q")?, param("status")?, param("group")?);
+    let (cursor, limit) = (param("cursor")?, param("limit")?);
+    let query =
+        UserQuery::parse(q.as_deref(), status.as_deref(), group.as_deref(), cursor.as_deref(), limit.as_deref())
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let mut items = users::page(db, admin.company, &query).await?;
     let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {

@@ -1,0 +1,163 @@
+// The console in a real Chromium, against the runtime `cargo xtask test` starts.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.ROSTER_URL;
+const PASSWORD = process.env.ROSTER_DEMO_PASSWORD || 'roster-demo';
+const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+assert.ok(BASE, 'ROSTER_URL is not set: run the browser tests with `cargo xtask test`');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    // launch() gives every run a fresh, empty profile of its own.
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function page(locale = 'en-GB') {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  const p = await context.newPage();
+  const problems = [];
+  p.on('pageerror', (e) => problems.push(e.message));
+  // Refused requests (a wrong password's 401) are answers, not faults of the page.
+  p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+  return { p, problems };
+}
+
+async function signIn(p, email = 'admin@demo.example') {
+  await p.goto(BASE);
+  await p.fill('input[name=email]', email);
+  await p.fill('input[name=password]', PASSWORD);
+  await p.click('button[type=submit]');
+  await p.waitForSelector('table tbody tr[data-user-id]');
+}
+
+test('an admin signs in, creates a user and finds it in the list', async () => {
+  const { p, problems } = await page();
+  await signIn(p);
+  await p.click('text=New user');
+  await p.waitForSelector('input[name=last_name]');
+
+  // The core, running in the page, reports mistakes before anything is sent.
+  await p.fill('input[name=email]', 'not-an-email');
+  await p.click('button[type=submit]');
+  assert.match(await p.textContent('#email-error'), /not valid/);
+  assert.match(await p.textContent('#last_name-error'), /required/);
+
+  const lastName = `Browser${Date.now().toString(36)}`;
+  await p.fill('input[name=last_name]', lastName);
+  await p.fill('input[name=first_name]', 'Zoé');
+  await p.fill('input[name=email]', `${lastName.toLowerCase()}@demo.example`);
+  const digits = String(Date.now()).slice(-8);
+  await p.fill('input[name=mobile]', `07 ${digits}`);
+  await p.screenshot({ path: `${ARTIFACTS}new-user.png` });
+  await p.click('button[type=submit]');
+
+  // Back on the list, filtered on the new user.
+  await p.waitForSelector(`tr[data-user-id]:has-text("${lastName} Zoé")`);
+  const row = p.locator('tr[data-user-id]', { hasText: lastName });
+  assert.equal(await row.count(), 1);
+  assert.match(await row.textContent(), /Created/);
+  assert.match(await row.textContent(), new RegExp(`\\+337${digits}`));
+
+  // Searching by another spelling finds it too.
+  await p.fill('input[name=q]', `zoe ${lastName.toUpperCase()}`);
+  await p.waitForFunction((n) => document.querySelectorAll('tr[data-user-id]').length === 1
+    && document.querySelector('tr[data-user-id]').textContent.includes(n), lastName);
+  await p.screenshot({ path: `${ARTIFACTS}users.png` });
+  assert.deepEqual(problems, []);
+});
+
+test('the server refuses an address already taken and says so on the field', async () => {
+  const { p } = await page();
+  await signIn(p);
+  await p.goto(`${BASE}/#/users/new`);
+  await p.fill('input[name=last_name]', 'Twin');
+  await p.fill('input[name=email]', 'admin@demo.example');
+  await p.click('button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('#email-error').textContent.length > 0);
+  assert.match(await p.textContent('#email-error'), /already has this e-mail/);
+});
+
+test('the console speaks French to a French browser and can switch', async () => {
+  const { p, problems } = await page('fr-FR');
+  await p.goto(BASE);
+  await p.waitForSelector('text=Connexion à Roster');
+  await p.fill('input[name=email]', 'admin@demo.example');
+  await p.fill('input[name=password]', 'wrong-password');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('.error:has-text("incorrect")');
+  await p.fill('input[name=password]', PASSWORD);
+  await p.click('button[type=submit]');
+  await p.waitForSelector('h1:has-text("Utilisateurs")');
+  await p.selectOption('select[name=status]', 'inactive');
+  await p.waitForFunction(() => [...document.querySelectorAll('tr[data-user-id] .badge')].every((b) => b.textContent === 'Désactivé'));
+  await p.screenshot({ path: `${ARTIFACTS}users-fr.png` });
+  await p.click('button[data-lang=en]');
+  await p.waitForSelector('h1:has-text("Users")');
+  assert.deepEqual(problems, []);
+});
+
+test('pages move forward and back through the directory', async () => {
+  const { p } = await page();
+  await signIn(p);
+  const first = await p.textContent('tr[data-user-id]');
+  await p.click('text=Next page');
+  await p.waitForSelector('text=Page 2');
+  assert.notEqual(await p.textContent('tr[data-user-id]'), first);
+  await p.click('text=Previous page');
+  await p.waitForSelector('text=Page 1');
+  assert.equal(await p.textContent('tr[data-user-id]'), first);
+});
+
+test('groups are created, renamed and deleted from the console', async () => {
+  const { p, problems } = await page();
+  await signIn(p);
+  await p.click('a[data-nav=groups]');
+  await p.waitForSelector('h1:has-text("Groups")');
+  const name = `Team ${Date.now().toString(36)}`;
+  await p.fill('input[name=name]', name);
+  await p.click('text=Create group');
+  await p.locator('tr[data-group-id]', { hasText: name }).waitFor();
+  const id = await p.locator('tr[data-group-id]', { hasText: name }).getAttribute('data-group-id');
+  const row = p.locator(`tr[data-group-id="${id}"]`);
+
+  await p.fill('input[name=name]', name.toUpperCase());
+  await p.click('text=Create group');
+  await p.waitForSelector('.error:has-text("already has this name")');
+
+  await row.locator('text=Rename').click();
+  await row.locator('input').fill(`${name} renamed`);
+  await row.locator('text=Save').click();
+  const renamed = p.locator(`tr[data-group-id="${id}"]`, { hasText: `${name} renamed` });
+  await renamed.waitFor();
+  await p.screenshot({ path: `${ARTIFACTS}groups.png` });
+
+  p.once('dialog', (d) => d.accept());
+  await renamed.locator('text=Delete').click();
+  await row.waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+});
+
+test('names with markup are shown as text, never run', async () => {
+  const { p } = await page();
+  await signIn(p);
+  const marker = `X${Date.now().toString(36)}`;
+  const evil = `<img src=x onerror="window.__owned=1">${marker}`;
+  const created = await p.evaluate(async (lastName) => {
+    const r = await fetch('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ last_name: lastName, email: `${Date.now()}@xss.example` }) });
+    return r.status;
+  }, evil);
+  assert.equal(created, 201);
+  await p.fill('input[name=q]', marker);
+  await p.waitForSelector(`tr[data-user-id]:has-text("${marker}")`);
+  assert.equal(await p.evaluate(() => window.__owned), undefined);
+  assert.equal(await p.locator('tr[data-user-id] img').count(), 0);
+});

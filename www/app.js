@@ -1,0 +1,70 @@
+// The Roster console: boots the core's WebAssembly package, then routes
+// between views by the URL's hash.
+import init from './pkg/roster_wasm.js';
+import { api } from './api.js';
+import { show, h } from './dom.js';
+
+await init();
+const { t, lang, setLang } = await import('./i18n.js');
+const views = {
+  signIn: (await import('./views/sign-in.js')).signIn,
+  users: (await import('./views/users.js')).users,
+  user: (await import('./views/user.js')).user,
+  newUser: (await import('./views/user-form.js')).newUser,
+  groups: (await import('./views/groups.js')).groups,
+};
+
+/** The signed-in administrator and company, or null. */
+let session = null;
+
+function layout() {
+  const bar = document.querySelector('.bar');
+  bar.hidden = !session;
+  if (session) {
+    document.querySelector('[data-company]').textContent = session.company.name;
+    const { first_name: first, last_name: last } = session.user;
+    document.querySelector('[data-who]').textContent = [first, last].filter(Boolean).join(' ');
+  }
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  for (const el of document.querySelectorAll('[data-lang]')) el.setAttribute('aria-pressed', String(el.dataset.lang === lang()));
+  const section = location.hash.split('/')[1] || 'users';
+  for (const el of document.querySelectorAll('[data-nav]')) el.classList.toggle('current', el.dataset.nav === section);
+}
+
+async function route() {
+  layout();
+  if (!session) {
+    try {
+      session = await api('GET', '/session');
+      layout();
+    } catch {
+      return views.signIn(async (profile) => { session = profile; await route(); });
+    }
+  }
+  const [, section = 'users', param] = location.hash.split('?')[0].split('/');
+  const query = new URLSearchParams(location.hash.split('?')[1] || '');
+  try {
+    if (section === 'users' && param === 'new') return await views.newUser(session);
+    if (section === 'users' && param) return await views.user(Number(param));
+    if (section === 'groups') return await views.groups(session);
+    return await views.users(session, query);
+  } catch (error) {
+    if (error.status === 401) return;
+    show(h('p', { class: 'error' }, error.status ? t('error.generic') : t('error.network')));
+    console.error(error);
+  }
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('roster:signed-out', () => { session = null; route(); });
+document.querySelector('[data-action="sign-out"]').addEventListener('click', async () => {
+  await api('DELETE', '/session').catch(() => {});
+  session = null;
+  location.hash = '#/users';
+  route();
+});
+for (const button of document.querySelectorAll('[data-lang]')) {
+  button.addEventListener('click', () => { setLang(button.dataset.lang); route(); });
+}
+document.documentElement.lang = lang();
+route();

@@ -1,0 +1,84 @@
+// The console's words in French and English. Business messages (field
+// errors) come from the core through the wasm package instead.
+import { preferredLanguage } from './pkg/roster_wasm.js';
+
+const WORDS = {
+  en: {
+    'nav.users': 'Users', 'nav.groups': 'Groups', 'nav.signOut': 'Sign out',
+    'signIn.title': 'Sign in to Roster', 'signIn.email': 'E-mail address', 'signIn.password': 'Password',
+    'signIn.submit': 'Sign in', 'signIn.failed': 'Signing in failed.',
+    'users.title': 'Users', 'users.search': 'Search by name, e-mail, mobile or employee id',
+    'users.allStatuses': 'All statuses (except deleted)', 'users.allGroups': 'All groups', 'users.new': 'New user',
+    'users.name': 'Name', 'users.email': 'E-mail', 'users.mobile': 'Mobile', 'users.type': 'Type', 'users.role': 'Role',
+    'users.status': 'Status', 'users.lastAccess': 'Last access', 'users.none': 'No user matches.',
+    'users.next': 'Next page', 'users.previous': 'Previous page', 'users.page': 'Page {n}',
+    'form.title': 'New user', 'form.intro': 'The user is created without being told and cannot sign in until invited or activated.',
+    'form.last_name': 'Last name', 'form.first_name': 'First name', 'form.email': 'E-mail address', 'form.mobile': 'Mobile',
+    'form.mobileHint': 'International (+33 6 …) or national', 'form.employee_id': 'Employee id', 'form.department': 'Department',
+    'form.user_type': 'User type', 'form.role': 'Rights', 'form.licence_level': 'Licence',
+    'form.preferred_channel': 'Preferred channel', 'form.channelAuto': 'Automatic (e-mail if given, else SMS)',
+    'form.language': 'Language', 'form.submit': 'Create user', 'form.cancel': 'Cancel', 'form.created': 'User {name} created.',
+    'user.groups': 'Groups', 'user.noGroups': 'In no group.', 'user.back': 'Back to users',
+    'user.created': 'Created', 'user.invited': 'Invited', 'user.activated': 'Activated',
+    'groups.title': 'Groups', 'groups.name': 'Name', 'groups.users': 'Users', 'groups.contacts': 'Contacts',
+    'groups.new': 'New group name', 'groups.create': 'Create group', 'groups.archived': 'archived',
+    'groups.rename': 'Rename', 'groups.save': 'Save', 'groups.cancel': 'Cancel', 'groups.archive': 'Archive',
+    'groups.unarchive': 'Unarchive', 'groups.delete': 'Delete', 'groups.members': 'Members',
+    'groups.confirmDelete': 'Delete the group “{name}”? Its members stay in the directory.',
+    'groups.none': 'No group yet.', 'groups.deleted': 'Group deleted.',
+    'error.generic': 'Something went wrong. Try again.', 'error.network': 'The server cannot be reached.',
+  },
+  fr: {
+    'nav.users': 'Utilisateurs', 'nav.groups': 'Groupes', 'nav.signOut': 'Se déconnecter',
+    'signIn.title': 'Connexion à Roster', 'signIn.email': 'Adresse e-mail', 'signIn.password': 'Mot de passe',
+    'signIn.submit': 'Se connecter', 'signIn.failed': 'La connexion a échoué.',
+    'users.title': 'Utilisateurs', 'users.search': 'Rechercher par nom, e-mail, mobile ou matricule',
+    'users.allStatuses': 'Tous les statuts (sauf supprimés)', 'users.allGroups': 'Tous les groupes', 'users.new': 'Nouvel utilisateur',
+    'users.name': 'Nom', 'users.email': 'E-mail', 'users.mobile': 'Mobile', 'users.type': 'Type', 'users.role': 'Rôle',
+    'users.status': 'Statut', 'users.lastAccess': 'Dernier accès', 'users.none': 'Aucun utilisateur ne correspond.',
+    'users.next': 'Page suivante', 'users.previous': 'Page précédente', 'users.page': 'Page {n}',
+    'form.title': 'Nouvel utilisateur', 'form.intro': 'L’utilisateur est créé sans être prévenu et ne peut pas se connecter avant d’être invité ou activé.',
+    'form.last_name': 'Nom', 'form.first_name': 'Prénom', 'form.email': 'Adresse e-mail', 'form.mobile': 'Mobile',
+    'form.mobileHint': 'International (+33 6 …) ou national', 'form.employee_id': 'Matricule', 'form.department': 'Service',
+    'form.user_type': 'Type d’utilisateur', 'form.role': 'Droits', 'form.licence_level': 'Licence',
+    'form.preferred_channel': 'Canal préféré', 'form.channelAuto': 'Automatique (e-mail si renseigné, sinon SMS)',
+    'form.language': 'Langue', 'form.submit': 'Créer l’utilisateur', 'form.cancel': 'Annuler', 'form.created': 'Utilisateur {name} créé.',
+    'user.groups': 'Groupes', 'user.noGroups': 'Dans aucun groupe.', 'user.back': 'Retour aux utilisateurs',
+    'user.created': 'Créé', 'user.invited': 'Invité', 'user.activated': 'Activé',
+    'groups.title': 'Groupes', 'groups.name': 'Nom', 'groups.users': 'Utilisateurs', 'groups.contacts': 'Contacts',
+    'groups.new': 'Nom du nouveau groupe', 'groups.create': 'Créer le groupe', 'groups.archived': 'archivé',
+    'groups.rename': 'Renommer', 'groups.save': 'Enregistrer', 'groups.cancel': 'Annuler', 'groups.archive': 'Archiver',
+    'groups.unarchive': 'Désarchiver', 'groups.delete': 'Supprimer', 'groups.members': 'Membres',
+    'groups.confirmDelete': 'Supprimer le groupe « {name} » ? Ses membres restent dans l’annuaire.',
+    'groups.none': 'Aucun groupe pour l’instant.', 'groups.deleted': 'Groupe supprimé.',
+    'error.generic': 'Une erreur est survenue. Réessayez.', 'error.network': 'Le serveur est injoignable.',
+  },
+};
+
+const KEY = 'roster.language';
+let current = localStorage.getItem(KEY)
+  || preferredLanguage((navigator.languages || [navigator.language]).join(','));
+if (!WORDS[current]) current = 'en';
+
+/** The console's language code. */
+export const lang = () => current;
+
+/** Switches the console's language and remembers it. */
+export function setLang(code) {
+  if (!WORDS[code]) return;
+  current = code;
+  localStorage.setItem(KEY, code);
+  document.documentElement.lang = code;
+}
+
+/** The text for `key`, with `{name}` placeholders filled from `vars`. */
+export function t(key, vars = {}) {
+  const text = WORDS[current][key] ?? WORDS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+}
+
+/** A date-time for people, in the console's language. */
+export function when(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleDateString(current === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'short', day: 'numeric' });
+}

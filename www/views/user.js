@@ -1,0 +1,26 @@
+import { api } from '../api.js';
+import { h, show } from '../dom.js';
+import { t, when } from '../i18n.js';
+import { labels } from './labels.js';
+
+/** One user's page: details and groups. */
+export async function user(id) {
+  const u = await api('GET', `/users/${id}`);
+  const status = labels('status');
+  const item = (label, value) => [h('dt', { class: 'muted' }, label), h('dd', {}, value || '—')];
+  show(
+    h('p', {}, h('a', { href: '#/users' }, `← ${t('user.back')}`)),
+    h('h1', {}, [u.first_name, u.last_name].filter(Boolean).join(' '), ' ', h('span', { class: `badge ${u.status}` }, status[u.status])),
+    h('div', { class: 'card' },
+      h('dl', {},
+        item(t('form.email'), u.email), item(t('form.mobile'), u.mobile), item(t('form.employee_id'), u.employee_id),
+        item(t('form.department'), u.department), item(labels('user_type')[u.user_type] && t('form.user_type'), labels('user_type')[u.user_type]),
+        item(t('form.role'), labels('role')[u.role]), item(t('form.licence_level'), labels('licence_level')[u.licence_level]),
+        item(t('user.created'), when(u.created_at)), item(t('user.invited'), when(u.invited_at)),
+        item(t('user.activated'), when(u.activated_at)), item(t('users.lastAccess'), when(u.last_access_at))),
+      h('h2', {}, t('user.groups')),
+      u.groups.length
+        ? h('ul', {}, u.groups.map((g) => h('li', {}, g.name, g.archived ? ` (${t('groups.archived')})` : '')))
+        : h('p', { class: 'muted' }, t('user.noGroups'))),
+  );
+}

@@ -1,0 +1,88 @@
+import { api } from '../api.js';
+import { h, show } from '../dom.js';
+import { t, when } from '../i18n.js';
+import { labels, options } from './labels.js';
+
+const PAGE = 50;
+
+/** The user directory: search, status and group filters, keyset pages. */
+export async function users(session, query) {
+  const statusLabels = labels('status');
+  const typeLabels = labels('user_type');
+  const roleLabels = labels('role');
+  const groups = (await api('GET', '/groups')).items.filter((g) => !g.archived);
+
+  const search = h('input', { type: 'search', name: 'q', placeholder: t('users.search'), 'aria-label': t('users.search'), value: query.get('q') || '' });
+  const status = h('select', { name: 'status', 'aria-label': t('users.status') },
+    h('option', { value: '' }, t('users.allStatuses')),
+    options('status').map(({ code, label }) => h('option', { value: code, selected: query.get('status') === code }, label)));
+  const group = h('select', { name: 'group', 'aria-label': t('nav.groups') },
+    h('option', { value: '' }, t('users.allGroups')),
+    groups.map((g) => h('option', { value: g.id, selected: query.get('group') === String(g.id) }, g.name)));
+  const body = h('tbody');
+  const pageLabel = h('span', { class: 'muted' });
+  const previous = h('button', { type: 'button' }, t('users.previous'));
+  const next = h('button', { type: 'button' }, t('users.next'));
+
+  // Cursors of the pages already seen, to go back without offsets.
+  let cursors = [null];
+  let nextCursor = null;
+  let request = 0;
+
+  async function load() {
+    const mine = ++request;
+    const params = new URLSearchParams({ limit: PAGE });
+    if (search.value.trim()) params.set('q', search.value.trim());
+    if (status.value) params.set('status', status.value);
+    if (group.value) params.set('group', group.value);
+    const cursor = cursors[cursors.length - 1];
+    if (cursor) params.set('cursor', cursor);
+    const page = await api('GET', `/users?${params}`);
+    if (mine !== request) return; // a newer search answered first
+    nextCursor = page.next_cursor;
+    body.replaceChildren(...(page.items.length ? page.items.map(row) : [
+      h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('users.none'))),
+    ]));
+    pageLabel.textContent = t('users.page', { n: cursors.length });
+    previous.disabled = cursors.length === 1;
+    next.disabled = !nextCursor;
+  }
+
+  function row(user) {
+    const name = [user.last_name, user.first_name].filter(Boolean).join(' ');
+    return h('tr', { dataset: { userId: user.id } },
+      h('td', {}, h('a', { href: `#/users/${user.id}` }, name)),
+      h('td', {}, user.email || '—'),
+      h('td', {}, user.mobile || '—'),
+      h('td', {}, typeLabels[user.user_type] || user.user_type),
+      h('td', {}, roleLabels[user.role] || user.role),
+      h('td', {}, h('span', { class: `badge ${user.status}` }, statusLabels[user.status] || user.status)),
+      h('td', {}, when(user.last_access_at)));
+  }
+
+  function restart() {
+    cursors = [null];
+    const params = new URLSearchParams();
+    for (const [key, el] of [['q', search], ['status', status], ['group', group]]) if (el.value.trim()) params.set(key, el.value.trim());
+    history.replaceState(null, '', `#/users${params.size ? `?${params}` : ''}`);
+    load();
+  }
+
+  let typing;
+  search.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(restart, 250); });
+  status.addEventListener('change', restart);
+  group.addEventListener('change', restart);
+  next.addEventListener('click', () => { if (nextCursor) { cursors.push(nextCursor); load(); } });
+  previous.addEventListener('click', () => { if (cursors.length > 1) { cursors.pop(); load(); } });
+
+  show(
+    h('h1', {}, t('users.title')),
+    h('div', { class: 'toolbar' }, search, status, group,
+      h('a', { href: '#/users/new' }, h('button', { type: 'button', class: 'primary' }, t('users.new')))),
+    h('table', {},
+      h('thead', {}, h('tr', {}, ['users.name', 'users.email', 'users.mobile', 'users.type', 'users.role', 'users.status', 'users.lastAccess'].map((k) => h('th', {}, t(k))))),
+      body),
+    h('div', { class: 'pager' }, pageLabel, previous, next),
+  );
+  await load();
+}
