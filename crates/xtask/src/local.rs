@@ -124,13 +124,23 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if self.own_group {
-            // wrangler starts workerd as a child: stop the whole group.
-            let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.child.id())]).status();
-        } else {
+        if !self.own_group {
             let _ = self.child.kill();
+            let _ = self.child.wait();
+            return;
         }
-        let _ = self.child.wait();
+        // wrangler starts workerd as a child: stop the whole group, gently first.
+        let group = format!("-{}", self.child.id());
+        for signal in ["TERM", "KILL"] {
+            let _ = Command::new("kill").args(["-s", signal, "--", &group]).status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
     }
 }
 

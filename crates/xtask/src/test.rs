@@ -90,10 +90,13 @@ pub fn all() -> Result {
             "wasm32-unknown-unknown",
         ]))
     });
-    let built = build::all(&root);
-    let build_failed = built.is_err();
-    steps.run("Build the console package and the Worker", || built);
-    if !build_failed {
+    let mut built = false;
+    steps.run("Build the console package and the Worker", || {
+        build::all(&root)?;
+        built = true;
+        Ok(())
+    });
+    if built {
         end_to_end(&root, &mut steps);
     }
     steps.report()
