@@ -3,7 +3,7 @@
 
 use crate::Language;
 use crate::form::{FormContext, NewUser, NewUserForm};
-use crate::model::{ActivityType, CountryCode, GroupName, Plan, Role, UserStatus};
+use crate::model::{ActivityType, CountryCode, GroupName, Plan, Role, TagName, UserStatus};
 
 /// A company to seed.
 #[derive(Clone, Debug)]
@@ -19,7 +19,7 @@ pub struct DemoCompany {
     /// Its groups.
     pub groups: Vec<DemoGroup>,
     /// Its tags.
-    pub tags: Vec<&'static str>,
+    pub tags: Vec<TagName>,
     /// Its thematic bases, each with its activities.
     pub bases: Vec<DemoBase>,
 }
@@ -221,7 +221,8 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
                 .collect(),
         })
         .collect();
-    DemoCompany { name, plan, admin, users, groups, tags: TAGS.to_vec(), bases }
+    let tags = TAGS.iter().map(|t| TagName::parse(t).expect("demo tags are valid")).collect();
+    DemoCompany { name, plan, admin, users, groups, tags, bases }
 }
 
 /// The two demo companies: "Demo" (gold, about 1,000 users) and "Acme"

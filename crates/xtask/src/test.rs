@@ -105,9 +105,12 @@ pub fn all() -> Result {
 /// Starts a local runtime on a free port with a fresh D1, seeds it, and runs
 /// the HTTP and browser suites against it.
 fn end_to_end(root: &Path, steps: &mut Steps) {
+    let Ok(state) = local::fresh_state_dir(root) else {
+        steps.run("Create a folder for the test database", || Err("cannot create target/e2e-state".into()));
+        return;
+    };
     let mut server = None;
     steps.run("Start the local runtime (fresh D1) and seed the demo", || {
-        let state = local::fresh_state_dir(root)?;
         local::migrate(root, Some(&state))?;
         let started = Server::start(root, local::free_port()?, Some(&state), true)?;
         started.wait_ready(Duration::from_mins(2))?;
@@ -134,4 +137,5 @@ fn end_to_end(root: &Path, steps: &mut Steps) {
         )
     });
     drop(server);
+    let _ = std::fs::remove_dir_all(&state);
 }

@@ -2,8 +2,9 @@
 
 mod activity;
 mod company;
+mod contact;
 mod email;
-mod group;
+mod label;
 mod mobile;
 mod person;
 mod user;
@@ -11,8 +12,9 @@ mod user;
 pub use crate::text::TextError;
 pub use activity::{ActivityType, EventKind};
 pub use company::{CompanySettings, OptionalField, Plan, SettingsError};
+pub use contact::{Contact, ContactError};
 pub use email::{Email, EmailError};
-pub use group::{GroupName, GroupNameError};
+pub use label::{GroupName, Label, LabelError, TagName};
 pub use mobile::{CountryCode, Mobile, MobileError};
 pub use person::{EmployeeId, PersonName};
 pub use user::{Channel, LicenceLevel, Role, StatusChange, TransitionRefused, UserStatus, UserType};

@@ -58,7 +58,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     for tag in &demo.tags {
         s.push(db.statement(
             &format!("INSERT INTO tags (company_id, name, name_key) VALUES ({company_sql}, ?, ?)"),
-            params![demo.name, *tag, roster_core::text::fold(tag)],
+            params![demo.name, tag.as_str(), tag.unique_key()],
         )?);
     }
     for person in &demo.users {
@@ -86,7 +86,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
                 "INSERT INTO user_tags (company_id, tag_id, user_id) \
                  SELECT u.company_id, t.id, u.id FROM users u JOIN tags t ON t.company_id = u.company_id \
                  WHERE u.company_id = (SELECT id FROM companies WHERE name = ?) AND u.email = ? AND t.name = ?",
-                params![demo.name, email.clone(), demo.tags[t]],
+                params![demo.name, email.clone(), demo.tags[t].as_str()],
             )?);
         }
         if let Some(days) = person.last_access_days_ago {

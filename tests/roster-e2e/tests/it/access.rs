@@ -98,3 +98,18 @@ fn the_api_description_is_served() {
     assert_eq!(answer.status, 200);
     assert!(answer.body.as_str().unwrap().contains("/api/v1/users"));
 }
+
+#[test]
+fn repeated_failed_sign_ins_pause_that_address() {
+    let anon = Client::anonymous();
+    let address = format!("{}@demo.example", unique("ghost"));
+    for _ in 0..10 {
+        let answer = anon.post("/api/v1/session", &json!({ "email": address, "password": "guess-guess-guess" }));
+        assert_eq!(answer.status, 401);
+    }
+    let paused = anon.post("/api/v1/session", &json!({ "email": address, "password": "guess-guess-guess" }));
+    assert_eq!(paused.status, 429);
+    assert_eq!(paused.body["error"]["code"], "too_many_attempts");
+    // Other addresses are not affected.
+    assert_eq!(Client::sign_in(DEMO_ADMIN).get("/api/v1/session").status, 200);
+}

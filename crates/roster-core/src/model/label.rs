@@ -2,30 +2,36 @@ use std::fmt;
 
 use crate::text;
 
-/// A group's name (A4): one line, unique in its company whatever its case
-/// and accents.
+/// A name in one of a company's lists that spreadsheets write as
+/// comma-separated cells: group names (A4) and tags (A5). One line, no
+/// comma, unique in its company whatever its case and accents.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
-pub struct GroupName(String);
+pub struct Label(String);
 
-/// Why a text cannot name a group.
+/// A group's name.
+pub type GroupName = Label;
+/// A tag.
+pub type TagName = Label;
+
+/// Why a text cannot be a group name or tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum GroupNameError {
+pub enum LabelError {
     /// Nothing but spaces.
-    #[error("the group name is empty")]
+    #[error("the name is empty")]
     Empty,
     /// More than 100 characters.
-    #[error("the group name is longer than 100 characters")]
+    #[error("the name is longer than 100 characters")]
     TooLong,
     /// Tabs, line breaks or other control characters.
-    #[error("the group name holds control characters")]
+    #[error("the name holds control characters")]
     ControlCharacters,
     /// A comma, which separates groups in import files (C6).
-    #[error("the group name holds a comma")]
+    #[error("the name holds a comma")]
     Comma,
 }
 
-impl GroupNameError {
+impl LabelError {
     /// What to tell the person who typed the name.
     pub const fn message(self) -> crate::Message {
         match self {
@@ -37,27 +43,27 @@ impl GroupNameError {
     }
 }
 
-impl GroupName {
+impl Label {
     /// The longest name kept.
     pub const MAX_LEN: usize = 100;
 
-    /// Reads a group name: spaces squashed, no comma (lists in spreadsheets
+    /// Reads a name: spaces squashed, no comma (lists in spreadsheets
     /// are comma-separated), at most 100 characters.
     ///
     /// # Errors
-    /// [`GroupNameError`] when the name is empty, too long, or holds a comma
+    /// [`LabelError`] when the name is empty, too long, or holds a comma
     /// or a control character.
-    pub fn parse(raw: &str) -> Result<Self, GroupNameError> {
+    pub fn parse(raw: &str) -> Result<Self, LabelError> {
         if text::has_control(raw.trim()) {
-            return Err(GroupNameError::ControlCharacters);
+            return Err(LabelError::ControlCharacters);
         }
         let name = text::squash_spaces(raw);
         if name.is_empty() {
-            Err(GroupNameError::Empty)
+            Err(LabelError::Empty)
         } else if name.contains(',') {
-            Err(GroupNameError::Comma)
+            Err(LabelError::Comma)
         } else if name.chars().count() > Self::MAX_LEN {
-            Err(GroupNameError::TooLong)
+            Err(LabelError::TooLong)
         } else {
             Ok(Self(name))
         }
@@ -74,7 +80,7 @@ impl GroupName {
     }
 }
 
-impl fmt::Display for GroupName {
+impl fmt::Display for Label {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -94,8 +100,8 @@ mod tests {
 
     #[test]
     fn commas_and_empty_names_are_refused() {
-        assert_eq!(GroupName::parse("Sales, Paris"), Err(GroupNameError::Comma));
-        assert_eq!(GroupName::parse("  "), Err(GroupNameError::Empty));
-        assert_eq!(GroupName::parse(&"g".repeat(101)), Err(GroupNameError::TooLong));
+        assert_eq!(GroupName::parse("Sales, Paris"), Err(LabelError::Comma));
+        assert_eq!(GroupName::parse("  "), Err(LabelError::Empty));
+        assert_eq!(GroupName::parse(&"g".repeat(101)), Err(LabelError::TooLong));
     }
 }
