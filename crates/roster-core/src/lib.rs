@@ -12,6 +12,7 @@ pub mod form;
 pub mod messages;
 pub mod model;
 pub mod secret;
+pub mod sheet;
 pub mod text;
 pub mod time;
 

@@ -1,0 +1,13 @@
+//! The core against real files: fixtures written by other tools, hostile
+//! files, and round trips through rust_xlsxwriter.
+#![allow(missing_docs)]
+
+mod sheets;
+
+use std::path::PathBuf;
+
+/// A fixture's bytes.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
