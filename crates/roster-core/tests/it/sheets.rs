@@ -65,7 +65,8 @@ fn excel_csv_files_read_in_both_encodings() {
 /// problem, quickly, without panicking.
 #[test]
 fn hostile_and_broken_files_are_refused_with_their_reason() {
-    let cases: [(&str, fn(&SheetError) -> bool); 12] = [
+    type Expected = fn(&SheetError) -> bool;
+    let cases: [(&str, Expected); 12] = [
         ("bomb.xlsx", |e| matches!(e, SheetError::Inflates { part, .. } if part.ends_with("sheet1.xml"))),
         ("shared-strings-count.xlsx", |e| {
             matches!(e, SheetError::Declared { what: "shared strings", declared: 100_000_000_000 })
