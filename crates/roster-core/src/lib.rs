@@ -9,6 +9,7 @@ mod vocabulary;
 pub mod demo;
 pub mod directory;
 pub mod form;
+pub mod import;
 pub mod messages;
 pub mod model;
 pub mod secret;

@@ -62,6 +62,26 @@ pub enum Message {
     PasswordTooShort,
     /// Only a company administrator may grant this role.
     RoleNotGrantable,
+    /// A required column is missing from the file.
+    MissingColumn,
+    /// Two columns name the same attribute.
+    DuplicateColumn,
+    /// A column names no attribute; it is ignored.
+    UnknownColumn,
+    /// The same person appears on another row of the file.
+    DuplicateInFile,
+    /// The row's identifiers point at two different existing users.
+    ConflictingIdentities,
+    /// A group to give access to does not exist; it is not created.
+    UnknownGroup,
+    /// A blank value was given the default.
+    DefaultApplied,
+    /// A cell holds more text than a spreadsheet cell can.
+    CellTooLong,
+    /// A cell shows a spreadsheet error (#N/A, #REF! …).
+    CellError,
+    /// The file has a header row but no data row.
+    NoDataRow,
 }
 
 impl Message {
@@ -108,6 +128,31 @@ impl Message {
                 ("Un groupe de l’entreprise porte déjà ce nom.", "A group of the company already has this name.")
             }
             Self::NoComma => ("Ce nom ne peut pas contenir de virgule.", "This name cannot contain a comma."),
+            Self::MissingColumn => ("Cette colonne obligatoire manque.", "This required column is missing."),
+            Self::DuplicateColumn => ("Cette colonne apparaît deux fois.", "This column appears twice."),
+            Self::UnknownColumn => ("Colonne inconnue : elle est ignorée.", "Unknown column: it is ignored."),
+            Self::DuplicateInFile => (
+                "Cette personne figure déjà sur une autre ligne du fichier.",
+                "This person is already on another row of the file.",
+            ),
+            Self::ConflictingIdentities => (
+                "L’e-mail, le mobile et le matricule désignent des utilisateurs différents.",
+                "The e-mail, mobile and employee id point at different users.",
+            ),
+            Self::UnknownGroup => {
+                ("Ce groupe n’existe pas et ne sera pas créé.", "This group does not exist and will not be created.")
+            }
+            Self::DefaultApplied => {
+                ("Valeur vide : la valeur par défaut est appliquée.", "Blank value: the default applies.")
+            }
+            Self::CellTooLong => {
+                ("Cette cellule dépasse 32 767 caractères.", "This cell holds more than 32,767 characters.")
+            }
+            Self::CellError => ("Cette cellule affiche une erreur du tableur.", "This cell shows a spreadsheet error."),
+            Self::NoDataRow => (
+                "Le fichier n’a aucune ligne de données sous les en-têtes.",
+                "The file has no data row below its headers.",
+            ),
             Self::PasswordTooShort => (
                 "Le mot de passe doit compter au moins 10 caractères.",
                 "The password must be at least 10 characters long.",

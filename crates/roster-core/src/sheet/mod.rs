@@ -125,7 +125,8 @@ impl Row {
 }
 
 /// The kind of file, recognised from its bytes rather than its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Office Open XML workbook.
     Xlsx,

@@ -1,0 +1,786 @@
+//! The user import file (C): which columns it may have, what each row must
+//! hold, and what importing it would change in the company (the plan).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::{Outcome, Remark, Remarks, Severity};
+use crate::form::{FormContext, NewUser, NewUserForm};
+use crate::model::{Channel, CountryCode, Label, LicenceLevel, Role, UserType};
+use crate::sheet::{self, Format, Limits, Row, SheetError, Value};
+use crate::vocabulary::vocabulary;
+use crate::{Language, Message, text};
+
+vocabulary! {
+    /// A column of the user import file, recognised by its code, its French
+    /// or English name or an alias, whatever the case, accents and spacing (C2).
+    pub enum Column {
+        /// Last name (required).
+        LastName = "last_name" { fr: "nom", en: "last name", also: ["nom de famille", "surname", "family name", "lastname"] },
+        /// First name.
+        FirstName = "first_name" { fr: "prénom", en: "first name", also: ["prenom", "given name", "firstname"] },
+        /// E-mail address (required column).
+        Email = "email" { fr: "adresse mail", en: "e-mail", also: ["mail", "adresse e-mail", "adresse email", "courriel", "email address", "e-mail address"] },
+        /// Mobile number.
+        Mobile = "mobile" { fr: "mobile", en: "mobile phone", also: ["téléphone", "telephone", "portable", "phone", "numéro de mobile", "téléphone mobile"] },
+        /// The company's identifier for the employee.
+        EmployeeId = "employee_id" { fr: "matricule", en: "employee id", also: ["identifiant salarié", "employee number", "staff id"] },
+        /// Department.
+        Department = "department" { fr: "service", en: "department", also: ["département", "departement"] },
+        /// User type (required column).
+        UserType = "user_type" { fr: "type", en: "user type", also: ["type d'utilisateur", "type utilisateur", "type de l'utilisateur"] },
+        /// Role (rights).
+        Role = "role" { fr: "rôle", en: "role", also: ["droits", "rights"] },
+        /// Licence level.
+        LicenceLevel = "licence_level" { fr: "licence", en: "licence level", also: ["niveau de licence", "license", "license level"] },
+        /// Preferred channel.
+        PreferredChannel = "preferred_channel" { fr: "canal préféré", en: "preferred channel", also: ["canal"] },
+        /// Language.
+        Language = "language" { fr: "langue", en: "language" },
+        /// Groups to add the user to; missing ones are created (C6).
+        Groups = "groups" { fr: "groupes", en: "groups", also: ["groupe"] },
+        /// Groups the user may see; missing ones are not created (C6).
+        AllowedGroups = "allowed_groups" { fr: "groupes autorisés", en: "allowed groups", also: ["groupes autorises"] },
+        /// Tags.
+        Tags = "tags" { fr: "étiquettes", en: "tags", also: ["tag", "etiquettes", "étiquette"] },
+    }
+}
+
+impl Column {
+    /// The columns a file must have (C3).
+    pub const REQUIRED: [Self; 3] = [Self::LastName, Self::Email, Self::UserType];
+
+    /// Whether the file must have this column.
+    pub fn required(self) -> bool {
+        Self::REQUIRED.contains(&self)
+    }
+
+    /// The values a cell may hold, for enumerated columns, in `lang`.
+    pub fn allowed_values(self, lang: Language) -> Option<Vec<&'static str>> {
+        fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+            all.iter().map(|&v| label(v)).collect()
+        }
+        Some(match self {
+            Self::UserType => labels(UserType::ALL, |v| v.label(lang)),
+            Self::Role => labels(Role::ALL, |v| v.label(lang)),
+            Self::LicenceLevel => labels(LicenceLevel::ALL, |v| v.label(lang)),
+            Self::PreferredChannel => labels(Channel::ALL, |v| v.label(lang)),
+            Self::Language => labels(Language::ALL, |v| v.label(lang)),
+            _ => return None,
+        })
+    }
+
+    /// Whether a cell holds a comma-separated list.
+    pub const fn is_list(self) -> bool {
+        matches!(self, Self::Groups | Self::AllowedGroups | Self::Tags)
+    }
+}
+
+/// Who imports, which sets defaults, what may be granted and the language
+/// of remarks.
+#[derive(Clone, Copy, Debug)]
+pub struct Context {
+    /// The administrator's language: default for new users.
+    pub language: Language,
+    /// The administrator's role: bounds the roles the file may grant.
+    pub admin_role: Role,
+    /// The company's calling code, for national mobile numbers.
+    pub country_code: CountryCode,
+}
+
+/// A user the company already has, as far as matching and diffs need.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct ExistingUser {
+    /// The user's id.
+    pub id: i64,
+    /// Last name.
+    pub last_name: String,
+    /// First name.
+    pub first_name: Option<String>,
+    /// E-mail address (lower case).
+    pub email: Option<String>,
+    /// Mobile number (E.164).
+    pub mobile: Option<String>,
+    /// Employee id.
+    pub employee_id: Option<String>,
+    /// Department.
+    pub department: Option<String>,
+    /// User type code.
+    pub user_type: String,
+    /// Role code.
+    pub role: String,
+    /// Licence level code.
+    pub licence_level: String,
+    /// Preferred channel code.
+    pub preferred_channel: String,
+    /// Language code.
+    pub language: String,
+}
+
+/// What the company holds now: the ground a plan is computed on.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// Its users (deleted ones excluded).
+    pub users: Vec<ExistingUser>,
+    /// Its group names.
+    pub groups: Vec<String>,
+}
+
+/// A user the import would create.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Creation {
+    /// The row.
+    pub row: u32,
+    /// The user, defaults applied.
+    pub user: NewUser,
+    /// Groups to join.
+    pub groups: Vec<Label>,
+    /// Groups the user may see (existing ones only).
+    pub allowed_groups: Vec<Label>,
+    /// Tags.
+    pub tags: Vec<Label>,
+}
+
+/// One field an update changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// The attribute.
+    pub field: Column,
+    /// Its value now.
+    pub from: Option<String>,
+    /// Its value after the import.
+    pub to: Option<String>,
+}
+
+/// A user the import would update.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Update {
+    /// The row.
+    pub row: u32,
+    /// The existing user's id.
+    pub id: i64,
+    /// The fields that change, only those the file fills in.
+    pub changes: Vec<FieldChange>,
+    /// Groups to join (joining never removes from other groups).
+    pub groups: Vec<Label>,
+    /// Groups the user may see (existing ones only).
+    pub allowed_groups: Vec<Label>,
+    /// Tags to add.
+    pub tags: Vec<Label>,
+}
+
+/// What importing the file would do (C11).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Users to create.
+    pub creates: Vec<Creation>,
+    /// Users to update, field by field.
+    pub updates: Vec<Update>,
+    /// Rows that match a user and change nothing.
+    pub unchanged: Vec<u32>,
+    /// Groups named in `groups` that do not exist yet.
+    pub groups_to_create: Vec<String>,
+}
+
+/// The whole finding on a file: what is wrong and what would happen.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The file's format.
+    pub format: Format,
+    /// Data rows read (blank rows not counted).
+    pub rows: u32,
+    /// The columns recognised, in file order.
+    pub columns: Vec<Column>,
+    /// The remarks.
+    pub remarks: Remarks,
+    /// What importing would do.
+    pub plan: Plan,
+    /// How the import would end.
+    pub outcome: Outcome,
+}
+
+/// Reads and checks a user import file against the company's `snapshot`.
+///
+/// # Errors
+/// [`SheetError`] when the file cannot be read at all; everything else is a
+/// remark in the report.
+pub fn validate(bytes: &[u8], context: &Context, snapshot: &Snapshot, limits: Limits) -> Result<Report, SheetError> {
+    let mut checker = Checker::new(context, snapshot);
+    let format = sheet::read(bytes, limits, &mut |row| checker.row(&row))?;
+    Ok(checker.finish(format))
+}
+
+/// Where an identifier was first seen, in the file or in the company.
+#[derive(Default)]
+struct Identities {
+    by_key: HashMap<String, usize>,
+}
+
+fn identity_keys(email: Option<&str>, mobile: Option<&str>, employee_id: Option<&str>) -> Vec<String> {
+    let mut keys = Vec::with_capacity(3);
+    if let Some(e) = email {
+        keys.push(format!("e:{e}"));
+    }
+    if let Some(m) = mobile {
+        keys.push(format!("m:{m}"));
+    }
+    if let Some(i) = employee_id {
+        keys.push(format!("i:{}", text::fold(i)));
+    }
+    keys
+}
+
+/// A row's cells, read.
+#[derive(Default)]
+struct Filled {
+    form: NewUserForm,
+    groups: Vec<Label>,
+    allowed_groups: Vec<Label>,
+    tags: Vec<Label>,
+    given: Vec<Column>,
+    blocked: bool,
+}
+
+impl Filled {
+    /// The form field a column fills; `None` for list columns.
+    fn form_slot(&mut self, column: Column) -> Option<&mut Option<String>> {
+        let form = &mut self.form;
+        Some(match column {
+            Column::LastName => &mut form.last_name,
+            Column::FirstName => &mut form.first_name,
+            Column::Email => &mut form.email,
+            Column::Mobile => &mut form.mobile,
+            Column::EmployeeId => &mut form.employee_id,
+            Column::Department => &mut form.department,
+            Column::UserType => &mut form.user_type,
+            Column::Role => &mut form.role,
+            Column::LicenceLevel => &mut form.licence_level,
+            Column::PreferredChannel => &mut form.preferred_channel,
+            Column::Language => &mut form.language,
+            Column::Groups | Column::AllowedGroups | Column::Tags => return None,
+        })
+    }
+
+    fn list(&mut self, column: Column) -> &mut Vec<Label> {
+        match column {
+            Column::Groups => &mut self.groups,
+            Column::AllowedGroups => &mut self.allowed_groups,
+            _ => &mut self.tags,
+        }
+    }
+}
+
+struct Checker<'a> {
+    context: &'a Context,
+    snapshot: &'a Snapshot,
+    existing: Identities,
+    in_file: HashMap<String, u32>,
+    /// Folded names of the company's groups.
+    existing_groups: HashSet<String>,
+    /// Groups the file names that do not exist: folded name → first spelling.
+    new_groups: BTreeMap<String, String>,
+    columns: Option<Vec<Option<Column>>>,
+    rows: u32,
+    remarks: Remarks,
+    plan: Plan,
+}
+
+impl<'a> Checker<'a> {
+    fn new(context: &'a Context, snapshot: &'a Snapshot) -> Self {
+        let mut existing = Identities::default();
+        for (i, user) in snapshot.users.iter().enumerate() {
+            for key in identity_keys(user.email.as_deref(), user.mobile.as_deref(), user.employee_id.as_deref()) {
+                existing.by_key.insert(key, i);
+            }
+        }
+        Self {
+            context,
+            snapshot,
+            existing,
+            in_file: HashMap::new(),
+            existing_groups: snapshot.groups.iter().map(|g| text::fold(g)).collect(),
+            new_groups: BTreeMap::new(),
+            columns: None,
+            rows: 0,
+            remarks: Remarks::default(),
+            plan: Plan::default(),
+        }
+    }
+
+    fn row(&mut self, row: &Row) {
+        if self.columns.is_none() {
+            self.header(row);
+        } else {
+            self.rows += 1;
+            self.data(row);
+        }
+    }
+
+    fn header(&mut self, row: &Row) {
+        let mut columns = Vec::with_capacity(row.cells.len());
+        for cell in &row.cells {
+            let Some(name) = cell.text().filter(|t| !t.trim().is_empty()) else {
+                columns.push(None);
+                continue;
+            };
+            match Column::parse(&name) {
+                Ok(column) if columns.contains(&Some(column)) => {
+                    self.remarks.add(
+                        row.number,
+                        column.code(),
+                        Message::DuplicateColumn,
+                        Severity::Blocking,
+                        Some(name),
+                    );
+                    columns.push(None);
+                }
+                Ok(column) => columns.push(Some(column)),
+                Err(_) => {
+                    self.remarks.add(row.number, &name, Message::UnknownColumn, Severity::Info, None);
+                    columns.push(None);
+                }
+            }
+        }
+        for required in Column::REQUIRED {
+            if !columns.contains(&Some(required)) {
+                self.remarks.add(row.number, required.code(), Message::MissingColumn, Severity::Blocking, None);
+            }
+        }
+        self.columns = Some(columns);
+    }
+
+    /// Reads the row's cells into a form and lists, remarking on cells that
+    /// cannot be read. `blocked` is set when such a cell was found.
+    fn fill(&mut self, row: &Row, columns: &[Option<Column>]) -> Filled {
+        let mut filled = Filled::default();
+        for (index, column) in columns.iter().enumerate() {
+            let Some(column) = *column else { continue };
+            let cell = row.cells.get(index).unwrap_or(&Value::Empty);
+            let raw = match cell {
+                Value::Oversized(length) => {
+                    let detail = Some(format!("{length}"));
+                    self.remarks.add(row.number, column.code(), Message::CellTooLong, Severity::Blocking, detail);
+                    filled.blocked = true;
+                    continue;
+                }
+                Value::Error(shown) => {
+                    let detail = Some(shown.clone());
+                    self.remarks.add(row.number, column.code(), Message::CellError, Severity::Blocking, detail);
+                    filled.blocked = true;
+                    continue;
+                }
+                _ if cell.is_blank() => {
+                    if column == Column::UserType {
+                        self.remarks.add(row.number, column.code(), Message::DefaultApplied, Severity::Warning, None);
+                    }
+                    continue;
+                }
+                _ => cell.text().unwrap_or_default(),
+            };
+            filled.given.push(column);
+            if column.is_list() {
+                self.fill_list(row.number, column, &raw, &mut filled);
+            } else if let Some(slot) = filled.form_slot(column) {
+                *slot = Some(raw);
+            }
+        }
+        filled
+    }
+
+    fn fill_list(&mut self, row: u32, column: Column, raw: &str, filled: &mut Filled) {
+        for item in raw.split(',').filter(|i| !i.trim().is_empty()) {
+            match Label::parse(item) {
+                Ok(label) => {
+                    let list = filled.list(column);
+                    if !list.contains(&label) {
+                        list.push(label);
+                    }
+                }
+                Err(e) => {
+                    let detail = Some(item.trim().to_owned());
+                    self.remarks.add(row, column.code(), e.message(), Severity::Blocking, detail);
+                    filled.blocked = true;
+                }
+            }
+        }
+    }
+
+    fn data(&mut self, row: &Row) {
+        let Some(columns) = self.columns.take() else { return };
+        let filled = self.fill(row, &columns);
+        self.columns = Some(columns);
+        let Filled { form, groups, allowed_groups, tags, given, blocked } = filled;
+        let context = FormContext {
+            admin_language: self.context.language,
+            admin_role: self.context.admin_role,
+            country_code: self.context.country_code,
+        };
+        let user = match form.parse(context) {
+            Ok(user) => user,
+            Err(errors) => {
+                for e in errors {
+                    let detail = field_value(&form, e.field);
+                    self.remarks.add(row.number, e.field, e.code, Severity::Blocking, detail);
+                }
+                return;
+            }
+        };
+        if blocked || !self.unique_in_file(row.number, &user) {
+            return;
+        }
+        for group in &groups {
+            let key = group.unique_key();
+            if !self.existing_groups.contains(&key) {
+                self.new_groups.entry(key).or_insert_with(|| group.to_string());
+            }
+        }
+        let allowed_groups = allowed_groups
+            .into_iter()
+            .filter(|g| {
+                let known = self.existing_groups.contains(&g.unique_key());
+                if !known {
+                    let detail = Some(g.to_string());
+                    self.remarks.add(
+                        row.number,
+                        Column::AllowedGroups.code(),
+                        Message::UnknownGroup,
+                        Severity::Warning,
+                        detail,
+                    );
+                }
+                known
+            })
+            .collect();
+        self.place(row.number, user, &given, groups, allowed_groups, tags);
+    }
+
+    /// Records the row's identifiers; false (with a blocking remark) when
+    /// an earlier row already holds one of them.
+    fn unique_in_file(&mut self, row: u32, user: &NewUser) -> bool {
+        let keys = identity_keys(
+            user.email.as_ref().map(crate::model::Email::as_str),
+            user.mobile.as_ref().map(crate::model::Mobile::as_str),
+            user.employee_id.as_ref().map(crate::model::EmployeeId::as_str),
+        );
+        for key in &keys {
+            if let Some(&first) = self.in_file.get(key) {
+                let column = match &key[..2] {
+                    "e:" => "email",
+                    "m:" => "mobile",
+                    _ => "employee_id",
+                };
+                self.remarks.push(Remark {
+                    row,
+                    column: column.to_owned(),
+                    code: Message::DuplicateInFile,
+                    severity: Severity::Blocking,
+                    detail: None,
+                    other_row: Some(first),
+                });
+                return false;
+            }
+        }
+        for key in keys {
+            self.in_file.insert(key, row);
+        }
+        true
+    }
+
+    /// Decides create, update or unchanged for a valid row.
+    fn place(
+        &mut self,
+        row: u32,
+        user: NewUser,
+        given: &[Column],
+        groups: Vec<Label>,
+        allowed_groups: Vec<Label>,
+        tags: Vec<Label>,
+    ) {
+        let keys = identity_keys(
+            user.email.as_ref().map(crate::model::Email::as_str),
+            user.mobile.as_ref().map(crate::model::Mobile::as_str),
+            user.employee_id.as_ref().map(crate::model::EmployeeId::as_str),
+        );
+        let mut matched: Vec<usize> = keys.iter().filter_map(|k| self.existing.by_key.get(k).copied()).collect();
+        matched.sort_unstable();
+        matched.dedup();
+        match matched.as_slice() {
+            [] => self.plan.creates.push(Creation { row, user, groups, allowed_groups, tags }),
+            [one] => {
+                let existing = &self.snapshot.users[*one];
+                let changes = changes(existing, &user, given);
+                if changes.is_empty() && groups.is_empty() && allowed_groups.is_empty() && tags.is_empty() {
+                    self.plan.unchanged.push(row);
+                } else {
+                    self.plan.updates.push(Update { row, id: existing.id, changes, groups, allowed_groups, tags });
+                }
+            }
+            _ => {
+                let detail =
+                    Some(matched.iter().map(|&i| self.snapshot.users[i].id.to_string()).collect::<Vec<_>>().join(", "));
+                self.remarks.add(row, "email", Message::ConflictingIdentities, Severity::Blocking, detail);
+            }
+        }
+    }
+
+    fn finish(mut self, format: Format) -> Report {
+        let columns = self.columns.clone().unwrap_or_default().into_iter().flatten().collect();
+        if self.rows == 0 {
+            self.remarks.add(2, "", Message::NoDataRow, Severity::Blocking, None);
+        }
+        self.plan.groups_to_create = std::mem::take(&mut self.new_groups).into_values().collect();
+        let outcome = Outcome::of(&self.remarks);
+        Report { format, rows: self.rows, columns, remarks: self.remarks, plan: self.plan, outcome }
+    }
+}
+
+/// The value a form field was given, to quote it in a remark.
+fn field_value(form: &NewUserForm, field: &str) -> Option<String> {
+    match field {
+        "last_name" => form.last_name.clone(),
+        "first_name" => form.first_name.clone(),
+        "email" => form.email.clone(),
+        "mobile" => form.mobile.clone(),
+        "employee_id" => form.employee_id.clone(),
+        "department" => form.department.clone(),
+        "user_type" => form.user_type.clone(),
+        "role" => form.role.clone(),
+        "licence_level" => form.licence_level.clone(),
+        "preferred_channel" => form.preferred_channel.clone(),
+        "language" => form.language.clone(),
+        _ => None,
+    }
+}
+
+/// The fields the file fills in that differ from the user's current values.
+fn changes(existing: &ExistingUser, user: &NewUser, given: &[Column]) -> Vec<FieldChange> {
+    let text = |v: Option<&str>| v.map(str::to_owned);
+    given
+        .iter()
+        .filter_map(|&field| {
+            let (from, to) = match field {
+                Column::LastName => (Some(existing.last_name.clone()), Some(user.last_name.to_string())),
+                Column::FirstName => (existing.first_name.clone(), user.first_name.as_ref().map(ToString::to_string)),
+                Column::Email => (existing.email.clone(), user.email.as_ref().map(ToString::to_string)),
+                Column::Mobile => (existing.mobile.clone(), user.mobile.as_ref().map(ToString::to_string)),
+                Column::EmployeeId => (
+                    existing.employee_id.clone(),
+                    text(user.employee_id.as_ref().map(crate::model::EmployeeId::as_str)),
+                ),
+                Column::Department => (existing.department.clone(), user.department.as_ref().map(ToString::to_string)),
+                Column::UserType => (Some(existing.user_type.clone()), Some(user.user_type.code().to_owned())),
+                Column::Role => (Some(existing.role.clone()), Some(user.role.code().to_owned())),
+                Column::LicenceLevel => {
+                    (Some(existing.licence_level.clone()), Some(user.licence_level.code().to_owned()))
+                }
+                Column::PreferredChannel => {
+                    (Some(existing.preferred_channel.clone()), Some(user.preferred_channel.code().to_owned()))
+                }
+                Column::Language => (Some(existing.language.clone()), Some(user.language.code().to_owned())),
+                Column::Groups | Column::AllowedGroups | Column::Tags => return None,
+            };
+            (from != to).then_some(FieldChange { field, from, to })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Outcome;
+
+    fn context() -> Context {
+        Context { language: Language::Fr, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE }
+    }
+
+    fn check(csv: &str, snapshot: &Snapshot) -> Report {
+        validate(csv.as_bytes(), &context(), snapshot, Limits::PRODUCT).unwrap()
+    }
+
+    fn found(report: &Report) -> Vec<(u32, &str, Message, Severity)> {
+        report.remarks.items.iter().map(|r| (r.row, r.column.as_str(), r.code, r.severity)).collect()
+    }
+
+    fn existing(id: i64, email: &str, employee_id: Option<&str>) -> ExistingUser {
+        ExistingUser {
+            id,
+            last_name: "Martin".into(),
+            email: Some(email.into()),
+            employee_id: employee_id.map(Into::into),
+            user_type: "collaborator".into(),
+            role: "member".into(),
+            licence_level: "creator".into(),
+            preferred_channel: "email".into(),
+            language: "fr".into(),
+            ..ExistingUser::default()
+        }
+    }
+
+    #[test]
+    fn french_headers_match_whatever_their_case_accents_and_spacing() {
+        let report = check(
+            "NOM;Prénom;adresse  mail;Canal préféré;TYPE;Matricule;groupes autorisés\nLévy;Zoé;z@x.fr;sms;collaborateur;A1;\n",
+            &Snapshot::default(),
+        );
+        assert_eq!(
+            report.columns,
+            [
+                Column::LastName,
+                Column::FirstName,
+                Column::Email,
+                Column::PreferredChannel,
+                Column::UserType,
+                Column::EmployeeId,
+                Column::AllowedGroups
+            ]
+        );
+        // SMS chosen without a mobile is a field error, reported on its row and column.
+        assert_eq!(found(&report), [(2, "preferred_channel", Message::ChannelNeedsMobile, Severity::Blocking)]);
+    }
+
+    #[test]
+    fn no_alias_names_two_columns() {
+        let mut seen = HashMap::new();
+        for &column in Column::ALL {
+            for name in
+                [column.code(), column.label(Language::Fr), column.label(Language::En)].iter().chain(column.aliases())
+            {
+                if let Some(other) = seen.insert(text::key(name), column) {
+                    assert_eq!(other, column, "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn missing_duplicate_and_unknown_columns_are_reported_on_the_header_row() {
+        let report = check("nom,email,email,colour\nMartin,m@x.fr,,blue\n", &Snapshot::default());
+        assert_eq!(
+            found(&report),
+            [
+                (1, "email", Message::DuplicateColumn, Severity::Blocking),
+                (1, "colour", Message::UnknownColumn, Severity::Info),
+                (1, "user_type", Message::MissingColumn, Severity::Blocking),
+            ]
+        );
+        assert_eq!(report.outcome, Outcome::Failed);
+    }
+
+    #[test]
+    fn each_bad_value_is_pinned_to_its_row_and_column_with_the_value() {
+        let report = check("last_name,email,user_type,mobile\nMartin,nope,astronaut,12\n", &Snapshot::default());
+        assert_eq!(
+            found(&report),
+            [
+                (2, "email", Message::InvalidEmail, Severity::Blocking),
+                (2, "mobile", Message::InvalidMobile, Severity::Blocking),
+                (2, "user_type", Message::UnknownValue, Severity::Blocking),
+            ]
+        );
+        assert_eq!(report.remarks.items[0].detail.as_deref(), Some("nope"));
+        assert_eq!(report.remarks.items[0].message(Language::En), "This e-mail address is not valid. « nope »");
+    }
+
+    #[test]
+    fn the_same_person_twice_in_the_file_is_blocking_and_names_the_first_row() {
+        let report = check(
+            "last_name,email,user_type,employee_id\nA,a@x.fr,,E1\nB,b@x.fr,,e1\nC,A@X.FR,,\n",
+            &Snapshot::default(),
+        );
+        let duplicates: Vec<_> = report.remarks.items.iter().filter(|r| r.code == Message::DuplicateInFile).collect();
+        assert_eq!(duplicates.len(), 2);
+        assert_eq!(
+            (duplicates[0].row, duplicates[0].column.as_str(), duplicates[0].other_row),
+            (3, "employee_id", Some(2))
+        );
+        assert_eq!((duplicates[1].row, duplicates[1].column.as_str(), duplicates[1].other_row), (4, "email", Some(2)));
+        assert!(duplicates[0].message(Language::Fr).ends_with("(ligne 2)"));
+    }
+
+    #[test]
+    fn a_blank_user_type_gets_the_default_with_a_warning() {
+        let report = check("last_name,email,user_type\nMartin,m@x.fr,\n", &Snapshot::default());
+        assert_eq!(found(&report), [(2, "user_type", Message::DefaultApplied, Severity::Warning)]);
+        assert_eq!(report.outcome, Outcome::Partial);
+        assert_eq!(report.plan.creates[0].user.user_type, UserType::Collaborator);
+    }
+
+    #[test]
+    fn the_plan_creates_updates_field_by_field_and_leaves_the_rest() {
+        let snapshot = Snapshot {
+            users: vec![existing(7, "known@x.fr", Some("E7")), existing(8, "same@x.fr", None)],
+            groups: vec!["Ventes".into()],
+        };
+        let report = check(
+            "last_name,email,user_type,employee_id,department,groups\n\
+             New,new@x.fr,collaborateur,,,Ventes\n\
+             Martin,other@x.fr,externe,E7,Sales,\n\
+             Martin,same@x.fr,collaborator,,,\n",
+            &snapshot,
+        );
+        assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.remarks);
+        assert_eq!(report.plan.creates.len(), 1);
+        assert_eq!(report.plan.creates[0].groups[0].as_str(), "Ventes");
+        assert_eq!(report.plan.unchanged, [4]);
+        let update = &report.plan.updates[0];
+        assert_eq!((update.row, update.id), (3, 7));
+        let fields: Vec<_> = update.changes.iter().map(|c| (c.field, c.to.as_deref())).collect();
+        assert_eq!(
+            fields,
+            [
+                (Column::Email, Some("other@x.fr")),
+                (Column::UserType, Some("external")),
+                (Column::Department, Some("Sales"))
+            ]
+        );
+        assert!(report.plan.groups_to_create.is_empty(), "Ventes exists");
+    }
+
+    #[test]
+    fn identifiers_pointing_at_two_users_block_the_row() {
+        let snapshot =
+            Snapshot { users: vec![existing(1, "a@x.fr", None), existing(2, "b@x.fr", Some("E2"))], groups: vec![] };
+        let report = check("last_name,email,user_type,employee_id\nA,a@x.fr,,E2\n", &snapshot);
+        assert!(found(&report).contains(&(2, "email", Message::ConflictingIdentities, Severity::Blocking)));
+        assert_eq!(report.remarks.items.last().unwrap().detail.as_deref(), Some("1, 2"));
+    }
+
+    #[test]
+    fn missing_groups_are_created_once_and_missing_allowed_groups_are_not() {
+        let snapshot = Snapshot { users: vec![], groups: vec!["Équipe A".into()] };
+        let report = check(
+            "last_name,email,user_type,groups,allowed_groups\nA,a@x.fr,externe,\"New, équipe a\",Ghost\nB,b@x.fr,externe,NEW,Equipe A\n",
+            &snapshot,
+        );
+        assert_eq!(report.plan.groups_to_create, ["New"]);
+        assert_eq!(found(&report), [(2, "allowed_groups", Message::UnknownGroup, Severity::Warning)]);
+        assert_eq!(report.plan.creates[1].allowed_groups[0].as_str(), "Equipe A");
+    }
+
+    #[test]
+    fn an_oversized_cell_is_a_blocking_remark_not_a_failure_to_read() {
+        let csv = format!("last_name,email,user_type\n{},a@x.fr,\n", "x".repeat(40_000));
+        let report = check(&csv, &Snapshot::default());
+        assert_eq!(found(&report)[0], (2, "last_name", Message::CellTooLong, Severity::Blocking));
+    }
+
+    #[test]
+    fn a_header_without_data_is_blocking() {
+        let report = check("last_name,email,user_type\n", &Snapshot::default());
+        assert_eq!(found(&report), [(2, "", Message::NoDataRow, Severity::Blocking)]);
+    }
+
+    #[test]
+    fn a_team_admin_file_cannot_grant_company_admin() {
+        let context = Context { admin_role: Role::TeamAdmin, ..context() };
+        let report = validate(
+            b"last_name,email,user_type,role\nA,a@x.fr,externe,company_admin\n",
+            &context,
+            &Snapshot::default(),
+            Limits::PRODUCT,
+        )
+        .unwrap();
+        assert_eq!(found(&report)[0], (2, "role", Message::RoleNotGrantable, Severity::Blocking));
+    }
+}
