@@ -1,27 +1,162 @@
 //! `roster`: Roster's command line.
 //!
-//! `roster hash-password` reads a password on standard input and prints the
-//! hash to store in `users.password_hash`: how a production database gets
-//! its first administrator, since the password never travels in clear.
+//! - `roster validate users FILE [--format json|text] [--lang fr|en]` checks a
+//!   user import file as the console and the server do, and prints the report.
+//!   Exit status: 0 when nothing blocks the import, 1 when something does,
+//!   2 when the file cannot be read at all (the reason goes to stderr).
+//! - `roster sample users [--lang fr|en] > sample.xlsx` writes the sample file.
+//! - `roster hash-password` reads a password on standard input and prints the
+//!   hash to store for a production database's first administrator.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use roster_core::secret;
+use roster_core::import::users::{Context, Report, Snapshot, validate};
+use roster_core::import::{Outcome, sample};
+use roster_core::model::{CountryCode, Role};
+use roster_core::sheet::Limits;
+use roster_core::time::Timestamp;
+use roster_core::{Language, secret};
+use serde_json::json;
 
 const USAGE: &str = "\
-usage: roster <command>
+usage:
+  roster validate users FILE [--format json|text] [--lang fr|en]
+  roster sample users [--lang fr|en] > sample.xlsx
+  roster hash-password < password.txt
 
-commands:
-  hash-password   read a password on standard input (one line) and print
-                  the hash to store for an administrator";
+validate exits 0 when nothing blocks the import, 1 when something does,
+and 2 when the file cannot be read at all.";
 
 fn main() -> ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("hash-password") {
-        return hash_password();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let lang = option(&words, "--lang").and_then(|l| Language::parse(l).ok()).unwrap_or(Language::En);
+    match words.as_slice() {
+        ["validate", "users", file, ..] if !file.starts_with("--") => {
+            validate_users(file, lang, option(&words, "--format").unwrap_or("text"))
+        }
+        ["sample", "users", ..] => sample_users(lang),
+        ["hash-password"] => hash_password(),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
     }
-    eprintln!("{USAGE}");
-    ExitCode::from(2)
+}
+
+fn option<'a>(words: &[&'a str], name: &str) -> Option<&'a str> {
+    let at = words.iter().position(|w| *w == name)?;
+    words.get(at + 1).copied()
+}
+
+fn validate_users(file: &str, lang: Language, format: &str) -> ExitCode {
+    if format != "json" && format != "text" {
+        eprintln!("roster: --format takes json or text");
+        return ExitCode::from(2);
+    }
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("roster: cannot read {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Run as a company administrator of an empty company: every valid row is a creation.
+    let context = Context { language: lang, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
+    let report = match validate(&bytes, &context, &Snapshot::default(), Limits::PRODUCT) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("roster: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if format == "json" {
+        writeln!(out, "{}", report_json(&report, lang))
+    } else {
+        write_text(&mut out, &report, lang)
+    };
+    if written.is_err() {
+        return ExitCode::from(2);
+    }
+    if report.outcome == Outcome::Failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn report_json(report: &Report, lang: Language) -> serde_json::Value {
+    let remarks: Vec<_> = report
+        .remarks
+        .items
+        .iter()
+        .map(|r| {
+            json!({
+                "row": r.row,
+                "column": r.column,
+                "code": r.code,
+                "severity": r.severity,
+                "message": r.message(lang),
+            })
+        })
+        .collect();
+    json!({
+        "format": report.format,
+        "rows": report.rows,
+        "outcome": report.outcome,
+        "remarks": remarks,
+        "omitted_remarks": report.remarks.omitted,
+        "blocking": report.remarks.blocking,
+        "warnings": report.remarks.warnings,
+        "plan": {
+            "creates": report.plan.creates.len(),
+            "updates": report.plan.updates.len(),
+            "unchanged": report.plan.unchanged.len(),
+            "groups_to_create": report.plan.groups_to_create,
+        },
+    })
+}
+
+fn write_text(out: &mut impl Write, report: &Report, lang: Language) -> std::io::Result<()> {
+    let outcome = match report.outcome {
+        Outcome::Failed => "failed: nothing would be imported",
+        Outcome::Partial => "partial: imports with warnings",
+        Outcome::Succeeded => "succeeded",
+    };
+    writeln!(
+        out,
+        "{} data rows ({}): {outcome}; {} blocking, {} warnings",
+        report.rows, report.format, report.remarks.blocking, report.remarks.warnings
+    )?;
+    for r in &report.remarks.items {
+        let column = if r.column.is_empty() { String::new() } else { format!(", {}", r.column) };
+        let severity =
+            serde_json::to_value(r.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        writeln!(out, "row {}{column}: {severity}: {}", r.row, r.message(lang))?;
+    }
+    if report.remarks.omitted > 0 {
+        writeln!(out, "… and {} more remarks", report.remarks.omitted)?;
+    }
+    let plan = &report.plan;
+    writeln!(
+        out,
+        "plan: {} to create, {} to update, {} unchanged, {} groups to create",
+        plan.creates.len(),
+        plan.updates.len(),
+        plan.unchanged.len(),
+        plan.groups_to_create.len()
+    )
+}
+
+fn sample_users(lang: Language) -> ExitCode {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    match sample::users(lang, Timestamp::from_unix_seconds(now)) {
+        Ok(bytes) if std::io::stdout().lock().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("roster: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn hash_password() -> ExitCode {
@@ -32,7 +167,7 @@ fn hash_password() -> ExitCode {
     }
     let password = line.trim_end_matches(['\r', '\n']);
     if let Err(message) = secret::check_new_password(password) {
-        eprintln!("roster: {}", message.text(roster_core::Language::En));
+        eprintln!("roster: {}", message.text(Language::En));
         return ExitCode::from(1);
     }
     let mut salt = [0u8; 16];
