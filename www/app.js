@@ -12,6 +12,7 @@ const views = {
   user: (await import('./views/user.js')).user,
   newUser: (await import('./views/user-form.js')).newUser,
   groups: (await import('./views/groups.js')).groups,
+  userImport: (await import('./views/import.js')).userImport,
 };
 
 /** The signed-in administrator and company, or null. */
@@ -47,6 +48,7 @@ async function route() {
     if (section === 'users' && param === 'new') return await views.newUser(session);
     if (section === 'users' && param) return await views.user(Number(param));
     if (section === 'groups') return await views.groups(session);
+    if (section === 'import') return await views.userImport(session);
     return await views.users(session, query);
   } catch (error) {
     if (error.status === 401) return;

@@ -2,7 +2,11 @@
 //! core types and back. No rule is decided here.
 
 use roster_core::form::{FormContext, NewUserForm};
+use roster_core::import::sample;
+use roster_core::import::users::{Context, Snapshot, validate_with_progress};
 use roster_core::model::{ActivityType, Channel, CountryCode, LicenceLevel, Role, UserStatus, UserType};
+use roster_core::sheet::Limits;
+use roster_core::time::Timestamp;
 use roster_core::{FieldError, Language, Message};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -83,6 +87,97 @@ pub fn vocabulary(name: &str, lang: &str) -> Result<JsValue, JsError> {
 pub fn message_text(code: &str, lang: &str) -> Option<String> {
     let message: Message = serde_json::from_value(Value::String(code.to_owned())).ok()?;
     Some(message.text(language(lang)).to_owned())
+}
+
+/// Updates listed in a browser report; the counts always cover them all.
+const LISTED_UPDATES: usize = 500;
+
+/// Checks a user import file as the server will, before anything is sent
+/// (C10). `snapshot` is `{users: [...], groups: [...]}` from the API, or
+/// null for an empty company; `on_progress` is called with the share read.
+/// Returns `{ok: true, report}` or, for a file that cannot be read at all,
+/// `{ok: false, error: {code, message}}`.
+///
+/// # Errors
+/// When `snapshot` is not of the shape the API gives.
+#[wasm_bindgen(js_name = validateUsers)]
+#[allow(clippy::needless_pass_by_value)] // wasm-bindgen takes optional callbacks by value
+pub fn validate_users(
+    bytes: &[u8],
+    lang: &str,
+    admin_role: &str,
+    country_code: u16,
+    snapshot: &JsValue,
+    on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsError> {
+    let lang = language(lang);
+    let context = Context {
+        language: lang,
+        admin_role: Role::parse(admin_role).unwrap_or(Role::Member),
+        country_code: CountryCode::new(country_code).unwrap_or_default(),
+    };
+    let snapshot = if snapshot.is_null() || snapshot.is_undefined() {
+        Snapshot::default()
+    } else {
+        let given: SnapshotJs =
+            serde_wasm_bindgen::from_value(snapshot.clone()).map_err(|e| JsError::new(&e.to_string()))?;
+        Snapshot { users: given.users, groups: given.groups }
+    };
+    let mut progress = |share: f64| {
+        if let Some(callback) = &on_progress {
+            let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(share));
+        }
+    };
+    let report = match validate_with_progress(bytes, &context, &snapshot, Limits::PRODUCT, &mut progress) {
+        Ok(report) => report,
+        Err(e) => return into_js(&json!({ "ok": false, "error": { "code": e.code(), "message": e.message(lang) } })),
+    };
+    let remarks: Vec<Value> = report
+        .remarks
+        .items
+        .iter()
+        .map(|r| {
+            json!({ "row": r.row, "column": r.column, "code": r.code, "severity": r.severity, "message": r.message(lang) })
+        })
+        .collect();
+    let plan = &report.plan;
+    into_js(&json!({
+        "ok": true,
+        "report": {
+            "format": report.format,
+            "rows": report.rows,
+            "columns": report.columns,
+            "outcome": report.outcome,
+            "blocking": report.remarks.blocking,
+            "warnings": report.remarks.warnings,
+            "omitted": report.remarks.omitted,
+            "remarks": remarks,
+            "plan": {
+                "creates": plan.creates.len(),
+                "updates": plan.updates.len(),
+                "unchanged": plan.unchanged.len(),
+                "groups_to_create": plan.groups_to_create,
+                "listed_updates": plan.updates.iter().take(LISTED_UPDATES).collect::<Vec<_>>(),
+            },
+        },
+    }))
+}
+
+#[derive(serde::Deserialize)]
+struct SnapshotJs {
+    #[serde(default)]
+    users: Vec<roster_core::import::users::ExistingUser>,
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+/// The user import sample file (XLSX bytes) in `lang`, dated `now_millis`.
+///
+/// # Errors
+/// When the workbook cannot be assembled.
+#[wasm_bindgen(js_name = sampleUsers)]
+pub fn sample_users(lang: &str, now_millis: f64) -> Result<Vec<u8>, JsError> {
+    sample::users(language(lang), Timestamp::from_unix_millis(now_millis)).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The language to start the console in, from the browser's preferences.

@@ -61,3 +61,40 @@ fn server_message_codes_read_in_the_console_language() {
     );
     assert_eq!(message_text("no_such_code", "en"), None);
 }
+
+#[wasm_bindgen_test]
+fn a_csv_file_is_checked_with_remarks_in_the_admin_language() {
+    let csv = "nom;adresse mail;type\nMartin;pas-un-mail;collaborateur\n";
+    let out =
+        back(roster_wasm::validate_users(csv.as_bytes(), "fr", "company_admin", 33, &JsValue::NULL, None).unwrap());
+    assert_eq!(out["ok"], true);
+    let report = &out["report"];
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(report["remarks"][0]["row"], 2);
+    assert_eq!(report["remarks"][0]["column"], "email");
+    assert!(report["remarks"][0]["message"].as_str().unwrap().starts_with("Cette adresse e-mail"));
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_file_is_an_answer_not_a_trap() {
+    let out = back(
+        roster_wasm::validate_users(b"PK\x03\x04garbage", "en", "company_admin", 33, &JsValue::NULL, None).unwrap(),
+    );
+    assert_eq!(out["ok"], false);
+    assert_eq!(out["error"]["code"], "damaged");
+}
+
+#[wasm_bindgen_test]
+fn the_sample_built_in_the_browser_validates_against_a_snapshot() {
+    let bytes = roster_wasm::sample_users("en", 1_795_000_000_000.0).unwrap();
+    let snapshot = js(&serde_json::json!({ "users": [{
+        "id": 9, "last_name": "Lévy", "email": "zoe.levy@example.com", "user_type": "collaborator", "role": "member",
+        "licence_level": "creator", "preferred_channel": "email", "language": "fr"
+    }], "groups": ["Support"] }));
+    let out = back(roster_wasm::validate_users(&bytes, "en", "company_admin", 33, &snapshot, None).unwrap());
+    let plan = &out["report"]["plan"];
+    assert_eq!(out["report"]["outcome"], "succeeded");
+    assert_eq!((plan["creates"].as_u64(), plan["updates"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(plan["listed_updates"][0]["id"], 9);
+    assert_eq!(plan["groups_to_create"], serde_json::json!(["Nouveaux arrivants", "Ventes Paris"]));
+}

@@ -90,7 +90,7 @@ pub struct Context {
 }
 
 /// A user the company already has, as far as matching and diffs need.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ExistingUser {
     /// The user's id.
     pub id: i64,
@@ -206,8 +206,22 @@ pub struct Report {
 /// [`SheetError`] when the file cannot be read at all; everything else is a
 /// remark in the report.
 pub fn validate(bytes: &[u8], context: &Context, snapshot: &Snapshot, limits: Limits) -> Result<Report, SheetError> {
+    validate_with_progress(bytes, context, snapshot, limits, &mut |_| {})
+}
+
+/// As [`validate`], calling `on_progress` with the share of the file read.
+///
+/// # Errors
+/// [`SheetError`] when the file cannot be read at all.
+pub fn validate_with_progress(
+    bytes: &[u8],
+    context: &Context,
+    snapshot: &Snapshot,
+    limits: Limits,
+    on_progress: &mut dyn FnMut(f64),
+) -> Result<Report, SheetError> {
     let mut checker = Checker::new(context, snapshot);
-    let format = sheet::read(bytes, limits, &mut |row| checker.row(&row))?;
+    let format = sheet::read_with_progress(bytes, limits, &mut |row| checker.row(&row), on_progress)?;
     Ok(checker.finish(format))
 }
 

@@ -33,6 +33,7 @@ pub(super) fn read(bytes: &[u8], _limits: Limits, out: &mut RowCounter<'_>) -> R
         }
         let number = u32::try_from(row_number).unwrap_or(u32::MAX);
         out.push(Row { number, cells })?;
+        out.progress(reader.position().byte(), text.len() as u64);
     }
 }
 

@@ -214,6 +214,65 @@ pub enum SheetError {
     },
 }
 
+impl SheetError {
+    /// A stable code for programs (`too_large`, `unclosed_quote` …).
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::TooLarge { .. } => "too_large",
+            Self::LegacyXls => "legacy_xls",
+            Self::OpenDocument => "open_document",
+            Self::Encrypted => "encrypted",
+            Self::NotASpreadsheet => "not_a_spreadsheet",
+            Self::Damaged(_) => "damaged",
+            Self::Inflates { .. } => "inflates",
+            Self::Declared { .. } => "declared",
+            Self::Doctype(_) => "doctype",
+            Self::TooManyRows { .. } => "too_many_rows",
+            Self::TooManyColumns { .. } => "too_many_columns",
+            Self::UnclosedQuote { .. } => "unclosed_quote",
+            Self::Malformed { .. } => "malformed",
+        }
+    }
+
+    /// The reason in words, in `lang` (English wording is the `Display` one).
+    pub fn message(&self, lang: crate::Language) -> String {
+        if lang != crate::Language::Fr {
+            return self.to_string();
+        }
+        match self {
+            Self::Empty => "Le fichier est vide.".into(),
+            Self::TooLarge { bytes, max } => format!("Le fichier fait {bytes} octets ; le maximum accepté est {max}."),
+            Self::LegacyXls => "C’est un classeur Excel 97-2003 (.xls) : enregistrez-le en .xlsx ou en CSV.".into(),
+            Self::OpenDocument => "C’est un classeur OpenDocument (.ods) : enregistrez-le en .xlsx ou en CSV.".into(),
+            Self::Encrypted => {
+                "Le classeur est protégé par un mot de passe : retirez la protection et enregistrez-le.".into()
+            }
+            Self::NotASpreadsheet => "Ce fichier n’est pas un tableur (ni XLSX, ni CSV).".into(),
+            Self::Damaged(why) => format!("Le classeur est endommagé : {why}"),
+            Self::Inflates { part, max } => {
+                format!("La partie {part} du classeur dépasse {max} octets une fois décompressée.")
+            }
+            Self::Declared { what, declared } => {
+                format!("Le classeur annonce {declared} éléments ({what}), plus qu’il ne peut en contenir.")
+            }
+            Self::Doctype(part) => {
+                format!("La partie {part} du classeur contient une déclaration de type de document, refusée.")
+            }
+            Self::TooManyRows { max } => {
+                format!("Le fichier dépasse {max} lignes de données : découpez-le en plusieurs fichiers.")
+            }
+            Self::TooManyColumns { row, column, max } => {
+                format!("La ligne {row} a des données en colonne {column}, au-delà des {max} colonnes lues.")
+            }
+            Self::UnclosedQuote { line } => {
+                format!("Un guillemet ouvert ligne {line} n’est jamais fermé : le reste du fichier serait avalé.")
+            }
+            Self::Malformed { line, reason } => format!("La ligne {line} est illisible : {reason}"),
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -254,17 +313,34 @@ pub fn detect(bytes: &[u8]) -> Result<Format, SheetError> {
     Ok(Format::Csv)
 }
 
-/// Reads every row of the file's first sheet, in order, handing each to
-/// `on_row`. Blank rows are passed too, so row numbers stay those people see.
+/// How often, in rows, progress is reported.
+pub const PROGRESS_EVERY: u32 = 2_000;
+
+/// Reads every non-blank row of the file's first sheet, in order, handing
+/// each to `on_row`; row numbers are those the spreadsheet shows.
 ///
 /// # Errors
 /// [`SheetError`] when the file is refused; rows already handed out stay valid.
 pub fn read(bytes: &[u8], limits: Limits, on_row: &mut dyn FnMut(Row)) -> Result<Format, SheetError> {
+    read_with_progress(bytes, limits, on_row, &mut |_| {})
+}
+
+/// As [`read`], also calling `on_progress` with the share of the file read
+/// (0.0 to 1.0) every [`PROGRESS_EVERY`] rows.
+///
+/// # Errors
+/// [`SheetError`] when the file is refused.
+pub fn read_with_progress(
+    bytes: &[u8],
+    limits: Limits,
+    on_row: &mut dyn FnMut(Row),
+    on_progress: &mut dyn FnMut(f64),
+) -> Result<Format, SheetError> {
     if bytes.len() > limits.max_file_bytes {
         return Err(SheetError::TooLarge { bytes: bytes.len(), max: limits.max_file_bytes });
     }
     let format = detect(bytes)?;
-    let mut counted = RowCounter { limits, data_rows: 0, seen_header: false, on_row };
+    let mut counted = RowCounter { limits, data_rows: 0, seen_header: false, on_row, on_progress, expected_rows: 0 };
     match format {
         Format::Xlsx => xlsx::read(bytes, limits, &mut counted)?,
         Format::Csv => csv::read(bytes, limits, &mut counted)?,
@@ -272,18 +348,30 @@ pub fn read(bytes: &[u8], limits: Limits, on_row: &mut dyn FnMut(Row)) -> Result
     if !counted.seen_header {
         return Err(SheetError::Empty);
     }
+    (counted.on_progress)(1.0);
     Ok(format)
 }
 
-/// Enforces the row and column bounds for both formats.
+/// Enforces the row and column bounds for both formats, and reports progress.
 struct RowCounter<'a> {
     limits: Limits,
     data_rows: u32,
     seen_header: bool,
     on_row: &'a mut dyn FnMut(Row),
+    on_progress: &'a mut dyn FnMut(f64),
+    /// The last row number the file declares, when it does (XLSX), for progress.
+    expected_rows: u32,
 }
 
 impl RowCounter<'_> {
+    /// Reports progress as `done` of `total` (bytes or rows) every so often.
+    fn progress(&mut self, done: u64, total: u64) {
+        if self.data_rows > 0 && self.data_rows.is_multiple_of(PROGRESS_EVERY) && total > 0 {
+            #[allow(clippy::cast_precision_loss)] // a share for a progress bar
+            (self.on_progress)((done as f64 / total as f64).min(1.0));
+        }
+    }
+
     fn push(&mut self, row: Row) -> Result<(), SheetError> {
         if row.cells.len() > usize::from(self.limits.max_columns) {
             let column = u32::try_from(row.cells.len()).unwrap_or(u32::MAX);

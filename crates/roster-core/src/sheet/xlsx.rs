@@ -21,6 +21,8 @@ pub(super) fn read(bytes: &[u8], limits: Limits, out: &mut RowCounter<'_>) -> Re
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(damaged)?;
     let first = workbook.sheet_names().into_iter().next().ok_or(SheetError::Empty)?;
     let mut cells = workbook.worksheet_cells_reader(&first).map_err(damaged)?;
+    // The declared last row only drives the progress bar: it is never trusted for memory.
+    out.expected_rows = cells.dimensions().end.0.saturating_add(1);
     let mut row = Row { number: 0, cells: Vec::new() };
     while let Some(cell) = cells.next_cell().map_err(damaged)? {
         let (index, column) = cell.get_position();
@@ -52,7 +54,11 @@ fn flush(row: &mut Row, out: &mut RowCounter<'_>) -> Result<(), SheetError> {
     if row.number == 0 {
         return Ok(());
     }
-    out.push(std::mem::replace(row, Row { number: 0, cells: Vec::new() }))
+    let number = row.number;
+    out.push(std::mem::replace(row, Row { number: 0, cells: Vec::new() }))?;
+    let expected = out.expected_rows;
+    out.progress(u64::from(number), u64::from(expected));
+    Ok(())
 }
 
 fn value(data: &DataRef<'_>) -> Value {

@@ -1,3 +1,4 @@
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use roster_core::sheet::{self, Format, Limits, Row, SheetError, Value};
@@ -109,4 +110,24 @@ fn a_bomb_that_lies_about_its_size_is_stopped_by_what_it_really_inflates_to() {
     let result = sheet::read(&fixture("lying-bomb.xlsx"), limits, &mut |_| {});
     assert!(matches!(result, Err(SheetError::Inflates { .. } | SheetError::Damaged(_))), "{result:?}");
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn progress_rises_to_one_on_large_files_of_both_formats() {
+    let mut csv = String::from("last_name,email\n");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for n in 0..5_000u32 {
+        writeln!(csv, "Name{n},n{n}@example.com").unwrap();
+        sheet.write_string(n, 0, format!("Name{n}")).unwrap();
+    }
+    let xlsx = workbook.save_to_buffer().unwrap();
+    for bytes in [csv.into_bytes(), xlsx] {
+        let mut seen = Vec::new();
+        sheet::read_with_progress(&bytes, Limits::PRODUCT, &mut |_| {}, &mut |p| seen.push(p)).unwrap();
+        assert!(seen.len() >= 3, "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert!(seen[0] > 0.0 && seen[0] < 1.0);
+        assert!((seen.last().unwrap() - 1.0).abs() < f64::EPSILON);
+    }
 }

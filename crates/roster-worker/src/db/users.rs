@@ -244,3 +244,22 @@ pub async fn create(
     let id = super::returned_id(&results)?;
     get(db, company, id).await?.ok_or_else(|| ApiError::Internal("created user vanished".into()))
 }
+
+/// What an import is checked against: the company's users (deleted ones
+/// aside) with the fields a row may change, and its group names.
+pub async fn import_snapshot(db: &Db, company: CompanyId) -> ApiResult<roster_core::import::users::Snapshot> {
+    #[derive(Deserialize)]
+    struct Name {
+        name: String,
+    }
+    let users = db
+        .all(
+            "SELECT id, last_name, first_name, email, mobile, employee_id, department, user_type, role, licence_level, \
+             preferred_channel, language FROM users WHERE company_id = ? AND status != 'deleted' ORDER BY id",
+            params![company],
+        )
+        .await?;
+    let groups: Vec<Name> =
+        db.all("SELECT name FROM groups WHERE company_id = ? ORDER BY name_key", params![company]).await?;
+    Ok(roster_core::import::users::Snapshot { users, groups: groups.into_iter().map(|g| g.name).collect() })
+}

@@ -41,6 +41,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Get, ["users"]) => users::list(&req, &db).await,
         (Method::Post, ["users"]) => users::create(&mut req, &db).await,
         (Method::Get, ["users", id]) => users::show(&req, &db, id_from(id)?).await,
+        (Method::Get, ["imports", "users", "snapshot"]) => users::import_snapshot(&req, &db).await,
         (Method::Get, ["groups"]) => groups::list(&req, &db).await,
         (Method::Post, ["groups"]) => groups::create(&mut req, &db).await,
         (Method::Get, ["groups", id]) => groups::show(&req, &db, id_from(id)?).await,

@@ -54,3 +54,11 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     body["groups"] = serde_json::to_value(&groups)?;
     json(200, &body)
 }
+
+/// The company's users and groups as a user import is checked against, so
+/// the console can show the change plan before sending anything (C10, C11).
+pub async fn import_snapshot(req: &Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let snapshot = users::import_snapshot(db, admin.company).await?;
+    json(200, &json!({ "users": snapshot.users, "groups": snapshot.groups }))
+}

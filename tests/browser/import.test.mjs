@@ -1,0 +1,88 @@
+// Checking user import files in the console, in a real Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.ROSTER_URL;
+const PASSWORD = process.env.ROSTER_DEMO_PASSWORD || 'roster-demo';
+const FIXTURES = new URL('../../crates/roster-core/tests/fixtures/sheets/', import.meta.url).pathname;
+assert.ok(BASE, 'ROSTER_URL is not set: run the browser tests with `cargo xtask test`');
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function importPage(locale = 'en-GB') {
+  const context = await browser.newContext({ locale, acceptDownloads: true });
+  const p = await context.newPage();
+  const problems = [];
+  p.on('pageerror', (e) => problems.push(e.message));
+  await p.goto(BASE);
+  await p.fill('input[name=email]', 'admin@demo.example');
+  await p.fill('input[name=password]', PASSWORD);
+  await p.click('button[type=submit]');
+  await p.waitForSelector('tr[data-user-id]');
+  await p.click('a[data-nav=import]');
+  await p.waitForSelector('input[name=file]');
+  return { p, problems };
+}
+
+async function check(p, file) {
+  const sent = [];
+  p.on('request', (r) => { if (r.method() !== 'GET') sent.push(r.url()); });
+  await p.setInputFiles('input[name=file]', file);
+  await p.waitForSelector('[data-outcome], [data-report] .error');
+  return sent;
+}
+
+test('a French Excel CSV is checked in the browser with its remark on row and column', async () => {
+  const { p, problems } = await importPage();
+  const sent = await check(p, `${FIXTURES}excel-fr.csv`);
+  assert.equal(await p.getAttribute('[data-outcome]', 'data-outcome'), 'failed');
+  const remark = p.locator('tr[data-severity=blocking]');
+  assert.equal(await remark.count(), 1);
+  assert.match(await remark.textContent(), /^3preferred_channel/);
+  assert.deepEqual(sent, [], 'nothing is sent to check a file');
+  assert.deepEqual(problems, []);
+});
+
+test('the change plan shows updates of existing users field by field', async () => {
+  const { p } = await importPage();
+  const dir = mkdtempSync(join(tmpdir(), 'roster-import-'));
+  const file = join(dir, 'users.csv');
+  const stamp = Date.now().toString(36);
+  writeFileSync(file, `last_name;email;user_type;department;groups\r\nAdmin;admin@demo.example;collaborateur;Board ${stamp};Comité ${stamp}\r\nNew;new-${stamp}@demo.example;externe;;Comité ${stamp.toUpperCase()}\r\n`);
+  await check(p, file);
+  assert.equal(await p.getAttribute('[data-outcome]', 'data-outcome'), 'succeeded');
+  assert.match(await p.textContent('[data-plan]'), /1 users to create, 1 to update, 0 unchanged, 1 groups to create/);
+  assert.match(await p.textContent('body'), new RegExp(`department: .* → Board ${stamp}`));
+});
+
+test('a zip bomb is refused with its reason and the page stays usable', async () => {
+  const { p, problems } = await importPage();
+  await check(p, `${FIXTURES}bomb.xlsx`);
+  assert.match(await p.textContent('[data-report] .error'), /inflates/);
+  await p.setInputFiles('input[name=file]', `${FIXTURES}openpyxl-users.xlsx`);
+  await p.waitForSelector('[data-outcome]');
+  assert.deepEqual(problems, []);
+});
+
+test('the sample file downloads and checks cleanly, in French', async () => {
+  const { p } = await importPage('fr-FR');
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('text=Télécharger le fichier exemple')]);
+  const path = join(mkdtempSync(join(tmpdir(), 'roster-sample-')), download.suggestedFilename());
+  await download.saveAs(path);
+  await check(p, path);
+  assert.equal(await p.getAttribute('[data-outcome]', 'data-outcome'), 'succeeded');
+  // Its rows may match people other tests created: creations and updates together make three.
+  assert.match(await p.textContent('.summary'), /3 lignes, 0 problèmes bloquants/);
+});

@@ -1,0 +1,97 @@
+import { api } from '../api.js';
+import { h, show } from '../dom.js';
+import { lang, t } from '../i18n.js';
+import { sampleUsers } from '../pkg/roster_wasm.js';
+
+/** Checks a file in a Web Worker; resolves to the core's answer. */
+function check(file, session, snapshot, onProgress) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('../workers/check-import.js', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data }) => {
+      if ('progress' in data) return onProgress(data.progress);
+      worker.terminate();
+      resolve(data.result);
+    };
+    worker.onerror = (event) => { worker.terminate(); reject(new Error(event.message)); };
+    file.arrayBuffer().then((bytes) => worker.postMessage(
+      { bytes, lang: lang(), role: session.role, countryCode: session.country_code, snapshot }, [bytes]));
+  });
+}
+
+function download(bytes, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The user import page: pick a file, see its remarks and change plan at once (C10, C11). */
+export async function userImport(session) {
+  const input = h('input', { type: 'file', name: 'file', accept: '.xlsx,.csv,.txt' });
+  const progress = h('progress', { max: 1, value: 0, hidden: true });
+  const status = h('p', { class: 'muted', role: 'status' });
+  const result = h('div', { dataset: { report: '' } });
+  let snapshot = null;
+
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    if (!file) return;
+    result.replaceChildren();
+    progress.hidden = false;
+    progress.value = 0;
+    status.textContent = t('import.checking', { name: file.name });
+    const started = performance.now();
+    snapshot ??= await api('GET', '/imports/users/snapshot');
+    const answer = await check(file, session, snapshot, (share) => { progress.value = share; });
+    progress.hidden = true;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    status.textContent = t('import.checked', { name: file.name, seconds });
+    result.replaceChildren(answer.ok ? report(answer.report) : h('p', { class: 'error', role: 'alert', dataset: { code: answer.error.code } }, answer.error.message));
+  });
+
+  const sample = h('button', { type: 'button', class: 'link', onClick: () => download(sampleUsers(lang(), Date.now()), t('import.sampleName')) }, t('import.sample'));
+  show(
+    h('h1', {}, t('import.title')),
+    h('div', { class: 'card' },
+      h('p', {}, t('import.intro'), ' ', sample),
+      h('label', {}, t('import.pick'), input),
+      progress, status),
+    result,
+  );
+}
+
+function report(r) {
+  const outcome = { failed: 'bad', partial: 'warn', succeeded: 'good' }[r.outcome];
+  const severity = h('select', { name: 'severity', 'aria-label': t('import.severity') },
+    h('option', { value: '' }, t('import.allRemarks')),
+    ['blocking', 'warning', 'info'].map((s) => h('option', { value: s }, t(`import.${s}`))));
+  const rows = h('tbody');
+  const fill = () => {
+    const shown = r.remarks.filter((m) => !severity.value || m.severity === severity.value);
+    rows.replaceChildren(...(shown.length ? shown.map((m) => h('tr', { dataset: { severity: m.severity } },
+      h('td', {}, m.row), h('td', {}, m.column), h('td', {}, h('span', { class: `badge ${{ blocking: 'bad', warning: 'warn', info: '' }[m.severity]}` }, t(`import.${m.severity}`))),
+      h('td', {}, m.message))) : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, t('import.noRemark')))]));
+  };
+  severity.addEventListener('change', fill);
+  fill();
+  const plan = r.plan;
+  return h('div', {},
+    h('div', { class: 'card summary' },
+      h('h2', {}, h('span', { class: `badge ${outcome}`, dataset: { outcome: r.outcome } }, t(`import.outcome.${r.outcome}`))),
+      h('p', {}, t('import.counts', { rows: r.rows, blocking: r.blocking, warnings: r.warnings })),
+      h('p', { dataset: { plan: '' } }, t('import.plan', { creates: plan.creates, updates: plan.updates, unchanged: plan.unchanged, groups: plan.groups_to_create.length })),
+      plan.groups_to_create.length ? h('p', { class: 'muted' }, t('import.newGroups'), ' ', plan.groups_to_create.join(', ')) : ''),
+    h('h2', {}, t('import.remarks')),
+    h('div', { class: 'toolbar' }, severity, r.omitted ? h('span', { class: 'muted' }, t('import.omitted', { n: r.omitted })) : ''),
+    h('table', {}, h('thead', {}, h('tr', {}, ['import.row', 'import.column', 'import.severity', 'import.message'].map((k) => h('th', {}, t(k))))), rows),
+    plan.listed_updates.length ? [
+      h('h2', {}, t('import.updates')),
+      h('table', {}, h('thead', {}, h('tr', {}, ['import.row', 'import.user', 'import.changes'].map((k) => h('th', {}, t(k))))),
+        h('tbody', {}, plan.listed_updates.map((u) => h('tr', {},
+          h('td', {}, u.row), h('td', {}, h('a', { href: `#/users/${u.id}` }, `#${u.id}`)),
+          h('td', {}, u.changes.map((c) => h('div', {}, `${c.field}: ${c.from ?? '—'} → ${c.to ?? '—'}`)),
+            [...u.groups, ...u.tags].length ? h('div', { class: 'muted' }, `+ ${[...u.groups, ...u.tags].join(', ')}`) : ''))))),
+    ] : '');
+}
