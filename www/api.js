@@ -27,3 +27,16 @@ export async function api(method, path, body) {
   }
   return json;
 }
+
+/** Uploads a file as raw bytes; resolves to the JSON body, rejects with ApiError. */
+export async function upload(path, file) {
+  const response = await fetch(`/api/v1${path}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+    body: file,
+  });
+  const json = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}

@@ -37,6 +37,9 @@ const WORDS = {
     'import.row': 'Row', 'import.column': 'Column', 'import.severity': 'Severity', 'import.message': 'Message',
     'import.updates': 'Changes to existing users', 'import.user': 'User', 'import.changes': 'Changes',
     'nav.import': 'Import',
+    'import.apply': 'Import these {rows} rows', 'import.sending': 'Sending the file…', 'import.running': 'Importing on the server: {progress} %',
+    'import.done': 'Imported', 'import.failed': 'Import failed: nothing was saved',
+    'import.applied': '{created} users created, {updated} updated, {unchanged} unchanged, {groups} groups created.',
     'error.generic': 'Something went wrong. Try again.', 'error.network': 'The server cannot be reached.',
   },
   fr: {
@@ -73,6 +76,9 @@ const WORDS = {
     'import.row': 'Ligne', 'import.column': 'Colonne', 'import.severity': 'Gravité', 'import.message': 'Message',
     'import.updates': 'Changements sur les utilisateurs existants', 'import.user': 'Utilisateur', 'import.changes': 'Changements',
     'nav.import': 'Import',
+    'import.apply': 'Importer ces {rows} lignes', 'import.sending': 'Envoi du fichier…', 'import.running': 'Import sur le serveur : {progress} %',
+    'import.done': 'Importé', 'import.failed': 'Échec de l’import : rien n’a été enregistré',
+    'import.applied': '{created} utilisateurs créés, {updated} mis à jour, {unchanged} inchangés, {groups} groupes créés.',
     'error.generic': 'Une erreur est survenue. Réessayez.', 'error.network': 'Le serveur est injoignable.',
   },
 };

@@ -86,3 +86,21 @@ test('the sample file downloads and checks cleanly, in French', async () => {
   // Its rows may match people other tests created: creations and updates together make three.
   assert.match(await p.textContent('.summary'), /3 lignes, 0 problèmes bloquants/);
 });
+
+test('a checked file is imported on the server with progress, then listed', async () => {
+  const { p, problems } = await importPage();
+  const dir = mkdtempSync(join(tmpdir(), 'roster-import-'));
+  const stamp = Date.now().toString(36);
+  const file = join(dir, `équipe ${stamp}.csv`);
+  writeFileSync(file, `Nom;Prénom;Adresse mail;Type\r\nImported${stamp};Ana;ana.${stamp}@demo.example;collaborateur\r\n`);
+  await check(p, file);
+  assert.equal(await p.getAttribute('[data-outcome]', 'data-outcome'), 'succeeded');
+  await p.click('[data-action=import]');
+  await p.waitForSelector('[data-job]', { timeout: 60000 });
+  assert.equal(await p.getAttribute('[data-job]', 'data-job'), 'done');
+  assert.match(await p.textContent('[data-job]'), /1 users created/);
+  await p.click('[data-job] a');
+  await p.fill('input[name=q]', `imported${stamp}`);
+  await p.waitForSelector(`tr[data-user-id]:has-text("Imported${stamp} Ana")`);
+  assert.deepEqual(problems, []);
+});

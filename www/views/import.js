@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { api, upload } from '../api.js';
 import { h, show } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { sampleUsers } from '../pkg/roster_wasm.js';
@@ -48,8 +48,41 @@ export async function userImport(session) {
     progress.hidden = true;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.textContent = t('import.checked', { name: file.name, seconds });
-    result.replaceChildren(answer.ok ? report(answer.report) : h('p', { class: 'error', role: 'alert', dataset: { code: answer.error.code } }, answer.error.message));
+    if (!answer.ok) {
+      result.replaceChildren(h('p', { class: 'error', role: 'alert', dataset: { code: answer.error.code } }, answer.error.message));
+      return;
+    }
+    const send = answer.report.outcome === 'failed' ? '' : h('button', { type: 'button', class: 'primary', dataset: { action: 'import' }, onClick: () => apply(file, send) },
+      t('import.apply', { rows: answer.report.rows }));
+    result.replaceChildren(report(answer.report, send));
   });
+
+  /** Sends the file; the server checks it again and applies it in the background. */
+  async function apply(file, button) {
+    button.disabled = true;
+    progress.hidden = false;
+    progress.value = 0;
+    status.textContent = t('import.sending');
+    let job = await upload('/imports/users', file).catch((e) => ({ status: 'failed', result: { error: { message: e.message } } }));
+    while (job.status === 'queued' || job.status === 'running') {
+      progress.value = job.progress / 100;
+      status.textContent = t('import.running', { progress: job.progress });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      job = await api('GET', `/imports/${job.id}`);
+    }
+    progress.hidden = true;
+    snapshot = null; // the company changed
+    const r = job.result || {};
+    status.textContent = '';
+    result.replaceChildren(job.status === 'done'
+      ? h('div', { class: 'card summary', dataset: { job: 'done' } },
+        h('h2', {}, h('span', { class: 'badge good' }, t('import.done'))),
+        h('p', {}, t('import.applied', { created: r.created, updated: r.updated, unchanged: r.unchanged, groups: (r.groups_created || []).length })),
+        h('p', {}, h('a', { href: '#/users' }, t('nav.users'))))
+      : h('div', { class: 'card summary', dataset: { job: 'failed' } },
+        h('h2', {}, h('span', { class: 'badge bad' }, t('import.failed'))),
+        h('p', {}, r.error ? r.error.message : t('import.counts', { rows: r.rows, blocking: r.blocking, warnings: r.warnings }))));
+  }
 
   const sample = h('button', { type: 'button', class: 'link', onClick: () => download(sampleUsers(lang(), Date.now()), t('import.sampleName')) }, t('import.sample'));
   show(
@@ -62,7 +95,7 @@ export async function userImport(session) {
   );
 }
 
-function report(r) {
+function report(r, send) {
   const outcome = { failed: 'bad', partial: 'warn', succeeded: 'good' }[r.outcome];
   const severity = h('select', { name: 'severity', 'aria-label': t('import.severity') },
     h('option', { value: '' }, t('import.allRemarks')),
@@ -82,7 +115,8 @@ function report(r) {
       h('h2', {}, h('span', { class: `badge ${outcome}`, dataset: { outcome: r.outcome } }, t(`import.outcome.${r.outcome}`))),
       h('p', {}, t('import.counts', { rows: r.rows, blocking: r.blocking, warnings: r.warnings })),
       h('p', { dataset: { plan: '' } }, t('import.plan', { creates: plan.creates, updates: plan.updates, unchanged: plan.unchanged, groups: plan.groups_to_create.length })),
-      plan.groups_to_create.length ? h('p', { class: 'muted' }, t('import.newGroups'), ' ', plan.groups_to_create.join(', ')) : ''),
+      plan.groups_to_create.length ? h('p', { class: 'muted' }, t('import.newGroups'), ' ', plan.groups_to_create.join(', ')) : '',
+      send),
     h('h2', {}, t('import.remarks')),
     h('div', { class: 'toolbar' }, severity, r.omitted ? h('span', { class: 'muted' }, t('import.omitted', { n: r.omitted })) : ''),
     h('table', {}, h('thead', {}, h('tr', {}, ['import.row', 'import.column', 'import.severity', 'import.message'].map((k) => h('th', {}, t(k))))), rows),

@@ -91,6 +91,11 @@ pub fn secret_digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// An unguessable identifier (for jobs and files) from 16 random bytes.
+pub fn random_id(random: [u8; 16]) -> String {
+    hex(&random)
+}
+
 /// True when `secret` has the shape of a secret of `kind` (cheap early refusal).
 pub fn looks_like(kind: SecretKind, secret: &str) -> bool {
     secret

@@ -24,6 +24,8 @@ pub enum ApiError {
     TooLarge,
     /// Fields with problems, each shown next to its field (422).
     Invalid(Vec<FieldError>, Language),
+    /// The request clashes with the current state (409).
+    Conflict,
     /// Too many attempts; try again later (429).
     TooManyAttempts,
     /// A fault of ours or of the platform (500).
@@ -39,6 +41,7 @@ impl ApiError {
             Self::BadRequest(_) => 400,
             Self::TooLarge => 413,
             Self::Invalid(..) => 422,
+            Self::Conflict => 409,
             Self::TooManyAttempts => 429,
             Self::Internal(_) => 500,
         }
@@ -61,6 +64,7 @@ impl ApiError {
             Self::BadRequest(why) => ("bad_request", why.clone()),
             Self::TooLarge => ("too_large", "The request body is too large.".to_owned()),
             Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
+            Self::Conflict => ("conflict", "This clashes with changes made meanwhile.".to_owned()),
             Self::TooManyAttempts => ("too_many_attempts", "Too many attempts; wait a few minutes.".to_owned()),
             Self::Internal(_) => ("internal", "Something went wrong on our side.".to_owned()),
         };

@@ -7,13 +7,19 @@
 mod auth;
 mod db;
 mod error;
+mod jobs;
 mod platform;
 mod routes;
 mod tenant;
 
-use worker::{Context, Env, Request, Response, event};
+use worker::{Context, Env, MessageBatch, Request, Response, event};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     Ok(routes::handle(req, &env).await.unwrap_or_else(error::ApiError::into_response))
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<routes::imports::JobMessage>, env: Env, _ctx: Context) -> worker::Result<()> {
+    jobs::consume(batch, &env).await
 }

@@ -114,6 +114,39 @@ impl Client {
         Answer { status, body, set_cookie }
     }
 
+    /// Uploads `bytes` as a user import file; returns the job answer.
+    ///
+    /// # Panics
+    /// When the server cannot be reached.
+    pub fn upload_users(&self, name: &str, bytes: &[u8]) -> Answer {
+        let url = format!("{}/api/v1/imports/users", base_url());
+        let mut request = ureq::http::Request::builder().method("POST").uri(&url).header("x-file-name", name);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let request = request.body(bytes.to_vec()).expect("a well-formed request");
+        let mut response = agent().run(request).unwrap_or_else(|e| panic!("upload: {e}"));
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)), set_cookie: None }
+    }
+
+    /// Polls a job until it is done or failed (at most 60 s).
+    ///
+    /// # Panics
+    /// When the job does not finish in time.
+    pub fn wait_for_job(&self, id: &str) -> Value {
+        let started = std::time::Instant::now();
+        loop {
+            let job = self.get(&format!("/api/v1/imports/{id}")).body;
+            if job["status"] == "done" || job["status"] == "failed" {
+                return job;
+            }
+            assert!(started.elapsed().as_secs() < 60, "job {id} is still {}", job["status"]);
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
     /// Sends a request whose body is sent as given (to test malformed JSON).
     ///
     /// # Panics

@@ -170,6 +170,28 @@ pub struct Update {
     pub tags: Vec<Label>,
 }
 
+impl Update {
+    /// The directory's sort key and search text once the update applies to
+    /// `existing` (the same rules as for users created by the form).
+    pub fn directory_keys(&self, existing: &ExistingUser) -> (String, String) {
+        let changed = |field: Column| self.changes.iter().find(|c| c.field == field).and_then(|c| c.to.clone());
+        let last_name = changed(Column::LastName).unwrap_or_else(|| existing.last_name.clone());
+        let first_name = changed(Column::FirstName).or_else(|| existing.first_name.clone());
+        let email = changed(Column::Email).or_else(|| existing.email.clone());
+        let mobile = changed(Column::Mobile).or_else(|| existing.mobile.clone());
+        let employee_id = changed(Column::EmployeeId).or_else(|| existing.employee_id.clone());
+        let sort = crate::form::sort_key(&last_name, first_name.as_deref().unwrap_or_default());
+        let search = crate::form::search_text([
+            Some(last_name.as_str()),
+            first_name.as_deref(),
+            email.as_deref(),
+            mobile.as_deref(),
+            employee_id.as_deref(),
+        ]);
+        (sort, search)
+    }
+}
+
 /// What importing the file would do (C11).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod companies;
 pub mod demo;
 pub mod groups;
+pub mod imports;
 pub mod users;
 
 use serde::de::DeserializeOwned;

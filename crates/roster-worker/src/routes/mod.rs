@@ -3,6 +3,7 @@
 
 mod demo;
 mod groups;
+pub mod imports;
 mod session;
 mod tokens;
 mod users;
@@ -42,6 +43,8 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Post, ["users"]) => users::create(&mut req, &db).await,
         (Method::Get, ["users", id]) => users::show(&req, &db, id_from(id)?).await,
         (Method::Get, ["imports", "users", "snapshot"]) => users::import_snapshot(&req, &db).await,
+        (Method::Post, ["imports", "users"]) => imports::upload(&mut req, &db, env).await,
+        (Method::Get, ["imports", id]) => imports::show(&req, &db, id).await,
         (Method::Get, ["groups"]) => groups::list(&req, &db).await,
         (Method::Post, ["groups"]) => groups::create(&mut req, &db).await,
         (Method::Get, ["groups", id]) => groups::show(&req, &db, id_from(id)?).await,

@@ -4,6 +4,7 @@
 mod access;
 mod directory;
 mod groups;
+mod imports;
 mod tenancy;
 
 const DEMO_ADMIN: &str = "admin@demo.example";

@@ -1,0 +1,90 @@
+//! `/api/v1/imports`: send a user file to be checked again and applied in
+//! the background (C5–C8), and follow the job.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use worker::{Env, Request, Response};
+
+use super::json;
+use crate::auth;
+use crate::db::{Db, imports};
+use crate::error::{ApiError, ApiResult};
+use crate::platform;
+use crate::tenant::CompanyId;
+
+/// The message a job's queue carries.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct JobMessage {
+    /// The job's id.
+    pub job: String,
+    /// Its company.
+    pub company: i64,
+}
+
+/// The largest file accepted (the core refuses larger files anyway).
+const MAX_FILE: usize = roster_core::sheet::Limits::PRODUCT.max_file_bytes;
+
+/// Stores the file, records a queued job and hands it to the queue (202).
+pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let declared = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
+    if declared.is_some_and(|l| l > MAX_FILE) {
+        return Err(ApiError::TooLarge);
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_FILE {
+        return Err(ApiError::TooLarge);
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::BadRequest("The file is empty.".into()));
+    }
+    let file_name: String = req
+        .headers()
+        .get("x-file-name")?
+        .map_or_else(|| "users".into(), |name| percent_decode(&name))
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let id = roster_core::secret::random_id(platform::random_bytes()?);
+    let key = format!("imports/{}/{id}", admin.company.get());
+    env.bucket("FILES")?.put(&key, bytes.clone()).execute().await?;
+    let params = json!({ "file_name": file_name, "bytes": bytes.len(), "key": key });
+    imports::create_job(db, admin.company, admin.user_id, &id, &params).await?;
+    env.queue("JOBS")?.send(JobMessage { job: id.clone(), company: admin.company.get() }).await?;
+    let job = imports::job(db, admin.company, &id).await?.ok_or_else(|| ApiError::Internal("job vanished".into()))?;
+    json(202, &job.to_json())
+}
+
+/// One import job of the caller's company, with its progress and result.
+pub async fn show(req: &Request, db: &Db, id: &str) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let job = imports::job(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    json(200, &job.to_json())
+}
+
+/// The company a queue message names (the message comes from this Worker).
+pub fn company_of(message: &JobMessage) -> CompanyId {
+    CompanyId::trusted(message.company)
+}
+
+/// Decodes `%XX` escapes (file names travel URI-encoded in a header).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

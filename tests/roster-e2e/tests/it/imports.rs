@@ -1,0 +1,95 @@
+use roster_e2e::{Client, unique};
+use serde_json::Value;
+
+use crate::{ACME_ADMIN, DEMO_ADMIN};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../../crates/roster-core/tests/fixtures/sheets/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn user_by_email(admin: &Client, email: &str) -> Option<Value> {
+    let page = admin.get(&format!("/api/v1/users?q={email}"));
+    page.body["items"].as_array().unwrap().iter().find(|u| u["email"] == email).cloned()
+}
+
+#[test]
+fn an_import_is_checked_again_and_applied_in_the_background() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let stamp = unique("imp");
+    let group = format!("Imported {stamp}");
+    let email = format!("{stamp}@demo.example");
+    let csv = format!(
+        "Nom;Prénom;Adresse mail;Type;Groupes;Étiquettes\r\nLefèvre;Inès;{email};externe;{group}, Finance;{stamp}\r\n"
+    );
+    let queued = admin.upload_users("people.csv", csv.as_bytes());
+    assert_eq!(queued.status, 202, "{:?}", queued.body);
+    assert_eq!(queued.body["status"], "queued");
+    let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["progress"], 100);
+    assert_eq!(job["result"]["created"], 1);
+    assert_eq!(job["result"]["groups_created"], serde_json::json!([group]));
+
+    let user = user_by_email(&admin, &email).expect("the imported user");
+    assert_eq!(user["status"], "created");
+    assert_eq!(user["user_type"], "external");
+    let shown = admin.get(&format!("/api/v1/users/{}", user["id"]));
+    let groups: Vec<&str> =
+        shown.body["groups"].as_array().unwrap().iter().filter_map(|g| g["name"].as_str()).collect();
+    assert!(groups.contains(&group.as_str()) && groups.contains(&"Finance"), "{groups:?}");
+}
+
+#[test]
+fn a_blocking_remark_fails_the_job_and_writes_nothing() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let stamp = unique("blk");
+    let good = format!("{stamp}@demo.example");
+    let csv = format!(
+        "last_name,email,user_type,groups\nGood,{good},collaborator,Group {stamp}\nBad,not-an-email,collaborator,\n"
+    );
+    let queued = admin.upload_users("mixed.csv", csv.as_bytes());
+    let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+    assert_eq!(job["status"], "failed");
+    assert_eq!(job["result"]["blocking"], 1);
+    assert_eq!(job["result"]["remarks"][0]["row"], 3);
+    assert_eq!(job["result"]["remarks"][0]["column"], "email");
+    assert!(user_by_email(&admin, &good).is_none(), "the good row was not written either");
+    let groups = admin.get("/api/v1/groups").body;
+    assert!(groups["items"].as_array().unwrap().iter().all(|g| g["name"] != format!("Group {stamp}")));
+}
+
+#[test]
+fn a_hostile_file_fails_its_job_with_the_reason() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    for (name, code) in
+        [("bomb.xlsx", "inflates"), ("unclosed-quote.csv", "unclosed_quote"), ("legacy.xls", "legacy_xls")]
+    {
+        let queued = admin.upload_users(name, &fixture(name));
+        assert_eq!(queued.status, 202, "{name}");
+        let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+        assert_eq!(job["status"], "failed", "{name}");
+        assert_eq!(job["result"]["error"]["code"], code, "{name}");
+    }
+}
+
+#[test]
+fn import_jobs_belong_to_their_company() {
+    let demo = Client::sign_in(DEMO_ADMIN);
+    let acme = Client::sign_in(ACME_ADMIN);
+    let queued = demo.upload_users("x.csv", b"last_name,email,user_type\nX,x@x.fr,\n");
+    let id = queued.body["id"].as_str().unwrap();
+    assert_eq!(acme.get(&format!("/api/v1/imports/{id}")).status, 404);
+    assert_eq!(Client::anonymous().get(&format!("/api/v1/imports/{id}")).status, 401);
+    assert_eq!(Client::anonymous().upload_users("x.csv", b"a").status, 401);
+    demo.wait_for_job(id);
+}
+
+#[test]
+fn the_check_snapshot_holds_only_the_company_s_people() {
+    let acme = Client::sign_in(ACME_ADMIN);
+    let snapshot = acme.get("/api/v1/imports/users/snapshot").body;
+    let users = snapshot["users"].as_array().unwrap();
+    assert!(!users.is_empty());
+    assert!(users.iter().all(|u| u["email"].as_str().is_none_or(|e| !e.ends_with("@demo.example"))));
+}
