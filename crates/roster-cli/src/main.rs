@@ -5,6 +5,8 @@
 //!   Exit status: 0 when nothing blocks the import, 1 when something does,
 //!   2 when the file cannot be read at all (the reason goes to stderr).
 //! - `roster sample users [--lang fr|en] > sample.xlsx` writes the sample file.
+//! - `roster generate users --rows N [--format xlsx|csv] > users.xlsx` writes a
+//!   valid user file of N rows, the load benchmarks and tests put on imports.
 //! - `roster hash-password` reads a password on standard input and prints the
 //!   hash to store for a production database's first administrator.
 
@@ -12,7 +14,7 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use roster_core::import::users::{Context, Report, Snapshot, validate};
+use roster_core::import::users::{Context, Detail, Report, Snapshot, validate_with_progress};
 use roster_core::import::{Outcome, sample};
 use roster_core::model::{CountryCode, Role};
 use roster_core::sheet::Limits;
@@ -24,6 +26,7 @@ const USAGE: &str = "\
 usage:
   roster validate users FILE [--format json|text] [--lang fr|en]
   roster sample users [--lang fr|en] > sample.xlsx
+  roster generate users --rows N [--format xlsx|csv] > users.xlsx
   roster hash-password < password.txt
 
 validate exits 0 when nothing blocks the import, 1 when something does,
@@ -38,6 +41,10 @@ fn main() -> ExitCode {
             validate_users(file, lang, option(&words, "--format").unwrap_or("text"))
         }
         ["sample", "users", ..] => sample_users(lang),
+        ["generate", "users", ..] => generate_users(
+            option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
+            option(&words, "--format").unwrap_or("xlsx"),
+        ),
         ["hash-password"] => hash_password(),
         _ => {
             eprintln!("{USAGE}");
@@ -65,13 +72,15 @@ fn validate_users(file: &str, lang: Language, format: &str) -> ExitCode {
     };
     // Run as a company administrator of an empty company: every valid row is a creation.
     let context = Context { language: lang, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
-    let report = match validate(&bytes, &context, &Snapshot::default(), Limits::PRODUCT) {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("roster: {file}: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let detail = Detail::Summary { updates: 0 };
+    let report =
+        match validate_with_progress(&bytes, &context, &Snapshot::default(), Limits::PRODUCT, detail, &mut |_| {}) {
+            Ok(report) => report,
+            Err(e) => {
+                eprintln!("roster: {file}: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let mut out = std::io::stdout().lock();
     let written = if format == "json" {
         writeln!(out, "{}", report_json(&report, lang))
@@ -108,9 +117,9 @@ fn report_json(report: &Report, lang: Language) -> serde_json::Value {
         "blocking": report.remarks.blocking,
         "warnings": report.remarks.warnings,
         "plan": {
-            "creates": report.plan.creates.len(),
-            "updates": report.plan.updates.len(),
-            "unchanged": report.plan.unchanged.len(),
+            "creates": report.plan.counts.creates,
+            "updates": report.plan.counts.updates,
+            "unchanged": report.plan.counts.unchanged,
             "groups_to_create": report.plan.groups_to_create,
         },
     })
@@ -140,9 +149,9 @@ fn write_text(out: &mut impl Write, report: &Report, lang: Language) -> std::io:
     writeln!(
         out,
         "plan: {} to create, {} to update, {} unchanged, {} groups to create",
-        plan.creates.len(),
-        plan.updates.len(),
-        plan.unchanged.len(),
+        plan.counts.creates,
+        plan.counts.updates,
+        plan.counts.unchanged,
         plan.groups_to_create.len()
     )
 }
@@ -157,6 +166,56 @@ fn sample_users(lang: Language) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn generate_users(rows: usize, format: &str) -> ExitCode {
+    use roster_core::demo::{IMPORT_HEADERS, import_rows};
+    let bytes = match format {
+        "csv" => {
+            // As Excel saves "CSV UTF-8" in French: a BOM, semicolons, CRLF.
+            let mut out = String::from("\u{feff}");
+            out.push_str(&IMPORT_HEADERS.join(";"));
+            out.push_str("\r\n");
+            for row in import_rows(rows, 42) {
+                let cells: Vec<String> = row.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+                out.push_str(&cells.join(";"));
+                out.push_str("\r\n");
+            }
+            out.into_bytes()
+        }
+        "xlsx" => match generated_xlsx(rows) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("roster: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => {
+            eprintln!("roster: --format takes xlsx or csv");
+            return ExitCode::from(2);
+        }
+    };
+    if std::io::stdout().lock().write_all(&bytes).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
+fn generated_xlsx(rows: usize) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use roster_core::demo::{IMPORT_HEADERS, import_rows};
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, header) in (0u16..).zip(IMPORT_HEADERS) {
+        sheet.write_string(0, c, header)?;
+    }
+    for (r, row) in (1u32..).zip(import_rows(rows, 42)) {
+        for (c, value) in (0u16..).zip(row.iter()) {
+            if !value.is_empty() {
+                sheet.write_string(r, c, value)?;
+            }
+        }
+    }
+    workbook.save_to_buffer()
 }
 
 fn hash_password() -> ExitCode {

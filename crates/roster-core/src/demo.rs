@@ -235,6 +235,54 @@ pub fn companies() -> Vec<DemoCompany> {
     ]
 }
 
+/// The headers of [`import_rows`]: twelve columns, as an admin's export
+/// from another system would have them, in French.
+pub const IMPORT_HEADERS: [&str; 12] = [
+    "Nom",
+    "Prénom",
+    "Adresse mail",
+    "Mobile",
+    "Matricule",
+    "Service",
+    "Type",
+    "Rôle",
+    "Licence",
+    "Canal préféré",
+    "Langue",
+    "Groupes",
+];
+
+/// `count` valid rows for a user import file, the same for the same `seed`:
+/// the load a large company's file puts on the validator.
+pub fn import_rows(count: usize, seed: u64) -> impl Iterator<Item = [String; 12]> {
+    let mut dice = Dice(seed);
+    (0..count).map(move |n| {
+        let last = dice.pick(LAST_NAMES);
+        let first = dice.pick(FIRST_NAMES);
+        let local = crate::text::key(&format!("{first}.{last}")).replace('_', ".");
+        let mobile = if dice.chance(50) {
+            format!("06 {:02} {:02} {:02} {:02}", n / 1_000_000 % 100, n / 10_000 % 100, n / 100 % 100, n % 100)
+        } else {
+            String::new()
+        };
+        let groups = (0..dice.below(3)).map(|_| dice.pick(GROUPS)).collect::<Vec<_>>().join(", ");
+        [
+            last.to_owned(),
+            first.to_owned(),
+            format!("{local}.{n}@bulk.example"),
+            mobile,
+            format!("M{n:07}"),
+            dice.pick(DEPARTMENTS).to_owned(),
+            dice.pick(&["collaborateur", "externe", "partenaire"]).to_owned(),
+            "membre".to_owned(),
+            dice.pick(&["créateur", "participant"]).to_owned(),
+            "e-mail".to_owned(),
+            dice.pick(&["fr", "en", "de"]).to_owned(),
+            groups,
+        ]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +305,21 @@ mod tests {
         }
         assert_eq!(demo.groups.iter().filter(|g| g.archived).count(), 1);
         assert_eq!(demo.bases.iter().map(|b| b.activities.len()).sum::<usize>(), 18);
+    }
+
+    #[test]
+    fn generated_import_rows_validate_cleanly() {
+        use crate::import::users::{Context, Snapshot, validate};
+        let mut csv = IMPORT_HEADERS.join(";") + "\n";
+        for row in import_rows(2_000, 7) {
+            csv.push_str(&row.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(";"));
+            csv.push('\n');
+        }
+        let context =
+            Context { language: Language::Fr, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
+        let report = validate(csv.as_bytes(), &context, &Snapshot::default(), crate::sheet::Limits::PRODUCT).unwrap();
+        assert_eq!(report.remarks.blocking, 0, "{:?}", report.remarks.items.first());
+        assert_eq!(report.plan.creates.len(), 2_000);
     }
 
     #[test]

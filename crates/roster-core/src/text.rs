@@ -3,6 +3,9 @@
 /// Lower-cases `raw` and strips Latin accents, so that "Élodie", "elodie"
 /// and "ÉLODIE" compare equal. Ligatures expand ("Œ" → "oe", "ß" → "ss").
 pub fn fold(raw: &str) -> String {
+    if raw.is_ascii() {
+        return raw.to_ascii_lowercase(); // most cells: no accent to drop
+    }
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match unaccent(c) {
@@ -30,6 +33,36 @@ pub fn key(raw: &str) -> String {
     }
     out
 }
+
+/// A fast hasher for maps keyed by text from the file being read. The keys
+/// are the file's own identifiers, so flooding only slows the one import that
+/// carries it; the row bound caps the cost.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // FNV-1a, eight bytes at a time.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0 ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // murmur3's finaliser: hash tables read the high bits too.
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+}
+
+/// A `HashMap` using [`FastHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// Collapses runs of white space into one space and trims both ends.
 pub fn squash_spaces(raw: &str) -> String {

@@ -60,16 +60,24 @@ macro_rules! vocabulary {
             /// [`UnknownValue`]($crate::vocabulary::UnknownValue) when `raw`
             /// names no entry.
             pub fn parse(raw: &str) -> Result<Self, $crate::vocabulary::UnknownValue> {
+                // Every accepted spelling, folded once: parsing runs on every cell of an import.
+                static INDEX: ::std::sync::OnceLock<Vec<(String, $name)>> = ::std::sync::OnceLock::new();
+                let index = INDEX.get_or_init(|| {
+                    Self::ALL
+                        .iter()
+                        .flat_map(|&entry| {
+                            [entry.code(), entry.label($crate::Language::Fr), entry.label($crate::Language::En)]
+                                .into_iter()
+                                .chain(entry.aliases().iter().copied())
+                                .map(move |name| ($crate::text::key(name), entry))
+                        })
+                        .collect()
+                });
                 let wanted = $crate::text::key(raw);
-                Self::ALL
+                index
                     .iter()
-                    .copied()
-                    .find(|entry| {
-                        [entry.code(), entry.label($crate::Language::Fr), entry.label($crate::Language::En)]
-                            .iter()
-                            .chain(entry.aliases())
-                            .any(|name| $crate::text::key(name) == wanted)
-                    })
+                    .find(|(name, _)| *name == wanted)
+                    .map(|&(_, entry)| entry)
                     .ok_or_else(|| $crate::vocabulary::UnknownValue {
                         vocabulary: stringify!($name),
                         given: raw.to_owned(),

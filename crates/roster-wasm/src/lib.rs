@@ -3,7 +3,7 @@
 
 use roster_core::form::{FormContext, NewUserForm};
 use roster_core::import::sample;
-use roster_core::import::users::{Context, Snapshot, validate_with_progress};
+use roster_core::import::users::{Context, Detail, Snapshot, validate_with_progress};
 use roster_core::model::{ActivityType, Channel, CountryCode, LicenceLevel, Role, UserStatus, UserType};
 use roster_core::sheet::Limits;
 use roster_core::time::Timestamp;
@@ -128,7 +128,14 @@ pub fn validate_users(
             let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(share));
         }
     };
-    let report = match validate_with_progress(bytes, &context, &snapshot, Limits::PRODUCT, &mut progress) {
+    let report = match validate_with_progress(
+        bytes,
+        &context,
+        &snapshot,
+        Limits::PRODUCT,
+        Detail::Summary { updates: LISTED_UPDATES },
+        &mut progress,
+    ) {
         Ok(report) => report,
         Err(e) => return into_js(&json!({ "ok": false, "error": { "code": e.code(), "message": e.message(lang) } })),
     };
@@ -153,11 +160,11 @@ pub fn validate_users(
             "omitted": report.remarks.omitted,
             "remarks": remarks,
             "plan": {
-                "creates": plan.creates.len(),
-                "updates": plan.updates.len(),
-                "unchanged": plan.unchanged.len(),
+                "creates": plan.counts.creates,
+                "updates": plan.counts.updates,
+                "unchanged": plan.counts.unchanged,
                 "groups_to_create": plan.groups_to_create,
-                "listed_updates": plan.updates.iter().take(LISTED_UPDATES).collect::<Vec<_>>(),
+                "listed_updates": plan.updates,
             },
         },
     }))

@@ -97,9 +97,9 @@ fn summary(report: &Report, lang: Language) -> Value {
     json!({
         "outcome": report.outcome,
         "rows": report.rows,
-        "created": report.plan.creates.len(),
-        "updated": report.plan.updates.len(),
-        "unchanged": report.plan.unchanged.len(),
+        "created": report.plan.counts.creates,
+        "updated": report.plan.counts.updates,
+        "unchanged": report.plan.counts.unchanged,
         "groups_created": report.plan.groups_to_create,
         "blocking": blocking,
         "warnings": warnings,

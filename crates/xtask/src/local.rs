@@ -184,6 +184,48 @@ fn json_string(text: &str) -> String {
 
 /// One HTTP/1.1 request to the local server: (status, body).
 fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Result<(u16, String)> {
+    exchange(port, method, path, headers, body.as_bytes()).map(|(code, _, body)| (code, body))
+}
+
+impl Server {
+    /// Signs in and returns the session cookie pair.
+    pub fn sign_in(&self, email: &str, password: &str) -> Result<String> {
+        let body = format!("{{\"email\":{},\"password\":{}}}", json_string(email), json_string(password));
+        let (code, head, answer) =
+            exchange(self.port, "POST", "/api/v1/session", &[("content-type", "application/json")], body.as_bytes())?;
+        if code != 201 {
+            return Err(format!("signing in failed with HTTP {code}: {answer}"));
+        }
+        head.lines()
+            .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+            .ok_or_else(|| "no session cookie".into())
+    }
+
+    /// Sends a request with a session cookie: (status, body).
+    pub fn call(
+        &self,
+        cookie: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<(u16, String)> {
+        let mut all = vec![("cookie", cookie)];
+        all.extend_from_slice(headers);
+        exchange(self.port, method, path, &all, body).map(|(code, _, body)| (code, body))
+    }
+}
+
+/// One HTTP/1.1 exchange: (status, head, body).
+fn exchange(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<(u16, String, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     stream.set_read_timeout(Some(Duration::from_mins(2))).map_err(|e| e.to_string())?;
     let mut head = format!(
@@ -194,11 +236,11 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
         let _ = write!(head, "{name}: {value}\r\n");
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).map_err(|e| e.to_string())?;
+    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body)).map_err(|e| e.to_string())?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&response);
     let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).ok_or("no HTTP status line")?;
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
-    Ok((code, body))
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    Ok((code, head.to_owned(), body.to_owned()))
 }

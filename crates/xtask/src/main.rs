@@ -1,6 +1,7 @@
 //! `cargo xtask dev`: set everything up and serve the console with demo data.
 //! `cargo xtask test`: run every check and test, and say how it went.
 
+mod bench;
 mod build;
 mod local;
 mod run;
@@ -18,6 +19,8 @@ commands:
                    companies and serve the console (default port 8787)
   test             formatting, lints, native, wasm, HTTP end-to-end and
                    browser tests; exits non-zero on any failure
+  bench            time checking and importing a 100,000-row user file:
+                   native, WebAssembly, SheetJS and the server path
 
 environment:
   ROSTER_DEMO_PASSWORD   the demo administrators' password (default roster-demo)";
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("dev") => local::dev(port_arg(&args[1..]).unwrap_or(8787)),
         Some("test") => test::all(),
+        Some("bench") => bench::imports(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -1,7 +1,7 @@
 //! The user import file (C): which columns it may have, what each row must
 //! hold, and what importing it would change in the company (the plan).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
@@ -9,6 +9,7 @@ use super::{Outcome, Remark, Remarks, Severity};
 use crate::form::{FormContext, NewUser, NewUserForm};
 use crate::model::{Channel, CountryCode, Label, LicenceLevel, Role, UserType};
 use crate::sheet::{self, Format, Limits, Row, SheetError, Value};
+use crate::text::FastMap;
 use crate::vocabulary::vocabulary;
 use crate::{Language, Message, text};
 
@@ -192,9 +193,35 @@ impl Update {
     }
 }
 
+/// How many rows each part of a plan holds, whatever is kept of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Users to create.
+    pub creates: usize,
+    /// Users to update.
+    pub updates: usize,
+    /// Rows that change nothing.
+    pub unchanged: usize,
+}
+
+/// How much of the plan to keep: all of it to apply it, or a summary to
+/// show it (counts and the first updates), which keeps memory small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every creation, update and unchanged row.
+    Full,
+    /// The counts, and at most this many updates.
+    Summary {
+        /// Updates kept, for display.
+        updates: usize,
+    },
+}
+
 /// What importing the file would do (C11).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
+    /// How many of each, always complete.
+    pub counts: Counts,
     /// Users to create.
     pub creates: Vec<Creation>,
     /// Users to update, field by field.
@@ -228,10 +255,11 @@ pub struct Report {
 /// [`SheetError`] when the file cannot be read at all; everything else is a
 /// remark in the report.
 pub fn validate(bytes: &[u8], context: &Context, snapshot: &Snapshot, limits: Limits) -> Result<Report, SheetError> {
-    validate_with_progress(bytes, context, snapshot, limits, &mut |_| {})
+    validate_with_progress(bytes, context, snapshot, limits, Detail::Full, &mut |_| {})
 }
 
-/// As [`validate`], calling `on_progress` with the share of the file read.
+/// As [`validate`], keeping `detail` of the plan and calling `on_progress`
+/// with the share of the file read.
 ///
 /// # Errors
 /// [`SheetError`] when the file cannot be read at all.
@@ -240,9 +268,10 @@ pub fn validate_with_progress(
     context: &Context,
     snapshot: &Snapshot,
     limits: Limits,
+    detail: Detail,
     on_progress: &mut dyn FnMut(f64),
 ) -> Result<Report, SheetError> {
-    let mut checker = Checker::new(context, snapshot);
+    let mut checker = Checker::new(context, snapshot, detail);
     let format = sheet::read_with_progress(bytes, limits, &mut |row| checker.row(&row), on_progress)?;
     Ok(checker.finish(format))
 }
@@ -250,7 +279,7 @@ pub fn validate_with_progress(
 /// Where an identifier was first seen, in the file or in the company.
 #[derive(Default)]
 struct Identities {
-    by_key: HashMap<String, usize>,
+    by_key: FastMap<String, usize>,
 }
 
 fn identity_keys(email: Option<&str>, mobile: Option<&str>, employee_id: Option<&str>) -> Vec<String> {
@@ -311,7 +340,7 @@ struct Checker<'a> {
     context: &'a Context,
     snapshot: &'a Snapshot,
     existing: Identities,
-    in_file: HashMap<String, u32>,
+    in_file: FastMap<String, u32>,
     /// Folded names of the company's groups.
     existing_groups: HashSet<String>,
     /// Groups the file names that do not exist: folded name → first spelling.
@@ -320,10 +349,11 @@ struct Checker<'a> {
     rows: u32,
     remarks: Remarks,
     plan: Plan,
+    detail: Detail,
 }
 
 impl<'a> Checker<'a> {
-    fn new(context: &'a Context, snapshot: &'a Snapshot) -> Self {
+    fn new(context: &'a Context, snapshot: &'a Snapshot, detail: Detail) -> Self {
         let mut existing = Identities::default();
         for (i, user) in snapshot.users.iter().enumerate() {
             for key in identity_keys(user.email.as_deref(), user.mobile.as_deref(), user.employee_id.as_deref()) {
@@ -334,13 +364,14 @@ impl<'a> Checker<'a> {
             context,
             snapshot,
             existing,
-            in_file: HashMap::new(),
+            in_file: FastMap::default(),
             existing_groups: snapshot.groups.iter().map(|g| text::fold(g)).collect(),
             new_groups: BTreeMap::new(),
             columns: None,
             rows: 0,
             remarks: Remarks::default(),
             plan: Plan::default(),
+            detail,
         }
     }
 
@@ -541,15 +572,32 @@ impl<'a> Checker<'a> {
         let mut matched: Vec<usize> = keys.iter().filter_map(|k| self.existing.by_key.get(k).copied()).collect();
         matched.sort_unstable();
         matched.dedup();
+        let full = self.detail == Detail::Full;
+        let counts = &mut self.plan.counts;
         match matched.as_slice() {
-            [] => self.plan.creates.push(Creation { row, user, groups, allowed_groups, tags }),
+            [] => {
+                counts.creates += 1;
+                if full {
+                    self.plan.creates.push(Creation { row, user, groups, allowed_groups, tags });
+                }
+            }
             [one] => {
                 let existing = &self.snapshot.users[*one];
                 let changes = changes(existing, &user, given);
                 if changes.is_empty() && groups.is_empty() && allowed_groups.is_empty() && tags.is_empty() {
-                    self.plan.unchanged.push(row);
+                    counts.unchanged += 1;
+                    if full {
+                        self.plan.unchanged.push(row);
+                    }
                 } else {
-                    self.plan.updates.push(Update { row, id: existing.id, changes, groups, allowed_groups, tags });
+                    counts.updates += 1;
+                    let keep = match self.detail {
+                        Detail::Full => true,
+                        Detail::Summary { updates } => self.plan.updates.len() < updates,
+                    };
+                    if keep {
+                        self.plan.updates.push(Update { row, id: existing.id, changes, groups, allowed_groups, tags });
+                    }
                 }
             }
             _ => {
@@ -623,6 +671,8 @@ fn changes(existing: &ExistingUser, user: &NewUser, given: &[Column]) -> Vec<Fie
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
     use crate::import::Outcome;
 
@@ -818,5 +868,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(found(&report)[0], (2, "role", Message::RoleNotGrantable, Severity::Blocking));
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_plan_counts_everything_and_keeps_little() {
+        let snapshot = Snapshot {
+            users: vec![ExistingUser {
+                id: 1,
+                last_name: "A".into(),
+                email: Some("a@x.fr".into()),
+                ..ExistingUser::default()
+            }],
+            groups: vec![],
+        };
+        let csv = b"last_name,email,user_type\nA,a@x.fr,externe\nB,b@x.fr,externe\nC,c@x.fr,externe\n";
+        let context =
+            Context { language: Language::En, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
+        let summary = Detail::Summary { updates: 0 };
+        let report = validate_with_progress(csv, &context, &snapshot, Limits::PRODUCT, summary, &mut |_| {}).unwrap();
+        assert_eq!(report.plan.counts, Counts { creates: 2, updates: 1, unchanged: 0 });
+        assert!(report.plan.creates.is_empty() && report.plan.updates.is_empty());
+        let full = validate(csv, &context, &snapshot, Limits::PRODUCT).unwrap();
+        assert_eq!(full.plan.counts, report.plan.counts);
+        assert_eq!(full.plan.creates.len(), 2);
     }
 }
