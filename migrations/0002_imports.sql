@@ -25,3 +25,7 @@ CREATE TABLE user_allowed_groups (
     PRIMARY KEY (user_id, group_id)
 ) WITHOUT ROWID;
 CREATE INDEX user_allowed_groups_by_group ON user_allowed_groups (company_id, group_id);
+
+-- A running job's last sign of life: another delivery may take it over only
+-- once this is old (its consumer died).
+ALTER TABLE jobs ADD COLUMN heartbeat_at TEXT;

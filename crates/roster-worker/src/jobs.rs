@@ -7,8 +7,9 @@ use roster_core::model::{CompanySettings, Role};
 use roster_core::sheet::Limits;
 use roster_core::{Language, import::users::Report};
 use serde_json::{Value, json};
-use worker::{Env, MessageBatch, MessageExt};
+use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
+use crate::db::imports::Claim;
 use crate::db::{Db, imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::imports::{JobMessage, company_of};
@@ -22,6 +23,11 @@ pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Resu
     for message in batch.messages()? {
         match run(message.body(), env).await {
             Ok(()) => message.ack(),
+            Err(ApiError::Conflict) => {
+                // Another delivery is running this job: look again once its lease could have lapsed.
+                let delay = u32::try_from(imports::LEASE_SECONDS).unwrap_or(120);
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
+            }
             Err(e) => {
                 worker::console_error!("job {} failed: {e:?}", message.body().job);
                 message.retry();
@@ -34,13 +40,14 @@ pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Resu
 async fn run(message: &JobMessage, env: &Env) -> ApiResult<()> {
     let db = Db::from_env(env)?;
     let company = company_of(message);
-    let Some(job) = imports::job(&db, company, &message.job).await? else {
-        return Ok(()); // not this company's job: nothing to do, ever
-    };
-    if job.status == "done" || job.status == "failed" {
-        return Ok(()); // delivered again after it finished
+    match imports::claim(&db, company, &message.job).await? {
+        Claim::Taken => {}
+        Claim::Finished => return Ok(()), // delivered again after it finished
+        Claim::Busy => return Err(ApiError::Conflict),
     }
-    imports::start(&db, company, &job.id).await?;
+    let Some(job) = imports::job(&db, company, &message.job).await? else {
+        return Ok(());
+    };
     let requester = imports::requester(&db, company, job.requested_by).await?.ok_or(ApiError::NotFound)?;
     let language = Language::parse(&requester.language).unwrap_or(Language::En);
     let settings: CompanySettings = serde_json::from_str(&requester.settings)?;

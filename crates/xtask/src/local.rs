@@ -87,6 +87,11 @@ impl Server {
         Ok(Self { child, port, seed_key, own_group })
     }
 
+    /// The key that opens this run's local-only routes.
+    pub fn seed_key(&self) -> &str {
+        &self.seed_key
+    }
+
     /// The server's base URL.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

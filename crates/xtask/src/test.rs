@@ -124,7 +124,11 @@ fn end_to_end(root: &Path, steps: &mut Steps) {
         Ok(())
     });
     let Some(server) = server else { return };
-    let env = [("ROSTER_URL", server.url()), ("ROSTER_DEMO_PASSWORD", local::demo_password())];
+    let env = [
+        ("ROSTER_URL", server.url()),
+        ("ROSTER_DEMO_PASSWORD", local::demo_password()),
+        ("ROSTER_DEMO_SEED_KEY", server.seed_key().to_owned()),
+    ];
     steps.run("HTTP end-to-end tests", || {
         status(cargo().current_dir(root).args(["test", "--package", "roster-e2e"]).envs(env.clone()))
     });

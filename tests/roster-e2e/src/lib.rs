@@ -131,6 +131,22 @@ impl Client {
         Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)), set_cookie: None }
     }
 
+    /// Has the server deliver a job's queue message once more (a local-only
+    /// route opened by the run's seed key).
+    ///
+    /// # Panics
+    /// When `ROSTER_DEMO_SEED_KEY` is not set or the server refuses.
+    pub fn redeliver(&self, job: &str) {
+        let key = std::env::var("ROSTER_DEMO_SEED_KEY").expect("ROSTER_DEMO_SEED_KEY is set by `cargo xtask test`");
+        let url = format!("{}/api/v1/demo/jobs/{job}/redeliver", base_url());
+        let mut request = ureq::http::Request::builder().method("POST").uri(&url).header("x-demo-seed-key", key);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = agent().run(request.body(String::new()).expect("a request")).expect("the server answers");
+        assert_eq!(response.status().as_u16(), 202, "redelivery of {job}");
+    }
+
     /// Polls a job until it is done or failed (at most 60 s).
     ///
     /// # Panics

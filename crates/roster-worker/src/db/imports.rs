@@ -96,23 +96,51 @@ pub async fn requester(db: &Db, company: CompanyId, user_id: i64) -> ApiResult<O
     .await
 }
 
-/// Marks a job running at `progress`, clearing what an interrupted earlier
-/// run may have staged.
-pub async fn start(db: &Db, company: CompanyId, id: &str) -> ApiResult<()> {
-    db.batch(vec![
-        db.statement("DELETE FROM import_staging WHERE job_id = ?", params![id])?,
-        db.statement(
-            "UPDATE jobs SET status = 'running', progress = 5, started_at = ? WHERE company_id = ? AND id = ?",
-            params![platform::now().to_string(), company, id],
-        )?,
-    ])
-    .await?;
-    Ok(())
+/// How long a running job may go without a sign of life before another
+/// delivery of it takes over.
+pub const LEASE_SECONDS: i64 = 120;
+
+/// What a delivery finds when it tries to take a job.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// It is ours to run now.
+    Taken,
+    /// Another delivery is running it.
+    Busy,
+    /// It finished already (or is not this company's).
+    Finished,
 }
 
-/// Sets a running job's progress.
+/// Takes a queued job, or a running one whose consumer went silent, and
+/// clears what an interrupted earlier run staged. Only one delivery at a
+/// time can take a job.
+pub async fn claim(db: &Db, company: CompanyId, id: &str) -> ApiResult<Claim> {
+    let now = platform::now();
+    let stale = now.plus_seconds(-LEASE_SECONDS).to_string();
+    let taken = db
+        .run(
+            "UPDATE jobs SET status = 'running', progress = 5, started_at = coalesce(started_at, ?), heartbeat_at = ? \
+             WHERE company_id = ? AND id = ? AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))",
+            params![now.to_string(), now.to_string(), company, id, stale],
+        )
+        .await?;
+    if taken == 1 {
+        db.run("DELETE FROM import_staging WHERE job_id = ?", params![id]).await?;
+        return Ok(Claim::Taken);
+    }
+    Ok(match job(db, company, id).await? {
+        Some(j) if j.status == "running" => Claim::Busy,
+        _ => Claim::Finished,
+    })
+}
+
+/// Sets a running job's progress, which is also its sign of life.
 pub async fn progress(db: &Db, company: CompanyId, id: &str, percent: i64) -> ApiResult<()> {
-    db.run("UPDATE jobs SET progress = ? WHERE company_id = ? AND id = ?", params![percent, company, id]).await?;
+    db.run(
+        "UPDATE jobs SET progress = ?, heartbeat_at = ? WHERE company_id = ? AND id = ?",
+        params![percent, platform::now().to_string(), company, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -169,8 +197,8 @@ pub async fn stage(
         }
         let done = i64::try_from(b + 1).unwrap_or(0) * (to - from) / i64::try_from(batches).unwrap_or(1);
         statements.push(db.statement(
-            "UPDATE jobs SET progress = ? WHERE company_id = ? AND id = ?",
-            params![from + done, company, job],
+            "UPDATE jobs SET progress = ?, heartbeat_at = ? WHERE company_id = ? AND id = ?",
+            params![from + done, platform::now().to_string(), company, job],
         )?);
         db.batch(statements).await?;
     }

@@ -1,5 +1,6 @@
-//! `/api/v1/demo/seed`: fills a local console with the demo companies.
-//! Exists only when the Worker is started with a `DEMO_SEED_KEY`, which
+//! `/api/v1/demo/…`: local-only routes. `seed` fills a local console with the
+//! demo companies; `jobs/{id}/redeliver` repeats a queue delivery for tests.
+//! They exist only when the Worker is started with a `DEMO_SEED_KEY`, which
 //! `cargo xtask dev` and `cargo xtask test` draw at random for each run.
 
 use roster_core::{demo, secret};
@@ -12,6 +13,27 @@ use crate::db::{Db, demo as store};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
 
+/// The local-only routes open only with the key drawn for this run.
+fn check_key(req: &Request, env: &Env) -> ApiResult<()> {
+    let expected = env.var("DEMO_SEED_KEY").map(|v| v.to_string()).unwrap_or_default();
+    let given = req.headers().get("x-demo-seed-key")?.unwrap_or_default();
+    if expected.len() < 16 || given != expected {
+        return Err(ApiError::NotFound);
+    }
+    Ok(())
+}
+
+/// Hands one of the caller's jobs to the queue again, as an at-least-once
+/// queue may: tests use it to show a second delivery changes nothing.
+pub async fn redeliver(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
+    check_key(req, env)?;
+    let admin = crate::auth::admin(req, db).await?;
+    let job = crate::db::imports::job(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let message = super::imports::JobMessage { job: job.id, company: admin.company.get() };
+    env.queue("JOBS")?.send(message).await?;
+    json(202, &json!({ "redelivered": id }))
+}
+
 #[derive(Deserialize)]
 struct Seed {
     password: String,
@@ -20,11 +42,7 @@ struct Seed {
 /// Creates the demo companies that do not exist yet and sets both
 /// administrators' password. Running it again creates nothing twice.
 pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
-    let expected = env.var("DEMO_SEED_KEY").map(|v| v.to_string()).unwrap_or_default();
-    let given = req.headers().get("x-demo-seed-key")?.unwrap_or_default();
-    if expected.len() < 16 || given != expected {
-        return Err(ApiError::NotFound);
-    }
+    check_key(req, env)?;
     let body: Seed = json_body(req).await?;
     secret::check_new_password(&body.password)
         .map_err(|m| ApiError::BadRequest(m.text(roster_core::Language::En).to_owned()))?;

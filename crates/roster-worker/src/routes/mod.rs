@@ -54,6 +54,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Post, ["tokens"]) => tokens::create(&mut req, &db).await,
         (Method::Delete, ["tokens", id]) => tokens::revoke(&req, &db, id_from(id)?).await,
         (Method::Post, ["demo", "seed"]) => demo::seed(&mut req, &db, env).await,
+        (Method::Post, ["demo", "jobs", id, "redeliver"]) => demo::redeliver(&req, &db, env, id).await,
         _ => Err(ApiError::NotFound),
     }
 }

@@ -93,3 +93,31 @@ fn the_check_snapshot_holds_only_the_company_s_people() {
     assert!(!users.is_empty());
     assert!(users.iter().all(|u| u["email"].as_str().is_none_or(|e| !e.ends_with("@demo.example"))));
 }
+
+#[test]
+fn a_job_delivered_again_changes_nothing_more() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let stamp = unique("twice");
+    let csv = format!("last_name,email,user_type,groups\nTwice,{stamp}@demo.example,collaborator,Group {stamp}\n");
+    let queued = admin.upload_users("twice.csv", csv.as_bytes());
+    let id = queued.body["id"].as_str().unwrap().to_owned();
+    // Deliveries racing the first one, and one after it finished.
+    admin.redeliver(&id);
+    admin.redeliver(&id);
+    let first = admin.wait_for_job(&id);
+    assert_eq!(first["status"], "done", "{first}");
+    admin.redeliver(&id);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let again = admin.get(&format!("/api/v1/imports/{id}")).body;
+    assert_eq!(again["finished_at"], first["finished_at"]);
+    assert_eq!(again["result"]["created"], 1);
+    let page = admin.get(&format!("/api/v1/users?q={stamp}"));
+    assert_eq!(page.body["items"].as_array().unwrap().len(), 1, "one user, however many deliveries");
+    let groups = admin.get("/api/v1/groups").body;
+    let named = groups["items"].as_array().unwrap().iter().filter(|g| g["name"] == format!("Group {stamp}")).count();
+    assert_eq!(named, 1);
+    assert_eq!(
+        groups["items"].as_array().unwrap().iter().find(|g| g["name"] == format!("Group {stamp}")).unwrap()["users"],
+        1
+    );
+}
