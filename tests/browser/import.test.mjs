@@ -1,7 +1,7 @@
 // Checking user import files in the console, in a real Chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -103,4 +103,20 @@ test('a checked file is imported on the server with progress, then listed', asyn
   await p.fill('input[name=q]', `imported${stamp}`);
   await p.waitForSelector(`tr[data-user-id]:has-text("Imported${stamp} Ana")`);
   assert.deepEqual(problems, []);
+});
+
+test('the report downloads as CSV and XLSX with the remarks', async () => {
+  const { p } = await importPage();
+  await check(p, `${FIXTURES}excel-fr.csv`);
+  const [csv] = await Promise.all([p.waitForEvent('download'), p.click('[data-download=csv]')]);
+  const csvPath = join(mkdtempSync(join(tmpdir(), 'roster-report-')), csv.suggestedFilename());
+  await csv.saveAs(csvPath);
+  const text = readFileSync(csvPath, 'utf8');
+  assert.ok(text.startsWith('\ufeffRow,Column,Severity,Message\r\n'), text);
+  assert.match(text, /3,preferred_channel,blocking,The SMS channel needs a mobile number/);
+  const [xlsx] = await Promise.all([p.waitForEvent('download'), p.click('[data-download=xlsx]')]);
+  assert.equal(xlsx.suggestedFilename(), 'import-report.xlsx');
+  const xlsxPath = join(mkdtempSync(join(tmpdir(), 'roster-report-')), 'r.xlsx');
+  await xlsx.saveAs(xlsxPath);
+  assert.equal(readFileSync(xlsxPath).subarray(0, 2).toString(), 'PK');
 });

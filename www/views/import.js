@@ -1,7 +1,7 @@
 import { api, upload } from '../api.js';
 import { h, show } from '../dom.js';
 import { lang, t } from '../i18n.js';
-import { sampleUsers } from '../pkg/roster_wasm.js';
+import { reportFile, sampleUsers } from '../pkg/roster_wasm.js';
 
 /** Checks a file in a Web Worker; resolves to the core's answer. */
 function check(file, session, snapshot, onProgress) {
@@ -18,13 +18,23 @@ function check(file, session, snapshot, onProgress) {
   });
 }
 
+const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv;charset=utf-8' };
+
 function download(bytes, name) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+  const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[name.split('.').pop()] }));
   const link = h('a', { href: url, download: name });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Buttons that download `remarks` as a CSV or XLSX report. */
+function reportButtons(remarks) {
+  return h('p', { class: 'inline' }, ['csv', 'xlsx'].map((format) => h('button', {
+    type: 'button', dataset: { download: format },
+    onClick: () => download(reportFile(remarks, lang(), format, Date.now()), `${t('import.reportName')}.${format}`),
+  }, t(`import.report.${format}`))));
 }
 
 /** The user import page: pick a file, see its remarks and change plan at once (C10, C11). */
@@ -78,10 +88,12 @@ export async function userImport(session) {
       ? h('div', { class: 'card summary', dataset: { job: 'done' } },
         h('h2', {}, h('span', { class: 'badge good' }, t('import.done'))),
         h('p', {}, t('import.applied', { created: r.created, updated: r.updated, unchanged: r.unchanged, groups: (r.groups_created || []).length })),
-        h('p', {}, h('a', { href: '#/users' }, t('nav.users'))))
+        h('p', {}, h('a', { href: '#/users' }, t('nav.users'))),
+        r.remarks?.length ? reportButtons(r.remarks) : '')
       : h('div', { class: 'card summary', dataset: { job: 'failed' } },
         h('h2', {}, h('span', { class: 'badge bad' }, t('import.failed'))),
-        h('p', {}, r.error ? r.error.message : t('import.counts', { rows: r.rows, blocking: r.blocking, warnings: r.warnings }))));
+        h('p', {}, r.error ? r.error.message : t('import.counts', { rows: r.rows, blocking: r.blocking, warnings: r.warnings })),
+        r.remarks?.length ? reportButtons(r.remarks) : ''));
   }
 
   const sample = h('button', { type: 'button', class: 'link', onClick: () => download(sampleUsers(lang(), Date.now()), t('import.sampleName')) }, t('import.sample'));
@@ -118,6 +130,7 @@ function report(r, send) {
       plan.groups_to_create.length ? h('p', { class: 'muted' }, t('import.newGroups'), ' ', plan.groups_to_create.join(', ')) : '',
       send),
     h('h2', {}, t('import.remarks')),
+    r.remarks.length ? reportButtons(r.remarks) : '',
     h('div', { class: 'toolbar' }, severity, r.omitted ? h('span', { class: 'muted' }, t('import.omitted', { n: r.omitted })) : ''),
     h('table', {}, h('thead', {}, h('tr', {}, ['import.row', 'import.column', 'import.severity', 'import.message'].map((k) => h('th', {}, t(k))))), rows),
     plan.listed_updates.length ? [

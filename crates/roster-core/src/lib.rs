@@ -8,6 +8,7 @@ mod vocabulary;
 
 pub mod demo;
 pub mod directory;
+pub mod export;
 pub mod form;
 pub mod import;
 pub mod messages;

@@ -2,8 +2,8 @@
 //! core types and back. No rule is decided here.
 
 use roster_core::form::{FormContext, NewUserForm};
-use roster_core::import::sample;
 use roster_core::import::users::{Context, Detail, Snapshot, validate_with_progress};
+use roster_core::import::{ShownRemark, report_table, sample};
 use roster_core::model::{ActivityType, Channel, CountryCode, LicenceLevel, Role, UserStatus, UserType};
 use roster_core::sheet::Limits;
 use roster_core::time::Timestamp;
@@ -185,6 +185,28 @@ struct SnapshotJs {
 #[wasm_bindgen(js_name = sampleUsers)]
 pub fn sample_users(lang: &str, now_millis: f64) -> Result<Vec<u8>, JsError> {
     sample::users(language(lang), Timestamp::from_unix_millis(now_millis)).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// An import report (the remarks as the console shows them) as a file to
+/// download: `format` is `csv` or `xlsx`.
+///
+/// # Errors
+/// When `remarks` is not a list of `{row, column, severity, message}` or
+/// the format is unknown.
+#[wasm_bindgen(js_name = reportFile)]
+pub fn report_file(remarks: JsValue, lang: &str, format: &str, now_millis: f64) -> Result<Vec<u8>, JsError> {
+    let remarks: Vec<ShownRemark> =
+        serde_wasm_bindgen::from_value(remarks).map_err(|e| JsError::new(&e.to_string()))?;
+    let lang = language(lang);
+    let table = report_table(&remarks, lang);
+    match format {
+        "csv" => Ok(table.to_csv()),
+        "xlsx" => {
+            let sheet = if lang == Language::Fr { "Rapport" } else { "Report" };
+            table.to_xlsx(sheet, Timestamp::from_unix_millis(now_millis)).map_err(|e| JsError::new(&e.to_string()))
+        }
+        other => Err(JsError::new(&format!("no report format {other}"))),
+    }
 }
 
 /// The language to start the console in, from the browser's preferences.

@@ -98,3 +98,13 @@ fn the_sample_built_in_the_browser_validates_against_a_snapshot() {
     assert_eq!(plan["listed_updates"][0]["id"], 9);
     assert_eq!(plan["groups_to_create"], serde_json::json!(["Nouveaux arrivants", "Ventes Paris"]));
 }
+
+#[wasm_bindgen_test]
+fn a_report_downloads_as_csv_and_xlsx() {
+    let remarks = js(&serde_json::json!([{ "row": 3, "column": "email", "severity": "blocking", "message": "@evil" }]));
+    let csv = roster_wasm::report_file(remarks.clone(), "en", "csv", 0.0).unwrap();
+    assert!(String::from_utf8(csv).unwrap().ends_with("Row,Column,Severity,Message\r\n3,email,blocking,'@evil\r\n"));
+    let xlsx = roster_wasm::report_file(remarks.clone(), "fr", "xlsx", 1_795_000_000_000.0).unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    assert!(roster_wasm::report_file(remarks, "fr", "pdf", 0.0).is_err());
+}

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::{Language, Message};
 
 /// How much a remark matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// For information; changes nothing.
@@ -95,6 +95,48 @@ impl Remarks {
     }
 }
 
+impl Severity {
+    /// The severity's name in `lang`.
+    pub const fn label(self, lang: Language) -> &'static str {
+        match (self, lang) {
+            (Self::Blocking, Language::Fr) => "bloquant",
+            (Self::Warning, Language::Fr) => "avertissement",
+            (Self::Info, Language::Fr) => "information",
+            (Self::Blocking, _) => "blocking",
+            (Self::Warning, _) => "warning",
+            (Self::Info, _) => "info",
+        }
+    }
+}
+
+/// A remark as reports show it: its message already in the reader's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ShownRemark {
+    /// The row.
+    pub row: u32,
+    /// The column.
+    pub column: String,
+    /// How much it matters.
+    pub severity: Severity,
+    /// The message.
+    pub message: String,
+}
+
+/// The remarks of an import as a table to download (C7), headers in `lang`.
+pub fn report_table(remarks: &[ShownRemark], lang: Language) -> crate::export::Table {
+    let headers = match lang {
+        Language::Fr => ["Ligne", "Colonne", "Gravité", "Message"],
+        _ => ["Row", "Column", "Severity", "Message"],
+    };
+    crate::export::Table {
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows: remarks
+            .iter()
+            .map(|r| vec![r.row.to_string(), r.column.clone(), r.severity.label(lang).to_owned(), r.message.clone()])
+            .collect(),
+    }
+}
+
 /// How an import ends (C7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -117,5 +159,20 @@ impl Outcome {
         } else {
             Self::Succeeded
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_table_speaks_the_reader_s_language() {
+        let remarks =
+            [ShownRemark { row: 3, column: "email".into(), severity: Severity::Blocking, message: "=bad".into() }];
+        let table = report_table(&remarks, Language::Fr);
+        assert_eq!(table.headers[0], "Ligne");
+        assert_eq!(table.rows[0], ["3", "email", "bloquant", "=bad"]);
+        assert!(String::from_utf8(table.to_csv()).unwrap().contains("3,email,bloquant,'=bad"));
     }
 }
