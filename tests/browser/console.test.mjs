@@ -2,42 +2,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { BASE, PASSWORD, launch, open, signIn } from './support.mjs';
 
-const BASE = process.env.ROSTER_URL;
-const PASSWORD = process.env.ROSTER_DEMO_PASSWORD || 'roster-demo';
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-assert.ok(BASE, 'ROSTER_URL is not set: run the browser tests with `cargo xtask test`');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    // launch() gives every run a fresh, empty profile of its own.
-  });
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function page(locale = 'en-GB') {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  const p = await context.newPage();
-  const problems = [];
-  p.on('pageerror', (e) => problems.push(e.message));
-  // Refused requests (a wrong password's 401) are answers, not faults of the page.
-  p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-  return { p, problems };
-}
-
-async function signIn(p, email = 'admin@demo.example') {
-  await p.goto(BASE);
-  await p.fill('input[name=email]', email);
-  await p.fill('input[name=password]', PASSWORD);
-  await p.click('button[type=submit]');
-  await p.waitForSelector('table tbody tr[data-user-id]');
-}
+const page = (locale) => open(browser, locale);
 
 test('an admin signs in, creates a user and finds it in the list', async () => {
   const { p, problems } = await page();

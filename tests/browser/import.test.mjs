@@ -4,33 +4,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, open, signIn } from './support.mjs';
 
-const BASE = process.env.ROSTER_URL;
-const PASSWORD = process.env.ROSTER_DEMO_PASSWORD || 'roster-demo';
 const FIXTURES = new URL('../../crates/roster-core/tests/fixtures/sheets/', import.meta.url).pathname;
-assert.ok(BASE, 'ROSTER_URL is not set: run the browser tests with `cargo xtask test`');
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 async function importPage(locale = 'en-GB') {
-  const context = await browser.newContext({ locale, acceptDownloads: true });
-  const p = await context.newPage();
-  const problems = [];
-  p.on('pageerror', (e) => problems.push(e.message));
-  await p.goto(BASE);
-  await p.fill('input[name=email]', 'admin@demo.example');
-  await p.fill('input[name=password]', PASSWORD);
-  await p.click('button[type=submit]');
-  await p.waitForSelector('tr[data-user-id]');
+  const { p, problems } = await open(browser, locale);
+  await signIn(p);
   await p.click('a[data-nav=import]');
   await p.waitForSelector('input[name=file]');
   return { p, problems };

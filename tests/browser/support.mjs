@@ -1,0 +1,37 @@
+// What every browser test needs: Debian's Chromium with flags that suit a
+// closed network, and an administrator signed in to the console.
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.ROSTER_URL;
+export const PASSWORD = process.env.ROSTER_DEMO_PASSWORD || 'roster-demo';
+assert.ok(BASE, 'ROSTER_URL is not set: run the browser tests with `cargo xtask test`');
+
+/** Starts Chromium; launch() gives every run a fresh, empty profile. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page in a new context, collecting the page's own errors in `problems`. */
+export async function open(browser, locale = 'en-GB') {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const p = await context.newPage();
+  const problems = [];
+  p.on('pageerror', (e) => problems.push(e.message));
+  // Refused requests (a wrong password's 401) are answers, not faults of the page.
+  p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+  return { p, problems };
+}
+
+/** Signs in through the form and waits for the user list. */
+export async function signIn(p, email = 'admin@demo.example') {
+  await p.goto(BASE);
+  await p.fill('input[name=email]', email);
+  await p.fill('input[name=password]', PASSWORD);
+  await p.click('button[type=submit]');
+  await p.waitForSelector('table tbody tr[data-user-id]');
+}
