@@ -1,7 +1,9 @@
 //! XLSX, first sheet, read as a stream of cells. Before the workbook is
-//! opened, every XML part is inflated once with hard bounds, so a zip bomb,
-//! an absurd count declared inside the file or a document type declaration
-//! is refused before any reader trusts the file.
+//! opened, every part's declared size is checked against the bounds and each
+//! XML part's prolog is read, so a zip bomb, an absurd count declared inside
+//! the file or a document type declaration is refused before any reader
+//! trusts the file. The zip reader refuses to inflate a part past its
+//! declared size, so a part that lies about it fails as damaged.
 
 use std::io::{Cursor, Read};
 
@@ -79,8 +81,8 @@ fn damaged(error: impl std::fmt::Display) -> SheetError {
     SheetError::Damaged(error.to_string())
 }
 
-/// Inflates every XML part once, within the bounds, and checks what the
-/// file declares against what it holds.
+/// Checks every part's declared size and every XML part's prolog against
+/// the bounds, and what the file declares against what it can hold.
 fn prescan(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
     if archive.len() > MAX_PARTS {
@@ -97,7 +99,6 @@ fn prescan(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
         return Err(SheetError::NotASpreadsheet);
     }
     let mut total = 0u64;
-    let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).map_err(damaged)?;
         let name = part.name().map_err(damaged)?.into_owned();
@@ -108,42 +109,29 @@ fn prescan(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
         if part.encrypted() {
             return Err(SheetError::Encrypted);
         }
-        if part.size() > limits.max_part_bytes {
+        let declared = part.size();
+        total = total.saturating_add(declared);
+        if declared > limits.max_part_bytes {
             return Err(SheetError::Inflates { part: name, max: limits.max_part_bytes });
         }
-        let mut inflated = 0u64;
-        let mut prolog = Vec::new();
-        loop {
-            let n = part.read(&mut chunk).map_err(damaged)?;
-            if n == 0 {
-                break;
-            }
-            inflated += n as u64;
-            total += n as u64;
-            if inflated > limits.max_part_bytes {
-                return Err(SheetError::Inflates { part: name, max: limits.max_part_bytes });
-            }
-            if total > limits.max_unzipped_bytes {
-                return Err(SheetError::Inflates { part: name, max: limits.max_unzipped_bytes });
-            }
-            if prolog.len() < PROLOG_BYTES {
-                let take = n.min(PROLOG_BYTES - prolog.len());
-                prolog.extend_from_slice(&chunk[..take]);
-            }
+        if total > limits.max_unzipped_bytes {
+            return Err(SheetError::Inflates { part: name, max: limits.max_unzipped_bytes });
         }
+        let mut prolog = Vec::new();
+        part.by_ref().take(PROLOG_BYTES as u64).read_to_end(&mut prolog).map_err(damaged)?;
         if contains(&prolog, b"<!DOCTYPE") || contains(&prolog, b"<!ENTITY") {
             return Err(SheetError::Doctype(name));
         }
         if name.ends_with("sharedStrings.xml") {
-            check_shared_strings(&prolog, inflated, limits)?;
+            check_shared_strings(&prolog, declared, limits)?;
         }
     }
     Ok(())
 }
 
 /// The shared-string count a reader reserves room for must fit the part.
-fn check_shared_strings(prolog: &[u8], inflated: u64, limits: Limits) -> Result<(), SheetError> {
-    let room = inflated / MIN_SHARED_STRING_BYTES + 1;
+fn check_shared_strings(prolog: &[u8], part_bytes: u64, limits: Limits) -> Result<(), SheetError> {
+    let room = part_bytes / MIN_SHARED_STRING_BYTES + 1;
     for attribute in [&b"uniqueCount=\""[..], &b" count=\""[..]] {
         let Some(at) = find(prolog, attribute) else { continue };
         let digits: Vec<u8> =
