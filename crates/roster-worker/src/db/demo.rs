@@ -71,8 +71,13 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
             activated_at: matches!(person.status, S::Active | S::Inactive).then(|| at(created.saturating_sub(1))),
             last_access_at: person.last_access_days_ago.map(at),
         };
-        s.push(insert_statement(db, company_sql, &company_param, &person.user, None, &dates)?);
-        let email = person.user.email.as_ref().map(ToString::to_string);
+        // A deleted user is anonymised: their identifiers are released for others.
+        let mut user = person.user.clone();
+        if person.status == S::Deleted {
+            (user.email, user.mobile, user.employee_id) = (None, None, None);
+        }
+        s.push(insert_statement(db, company_sql, &company_param, &user, None, &dates)?);
+        let email = user.email.as_ref().map(ToString::to_string);
         for &g in &person.groups {
             s.push(db.statement(
                 "INSERT INTO group_users (company_id, group_id, user_id, added_at) \

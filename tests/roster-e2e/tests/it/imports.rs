@@ -121,3 +121,20 @@ fn a_job_delivered_again_changes_nothing_more() {
         1
     );
 }
+
+#[test]
+fn an_address_released_by_a_deleted_user_can_be_imported_again() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let demo = &roster_core::demo::companies()[0];
+    let deleted = demo.users.iter().find(|u| u.status == roster_core::model::UserStatus::Deleted).unwrap();
+    let email = deleted.user.email.as_ref().unwrap().to_string();
+    let listed = admin.get("/api/v1/users?status=deleted&limit=200").body;
+    assert!(listed["items"].as_array().unwrap().iter().all(|u| u["email"].is_null()), "deletion releases addresses");
+
+    let csv = format!("last_name,email,user_type\nReturning,{email},collaborator\n");
+    let queued = admin.upload_users("returning.csv", csv.as_bytes());
+    let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["result"]["created"], 1);
+    assert_eq!(user_by_email(&admin, &email).unwrap()["status"], "created");
+}
