@@ -7,6 +7,10 @@
 //! - `roster sample users [--lang fr|en] > sample.xlsx` writes the sample file.
 //! - `roster generate users --rows N [--format xlsx|csv] > users.xlsx` writes a
 //!   valid user file of N rows, the load benchmarks and tests put on imports.
+//! - `roster generate export --rows N [--format xlsx|csv] [--lang fr|en] >
+//!   users.xlsx` writes a users export of N generated users, as the server and
+//!   the console build it, row by row; `--peak-memory` reports the process's
+//!   peak memory on stderr (Linux).
 //! - `roster hash-password` reads a password on standard input and prints the
 //!   hash to store for a production database's first administrator.
 
@@ -27,6 +31,7 @@ usage:
   roster validate users FILE [--format json|text] [--lang fr|en]
   roster sample users [--lang fr|en] > sample.xlsx
   roster generate users --rows N [--format xlsx|csv] > users.xlsx
+  roster generate export --rows N [--format xlsx|csv] [--lang fr|en] [--peak-memory] > users.xlsx
   roster hash-password < password.txt
 
 validate exits 0 when nothing blocks the import, 1 when something does,
@@ -44,6 +49,12 @@ fn main() -> ExitCode {
         ["generate", "users", ..] => generate_users(
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
             option(&words, "--format").unwrap_or("xlsx"),
+        ),
+        ["generate", "export", ..] => generate_export(
+            option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
+            option(&words, "--format").unwrap_or("xlsx"),
+            lang,
+            words.contains(&"--peak-memory"),
         ),
         ["hash-password"] => hash_password(),
         _ => {
@@ -156,9 +167,14 @@ fn write_text(out: &mut impl Write, report: &Report, lang: Language) -> std::io:
     )
 }
 
+/// Now, from the system clock.
+fn now() -> Timestamp {
+    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    Timestamp::from_unix_seconds(seconds)
+}
+
 fn sample_users(lang: Language) -> ExitCode {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    match sample::users(lang, Timestamp::from_unix_seconds(now)) {
+    match sample::users(lang, now()) {
         Ok(bytes) if std::io::stdout().lock().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(2),
         Err(e) => {
@@ -197,6 +213,37 @@ fn generate_users(rows: usize, format: &str) -> ExitCode {
     };
     if std::io::stdout().lock().write_all(&bytes).is_err() {
         return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Streams an export of `rows` generated users to stdout as it is written.
+fn generate_export(rows: usize, format: &str, lang: Language, report_memory: bool) -> ExitCode {
+    use roster_core::export::{Format, users::UsersWriter};
+    let Some(format) = Format::parse(format) else {
+        eprintln!("roster: --format takes xlsx or csv");
+        return ExitCode::from(2);
+    };
+    let mut out = std::io::stdout().lock();
+    let written = (|| -> Result<(), String> {
+        let mut writer = UsersWriter::new(format, lang, true, "Users", now()).map_err(|e| e.to_string())?;
+        for user in roster_core::demo::exported_users(rows, 7) {
+            writer.add(&user).map_err(|e| e.to_string())?;
+            if writer.pending_output() > 1 << 20 {
+                out.write_all(&writer.take_output()).map_err(|e| e.to_string())?;
+            }
+        }
+        out.write_all(&writer.take_output()).map_err(|e| e.to_string())?;
+        out.write_all(&writer.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    })();
+    if let Err(e) = written {
+        eprintln!("roster: {e}");
+        return ExitCode::from(2);
+    }
+    if report_memory {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let peak = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).map_or("unknown", str::trim);
+        eprintln!("peak memory: {peak}");
     }
     ExitCode::SUCCESS
 }

@@ -283,6 +283,45 @@ pub fn import_rows(count: usize, seed: u64) -> impl Iterator<Item = [String; 12]
     })
 }
 
+/// `count` users as an export shows them, the same for the same `seed`:
+/// the load a large company puts on the export writers.
+pub fn exported_users(count: usize, seed: u64) -> impl Iterator<Item = crate::export::users::ExportedUser> {
+    let mut dice = Dice(seed);
+    let day = |n: usize| {
+        crate::time::Timestamp::from_unix_seconds(1_700_000_000 + i64::try_from(n % 900).unwrap_or(0) * 86_400)
+    };
+    (0..count).map(move |n| {
+        let (last, first) = (dice.pick(LAST_NAMES), dice.pick(FIRST_NAMES));
+        let local = crate::text::key(&format!("{first}.{last}")).replace('_', ".");
+        let status = dice.pick(&["active", "active", "active", "inactive", "invited", "created"]);
+        let active = matches!(status, "active" | "inactive");
+        let groups = (0..dice.below(3)).map(|_| dice.pick(GROUPS)).collect::<Vec<_>>().join(", ");
+        crate::export::users::ExportedUser {
+            last_name: last.to_owned(),
+            first_name: Some(first.to_owned()),
+            email: Some(format!("{local}.{n}@bulk.example")),
+            mobile: dice.chance(50).then(|| format!("+336{:08}", n % 100_000_000)),
+            employee_id: Some(format!("M{n:07}")),
+            department: Some(dice.pick(DEPARTMENTS).to_owned()),
+            user_type: dice.pick(&["collaborator", "external", "partner"]).to_owned(),
+            role: "member".to_owned(),
+            licence_level: dice.pick(&["creator", "participant"]).to_owned(),
+            status: status.to_owned(),
+            preferred_channel: "email".to_owned(),
+            language: dice.pick(&["fr", "en", "de"]).to_owned(),
+            groups: (!groups.is_empty()).then_some(groups),
+            tags: dice.chance(20).then(|| dice.pick(TAGS).to_owned()),
+            created_at: day(n).to_string(),
+            invited_at: (status != "created").then(|| day(n).plus_days(1).to_string()),
+            activated_at: active.then(|| day(n).plus_days(2).to_string()),
+            last_access_at: active.then(|| day(n).plus_days(30).to_string()),
+            logins: if active { u32::try_from(dice.below(200)).unwrap_or(0) } else { 0 },
+            participations: if active { u32::try_from(dice.below(50)).unwrap_or(0) } else { 0 },
+            activities_created: u32::try_from(dice.below(4)).unwrap_or(0),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,8 @@
 //! Roster's core for the browser console: converts JavaScript values to
 //! core types and back. No rule is decided here.
 
+use roster_core::export::Format;
+use roster_core::export::users::{ExportedUser, UsersWriter};
 use roster_core::form::{FormContext, NewUserForm};
 use roster_core::import::users::{Context, Detail, Snapshot, validate_with_progress};
 use roster_core::import::{ShownRemark, report_table, sample};
@@ -199,18 +201,67 @@ pub fn report_file(remarks: JsValue, lang: &str, format: &str, now_millis: f64) 
         serde_wasm_bindgen::from_value(remarks).map_err(|e| JsError::new(&e.to_string()))?;
     let lang = language(lang);
     let table = report_table(&remarks, lang);
-    match format {
-        "csv" => Ok(table.to_csv()),
-        "xlsx" => {
-            let sheet = if lang == Language::Fr { "Rapport" } else { "Report" };
-            table.to_xlsx(sheet, Timestamp::from_unix_millis(now_millis)).map_err(|e| JsError::new(&e.to_string()))
-        }
-        other => Err(JsError::new(&format!("no report format {other}"))),
-    }
+    let format = Format::parse(format).ok_or_else(|| JsError::new(&format!("no report format {format}")))?;
+    let sheet = if lang == Language::Fr { "Rapport" } else { "Report" };
+    table.to_file(format, sheet, Timestamp::from_unix_millis(now_millis)).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The language to start the console in, from the browser's preferences.
 #[wasm_bindgen(js_name = preferredLanguage)]
 pub fn preferred_language(accept_language: &str) -> String {
     Language::from_accept_language(accept_language).map_or("en", Language::code).to_owned()
+}
+
+/// A users export built in the browser (J3): the list on screen, page by
+/// page as the console loads it, with the server files' columns and
+/// neutralisation. Memory stays flat: each page is written, then dropped.
+#[wasm_bindgen]
+pub struct UsersExport {
+    writer: Option<UsersWriter>,
+}
+
+#[wasm_bindgen]
+impl UsersExport {
+    /// Starts a `csv` or `xlsx` file with headers in `lang`.
+    ///
+    /// # Errors
+    /// When the format is unknown.
+    #[wasm_bindgen(constructor)]
+    pub fn new(format: &str, lang: &str, now_millis: f64) -> Result<UsersExport, JsError> {
+        let format = Format::parse(format).ok_or_else(|| JsError::new(&format!("no export format {format}")))?;
+        let lang = language(lang);
+        let sheet = if lang == Language::Fr { "Utilisateurs" } else { "Users" };
+        let writer = UsersWriter::new(format, lang, true, sheet, Timestamp::from_unix_millis(now_millis))
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Self { writer: Some(writer) })
+    }
+
+    /// Adds users as the API lists them; gives how many rows the file has.
+    ///
+    /// # Errors
+    /// When `users` is not a list of users, or the file was finished.
+    #[wasm_bindgen(js_name = addUsers)]
+    pub fn add_users(&mut self, users: &JsValue) -> Result<f64, JsError> {
+        let writer = self.writer.as_mut().ok_or_else(|| JsError::new("the file is finished"))?;
+        // The engine's own JSON writer, then one parse here: far fewer
+        // boundary crossings than reading each field of each object.
+        let text: String = js_sys::JSON::stringify(users).map_err(|_| JsError::new("users are not JSON"))?.into();
+        let users: Vec<ExportedUser> = serde_json::from_str(&text).map_err(|e| JsError::new(&e.to_string()))?;
+        for user in &users {
+            writer.add(user).map_err(|e| JsError::new(&e.to_string()))?;
+        }
+        #[allow(clippy::cast_precision_loss)] // row counts stay far below 2^53
+        Ok(writer.rows() as f64)
+    }
+
+    /// Ends the file and gives its bytes.
+    ///
+    /// # Errors
+    /// When the file was finished already.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsError> {
+        let mut writer = self.writer.take().ok_or_else(|| JsError::new("the file is finished"))?;
+        let mut bytes = writer.take_output();
+        bytes.extend(writer.finish().map_err(|e| JsError::new(&e.to_string()))?);
+        Ok(bytes)
+    }
 }

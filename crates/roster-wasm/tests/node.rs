@@ -108,3 +108,33 @@ fn a_report_downloads_as_csv_and_xlsx() {
     assert!(xlsx.starts_with(b"PK"));
     assert!(roster_wasm::report_file(remarks, "fr", "pdf", 0.0).is_err());
 }
+
+#[wasm_bindgen_test]
+fn the_list_exports_page_by_page_into_one_file_with_formulas_defused() {
+    let mut export = roster_wasm::UsersExport::new("csv", "en", 1_795_311_000_000.0).unwrap();
+    let page = |name: &str| {
+        js(&serde_json::json!([{
+            "last_name": name, "first_name": null, "email": "a@example.com", "mobile": "+33612345678",
+            "employee_id": null, "department": null, "user_type": "collaborator", "role": "member",
+            "licence_level": "creator", "status": "active", "preferred_channel": "email", "language": "fr",
+            "groups": "Paris", "tags": null, "created_at": "2026-11-01T10:00:00Z", "invited_at": null,
+            "activated_at": null, "last_access_at": null, "logins": 3, "participations": 1, "activities_created": 0
+        }]))
+    };
+    assert_eq!(export.add_users(&page("=HYPERLINK(\"x\")")).unwrap(), 1.0);
+    assert_eq!(export.add_users(&page("Martin")).unwrap(), 2.0);
+    let text = String::from_utf8(export.finish().unwrap()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("Status"));
+    assert!(lines[1].starts_with("\"'=HYPERLINK(\"\"x\"\")\""), "{}", lines[1]);
+    assert!(lines[2].starts_with("Martin,,a@example.com,+33612345678,"));
+    assert!(export.finish().is_err(), "a finished file cannot be finished again");
+    assert!(roster_wasm::UsersExport::new("pdf", "en", 0.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn users_of_the_wrong_shape_are_an_error_not_a_trap() {
+    let mut export = roster_wasm::UsersExport::new("xlsx", "fr", 0.0).unwrap();
+    assert!(export.add_users(&JsValue::from_str("nope")).is_err());
+    assert!(export.add_users(&js(&serde_json::json!([{ "last_name": 3 }]))).is_err());
+}

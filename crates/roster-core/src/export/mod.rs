@@ -1,14 +1,84 @@
 //! Files people download: tables written as CSV or XLSX that open correctly
-//! in a spreadsheet and can never run anything (J7).
+//! in a spreadsheet and can never run anything (J7). Both formats are
+//! written row by row with flat memory; the bytes finished so far can be
+//! taken while writing goes on (uploads in parts).
+
+pub mod users;
+pub mod xlsx;
 
 use std::borrow::Cow;
-
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::time::Timestamp;
+pub use xlsx::XlsxWriter;
 
-/// The longest text a spreadsheet cell keeps.
+/// The longest text a spreadsheet cell keeps; longer text is cut to it and
+/// ends with "…", so the cut shows.
 pub const MAX_CELL_CHARS: usize = crate::sheet::MAX_CELL_CHARS;
+
+/// Why a file could not be written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// The compressor or the CSV writer failed.
+    #[error("the file could not be written: {0}")]
+    Write(String),
+}
+
+/// One cell of an exported row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// Nothing.
+    Empty,
+    /// Free text (names, departments …): may hold anything, so it is
+    /// neutralised in CSV and written as a text cell in XLSX.
+    Text(&'a str),
+    /// Text of a typed column that the product parsed itself and that
+    /// cannot be a formula (an E.164 mobile number such as `+33612345678`):
+    /// written as it is, so it stays usable.
+    Typed(&'a str),
+    /// A number.
+    Number(f64),
+    /// An instant: a date cell in XLSX, `2026-11-22 09:30` (UTC) in CSV.
+    Date(Timestamp),
+}
+
+/// The file formats of exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma-separated values, UTF-8 with BOM.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+impl Format {
+    /// Reads `csv` or `xlsx`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
+            _ => None,
+        }
+    }
+
+    /// The file name extension.
+    pub const fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    /// The media type to serve the file with.
+    pub const fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
 
 /// Text as it may go into a CSV cell: anything a spreadsheet would read as a
 /// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets
@@ -22,14 +92,175 @@ pub fn neutralised(text: &str) -> Cow<'_, str> {
 
 /// Text cut to what a cell keeps, with a visible mark that it was cut.
 pub fn fitted(text: &str) -> Cow<'_, str> {
-    if text.chars().count() <= MAX_CELL_CHARS {
+    if text.len() <= MAX_CELL_CHARS || text.chars().count() <= MAX_CELL_CHARS {
         return Cow::Borrowed(text);
     }
     let kept: String = text.chars().take(MAX_CELL_CHARS - 1).collect();
     Cow::Owned(format!("{kept}…"))
 }
 
-/// A table to download: a header row and rows of text.
+/// Bytes a writer produced that nobody has taken yet; the writer and its
+/// owner each hold a handle.
+#[derive(Clone, Default)]
+struct Spool(Rc<RefCell<Vec<u8>>>);
+
+impl Spool {
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+    fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+}
+
+impl std::io::Write for Spool {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A CSV file being written: UTF-8 with a BOM (so Excel reads accents),
+/// comma-separated, quoted where RFC 4180 requires, CRLF line ends.
+pub struct CsvWriter {
+    writer: csv::Writer<Spool>,
+    spool: Spool,
+    line: Vec<String>,
+}
+
+impl CsvWriter {
+    /// Starts a file with its header row.
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn new(headers: &[String]) -> Result<Self, ExportError> {
+        let spool = Spool::default();
+        spool.0.borrow_mut().extend_from_slice(b"\xEF\xBB\xBF");
+        let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(spool.clone());
+        writer.write_record(headers.iter().map(|h| neutralised(&fitted(h)).into_owned())).map_err(csv_error)?;
+        Ok(Self { writer, spool, line: Vec::new() })
+    }
+
+    /// Adds one row.
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn row(&mut self, cells: &[Cell<'_>]) -> Result<(), ExportError> {
+        self.line.clear();
+        for cell in cells {
+            self.line.push(match *cell {
+                Cell::Empty => String::new(),
+                Cell::Text(text) => neutralised(&fitted(text)).into_owned(),
+                Cell::Typed(text) => text.to_owned(),
+                Cell::Number(n) => n.to_string(),
+                Cell::Date(at) => {
+                    let mut iso = at.to_string();
+                    iso.truncate(16);
+                    iso.replace('T', " ")
+                }
+            });
+        }
+        self.writer.write_record(&self.line).map_err(csv_error)
+    }
+
+    /// The bytes written so far and not yet taken.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        let _ = self.writer.flush();
+        self.spool.take()
+    }
+
+    /// How many bytes wait in [`CsvWriter::take_output`] (up to the
+    /// writer's small internal buffer).
+    pub fn pending_output(&self) -> usize {
+        self.spool.len()
+    }
+
+    /// Ends the file; gives the bytes not taken yet.
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn finish(mut self) -> Result<Vec<u8>, ExportError> {
+        self.writer.flush().map_err(|e| ExportError::Write(e.to_string()))?;
+        Ok(self.spool.take())
+    }
+}
+
+#[allow(clippy::needless_pass_by_value)] // shaped for map_err
+fn csv_error(e: csv::Error) -> ExportError {
+    ExportError::Write(e.to_string())
+}
+
+/// A file of either format being written row by row.
+pub enum FileWriter {
+    /// CSV.
+    Csv(Box<CsvWriter>),
+    /// XLSX.
+    Xlsx(Box<XlsxWriter>),
+}
+
+impl FileWriter {
+    /// Starts a file: `headers` first; for XLSX, sheets named `sheet` with
+    /// column `widths`, dated `now`.
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn new(
+        format: Format,
+        sheet: &str,
+        headers: Vec<String>,
+        widths: Vec<u8>,
+        now: Timestamp,
+    ) -> Result<Self, ExportError> {
+        Ok(match format {
+            Format::Csv => Self::Csv(Box::new(CsvWriter::new(&headers)?)),
+            Format::Xlsx => Self::Xlsx(Box::new(XlsxWriter::new(sheet, headers, widths, now)?)),
+        })
+    }
+
+    /// Adds one row.
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn row(&mut self, cells: &[Cell<'_>]) -> Result<(), ExportError> {
+        match self {
+            Self::Csv(w) => w.row(cells),
+            Self::Xlsx(w) => w.row(cells),
+        }
+    }
+
+    /// The bytes written so far and not yet taken.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        match self {
+            Self::Csv(w) => w.take_output(),
+            Self::Xlsx(w) => w.take_output(),
+        }
+    }
+
+    /// How many bytes wait in [`FileWriter::take_output`].
+    pub fn pending_output(&self) -> usize {
+        match self {
+            Self::Csv(w) => w.pending_output(),
+            Self::Xlsx(w) => w.pending_output(),
+        }
+    }
+
+    /// Ends the file; gives the bytes not taken yet.
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn finish(self) -> Result<Vec<u8>, ExportError> {
+        match self {
+            Self::Csv(w) => w.finish(),
+            Self::Xlsx(w) => w.finish(),
+        }
+    }
+}
+
+/// A small table to download whole (an import's remarks): a header row and
+/// rows of text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     /// Column titles.
@@ -39,52 +270,22 @@ pub struct Table {
 }
 
 impl Table {
-    /// The table as CSV for spreadsheets: UTF-8 with a BOM (so Excel reads
-    /// accents), comma-separated, quoted where RFC 4180 requires, CRLF.
-    pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = b"\xEF\xBB\xBF".to_vec();
-        let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
-        let write = |writer: &mut csv::Writer<&mut Vec<u8>>, cells: &[String]| {
-            let cells: Vec<Cow<'_, str>> = cells.iter().map(|c| fitted(c)).collect();
-            let _ = writer.write_record(cells.iter().map(|c| neutralised(c).into_owned()));
-        };
-        write(&mut writer, &self.headers);
-        for row in &self.rows {
-            write(&mut writer, row);
-        }
-        drop(writer);
-        out
-    }
-
-    /// The table as an XLSX workbook of one sheet named `sheet`, dated
-    /// `now`. Every cell is written as text, never as a formula.
+    /// The table as a file of `format` (sheet `sheet` for XLSX), dated `now`.
     ///
     /// # Errors
-    /// When the writer refuses the sheet name or a value.
-    pub fn to_xlsx(&self, sheet: &str, now: Timestamp) -> Result<Vec<u8>, XlsxError> {
-        let mut workbook = Workbook::new();
-        let created = ExcelDateTime::from_timestamp(now.unix_seconds())?;
-        workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
-        let bold = Format::new().set_bold();
-        let worksheet = workbook.add_worksheet().set_name(sheet)?;
-        for (c, header) in (0u16..).zip(&self.headers) {
-            worksheet.write_string_with_format(0, c, fitted(header), &bold)?;
-            worksheet.set_column_width(c, 18)?;
+    /// When the writer fails.
+    pub fn to_file(&self, format: Format, sheet: &str, now: Timestamp) -> Result<Vec<u8>, ExportError> {
+        let widths = vec![18; self.headers.len()];
+        let mut writer = FileWriter::new(format, sheet, self.headers.clone(), widths, now)?;
+        let mut cells = Vec::with_capacity(self.headers.len());
+        for row in &self.rows {
+            cells.clear();
+            cells.extend(row.iter().map(|v| Cell::Text(v)));
+            writer.row(&cells)?;
         }
-        for (r, row) in (1u32..).zip(&self.rows) {
-            for (c, value) in (0u16..).zip(row) {
-                if !value.is_empty() {
-                    worksheet.write_string(r, c, fitted(value))?;
-                }
-            }
-        }
-        worksheet.set_freeze_panes(1, 0)?;
-        if !self.rows.is_empty() {
-            let last_row = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
-            let last_column = u16::try_from(self.headers.len().saturating_sub(1)).unwrap_or(0);
-            worksheet.autofilter(0, 0, last_row, last_column)?;
-        }
-        workbook.save_to_buffer()
+        let mut bytes = writer.take_output();
+        bytes.extend(writer.finish()?);
+        Ok(bytes)
     }
 }
 
@@ -120,7 +321,7 @@ mod tests {
 
     #[test]
     fn csv_has_a_bom_crlf_quotes_and_no_live_formula() {
-        let bytes = table().to_csv();
+        let bytes = table().to_file(Format::Csv, "Report", Timestamp::from_unix_seconds(0)).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBFName,Note\r\n"));
         let rows = read_back(&bytes);
         assert_eq!(rows[1][0].text().unwrap(), "'=HYPERLINK(\"http://evil.example\",\"click\")");
@@ -131,7 +332,7 @@ mod tests {
 
     #[test]
     fn xlsx_cells_are_text_even_when_they_look_like_formulas() {
-        let bytes = table().to_xlsx("Report", Timestamp::from_unix_seconds(1_795_000_000)).unwrap();
+        let bytes = table().to_file(Format::Xlsx, "Report", Timestamp::from_unix_seconds(1_795_000_000)).unwrap();
         let rows = read_back(&bytes);
         assert_eq!(rows[1][0], Value::Text("=HYPERLINK(\"http://evil.example\",\"click\")".into()));
         assert_eq!(rows[1][1], Value::Text("+33 6 12 34 56 78".into()));

@@ -173,6 +173,12 @@ mod tests {
         let table = report_table(&remarks, Language::Fr);
         assert_eq!(table.headers[0], "Ligne");
         assert_eq!(table.rows[0], ["3", "email", "bloquant", "=bad"]);
-        assert!(String::from_utf8(table.to_csv()).unwrap().contains("3,email,bloquant,'=bad"));
+        assert!(
+            String::from_utf8(
+                table.to_file(crate::export::Format::Csv, "R", crate::time::Timestamp::from_unix_seconds(0)).unwrap()
+            )
+            .unwrap()
+            .contains("3,email,bloquant,'=bad")
+        );
     }
 }
