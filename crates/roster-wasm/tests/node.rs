@@ -121,8 +121,8 @@ fn the_list_exports_page_by_page_into_one_file_with_formulas_defused() {
             "activated_at": null, "last_access_at": null, "logins": 3, "participations": 1, "activities_created": 0
         }]))
     };
-    assert_eq!(export.add_users(&page("=HYPERLINK(\"x\")")).unwrap(), 1.0);
-    assert_eq!(export.add_users(&page("Martin")).unwrap(), 2.0);
+    assert!((export.add_users(&page("=HYPERLINK(\"x\")")).unwrap() - 1.0).abs() < 0.5);
+    assert!((export.add_users(&page("Martin")).unwrap() - 2.0).abs() < 0.5);
     let text = String::from_utf8(export.finish().unwrap()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].contains("Status"));
