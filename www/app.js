@@ -13,6 +13,8 @@ const views = {
   newUser: (await import('./views/user-form.js')).newUser,
   groups: (await import('./views/groups.js')).groups,
   userImport: (await import('./views/import.js')).userImport,
+  jobs: (await import('./views/jobs.js')).jobs,
+  outbox: (await import('./views/outbox.js')).outbox,
 };
 
 /** The signed-in administrator and company, or null. */
@@ -49,6 +51,8 @@ async function route() {
     if (section === 'users' && param) return await views.user(Number(param));
     if (section === 'groups') return await views.groups(session);
     if (section === 'import') return await views.userImport(session);
+    if (section === 'jobs') return await views.jobs(session, param);
+    if (section === 'outbox') return await views.outbox(session);
     return await views.users(session, query);
   } catch (error) {
     if (error.status === 401) return;

@@ -31,3 +31,15 @@ export function toast(text) {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
 }
+
+const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv;charset=utf-8' };
+
+/** Saves bytes built in the page as a file called `name`. */
+export function download(bytes, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[name.split('.').pop()] }));
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,5 +1,5 @@
 import { api, upload } from '../api.js';
-import { h, show } from '../dom.js';
+import { download, h, show } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { reportFile, sampleUsers } from '../pkg/roster_wasm.js';
 
@@ -16,17 +16,6 @@ function check(file, session, snapshot, onProgress) {
     file.arrayBuffer().then((bytes) => worker.postMessage(
       { bytes, lang: lang(), role: session.role, countryCode: session.country_code, snapshot }, [bytes]));
   });
-}
-
-const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv;charset=utf-8' };
-
-function download(bytes, name) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[name.split('.').pop()] }));
-  const link = h('a', { href: url, download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** Buttons that download `remarks` as a CSV or XLSX report. */

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
-import { h, show } from '../dom.js';
-import { t, when } from '../i18n.js';
+import { download, h, show } from '../dom.js';
+import { lang, t, when } from '../i18n.js';
+import { UsersExport } from '../pkg/roster_wasm.js';
 import { labels, options } from './labels.js';
 
 const PAGE = 50;
@@ -60,6 +61,41 @@ export async function users(session, query) {
       h('td', {}, when(user.last_access_at)));
   }
 
+  // The list as it is filtered, built into a file here, page by page.
+  const exportStatus = h('span', { class: 'muted', role: 'status', dataset: { exportStatus: '' } });
+  let exporting = false;
+  async function exportList(format) {
+    if (exporting) return;
+    exporting = true;
+    const file = new UsersExport(format, lang(), Date.now());
+    try {
+      const params = new URLSearchParams({ limit: 1000 });
+      for (const [key, el] of [['q', search], ['status', status], ['group', group]]) if (el.value.trim()) params.set(key, el.value.trim());
+      let total = 0;
+      let rows = 0;
+      let cursor = null;
+      do {
+        if (cursor) params.set('cursor', cursor);
+        const page = await api('GET', `/users/export?${params}`);
+        total = page.total ?? total;
+        rows = file.addUsers(page.items);
+        exportStatus.textContent = t('users.exporting', { rows, total, percent: total ? Math.round((rows * 100) / total) : 100 });
+        cursor = page.next_cursor;
+      } while (cursor);
+      download(file.finish(), `${t('users.exportName')}.${format}`);
+      exportStatus.textContent = t('users.exported', { rows });
+    } catch (error) {
+      exportStatus.textContent = t('error.generic');
+      console.error(error);
+    } finally {
+      file.free();
+      exporting = false;
+    }
+  }
+  const exportButtons = ['csv', 'xlsx'].map((format) => h('button', {
+    type: 'button', dataset: { export: format }, onClick: () => exportList(format),
+  }, t(`users.export.${format}`)));
+
   function restart() {
     cursors = [null];
     const params = new URLSearchParams();
@@ -83,6 +119,8 @@ export async function users(session, query) {
       h('thead', {}, h('tr', {}, ['users.name', 'users.email', 'users.mobile', 'users.type', 'users.role', 'users.status', 'users.lastAccess'].map((k) => h('th', {}, t(k))))),
       body),
     h('div', { class: 'pager' }, pageLabel, previous, next),
+    h('div', { class: 'toolbar' }, h('span', {}, t('users.exportList')), ...exportButtons, exportStatus,
+      h('a', { href: '#/jobs' }, t('users.exportAll'))),
   );
   await load();
 }

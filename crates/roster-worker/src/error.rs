@@ -26,6 +26,8 @@ pub enum ApiError {
     Invalid(Vec<FieldError>, Language),
     /// The request clashes with the current state (409).
     Conflict,
+    /// The thing existed but is gone for good (an expired download).
+    Gone,
     /// Too many attempts; try again later (429).
     TooManyAttempts,
     /// A fault of ours or of the platform (500).
@@ -42,6 +44,7 @@ impl ApiError {
             Self::TooLarge => 413,
             Self::Invalid(..) => 422,
             Self::Conflict => 409,
+            Self::Gone => 410,
             Self::TooManyAttempts => 429,
             Self::Internal(_) => 500,
         }
@@ -65,6 +68,7 @@ impl ApiError {
             Self::TooLarge => ("too_large", "The request body is too large.".to_owned()),
             Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
             Self::Conflict => ("conflict", "This clashes with changes made meanwhile.".to_owned()),
+            Self::Gone => ("gone", "This file has expired and was deleted; ask for a new export.".to_owned()),
             Self::TooManyAttempts => ("too_many_attempts", "Too many attempts; wait a few minutes.".to_owned()),
             Self::Internal(_) => ("internal", "Something went wrong on our side.".to_owned()),
         };
@@ -93,6 +97,12 @@ impl ApiError {
 
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<roster_core::export::ExportError> for ApiError {
+    fn from(e: roster_core::export::ExportError) -> Self {
         Self::Internal(e.to_string())
     }
 }

@@ -1,5 +1,6 @@
-//! The background consumer: runs import jobs handed over by the queue.
-//! Delivery is at least once, so running a job twice must change nothing more.
+//! The background work: the queue consumer runs import and export jobs
+//! (delivery is at least once, so running a job twice must change nothing
+//! more), and the scheduled cleanup deletes files past their last day.
 
 use roster_core::import::users::{Context, validate};
 use roster_core::import::{Outcome, Remarks};
@@ -9,9 +10,16 @@ use roster_core::{Language, import::users::Report};
 use serde_json::{Value, json};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
-use crate::db::imports::Claim;
-use crate::db::{Db, imports, users};
+use roster_core::directory::UserQuery;
+use roster_core::export::Format;
+use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
+
+use crate::db::exports::{self, Notice};
+use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
+use crate::db::{CompanyId, Db, imports, users};
 use crate::error::{ApiError, ApiResult};
+use crate::files::{PART_BYTES, PartUpload};
+use crate::platform;
 use crate::routes::imports::{JobMessage, company_of};
 
 /// The most remarks kept in a job's result; the counts cover them all.
@@ -25,7 +33,7 @@ pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Resu
             Ok(()) => message.ack(),
             Err(ApiError::Conflict) => {
                 // Another delivery is running this job: look again once its lease could have lapsed.
-                let delay = u32::try_from(imports::LEASE_SECONDS).unwrap_or(120);
+                let delay = u32::try_from(jobs::LEASE_SECONDS).unwrap_or(120);
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
             Err(e) => {
@@ -40,15 +48,22 @@ pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Resu
 async fn run(message: &JobMessage, env: &Env) -> ApiResult<()> {
     let db = Db::from_env(env)?;
     let company = company_of(message);
-    match imports::claim(&db, company, &message.job).await? {
+    match jobs::claim(&db, company, &message.job).await? {
         Claim::Taken => {}
         Claim::Finished => return Ok(()), // delivered again after it finished
         Claim::Busy => return Err(ApiError::Conflict),
     }
-    let Some(job) = imports::job(&db, company, &message.job).await? else {
+    let Some(job) = jobs::job(&db, company, &message.job).await? else {
         return Ok(());
     };
-    let requester = imports::requester(&db, company, job.requested_by).await?.ok_or(ApiError::NotFound)?;
+    let requester = jobs::requester(&db, company, job.requested_by).await?.ok_or(ApiError::NotFound)?;
+    match job.kind.as_str() {
+        "export" => export_users(&db, env, company, &job, &requester).await,
+        _ => import_users(&db, env, company, &job, &requester).await,
+    }
+}
+
+async fn import_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requester: &Requester) -> ApiResult<()> {
     let language = Language::parse(&requester.language).unwrap_or(Language::En);
     let settings: CompanySettings = serde_json::from_str(&requester.settings)?;
     let context = Context {
@@ -60,37 +75,132 @@ async fn run(message: &JobMessage, env: &Env) -> ApiResult<()> {
     let key = params["key"].as_str().unwrap_or_default();
     let Some(object) = env.bucket("FILES")?.get(key).execute().await? else {
         let result = json!({ "outcome": "failed", "error": { "code": "missing_file", "message": "The uploaded file is gone." } });
-        return imports::fail(&db, company, &job.id, job.requested_by, &result).await;
+        return jobs::fail(db, company, job, &result).await;
     };
     let bytes = object.body().ok_or_else(|| ApiError::Internal("empty object".into()))?.bytes().await?;
     // Checked again against the company as it is now: the browser's check is never trusted.
-    let snapshot = users::import_snapshot(&db, company).await?;
-    imports::progress(&db, company, &job.id, 15).await?;
+    let snapshot = users::import_snapshot(db, company).await?;
+    jobs::progress(db, company, &job.id, 15).await?;
     let report = match validate(&bytes, &context, &snapshot, Limits::PRODUCT) {
         Ok(report) => report,
         Err(e) => {
             let result = json!({ "outcome": "failed", "error": { "code": e.code(), "message": e.message(language) } });
-            return imports::fail(&db, company, &job.id, job.requested_by, &result).await;
+            return jobs::fail(db, company, job, &result).await;
         }
     };
     let result = summary(&report, language);
     if report.outcome == Outcome::Failed {
-        return imports::fail(&db, company, &job.id, job.requested_by, &result).await;
+        return jobs::fail(db, company, job, &result).await;
     }
-    imports::progress(&db, company, &job.id, 30).await?;
-    imports::stage(&db, company, &job.id, &report.plan, &snapshot, (30, 95)).await?;
-    match imports::commit(&db, company, &job.id, job.requested_by, &result).await {
+    jobs::progress(db, company, &job.id, 30).await?;
+    imports::stage(db, company, &job.id, &report.plan, &snapshot, (30, 95)).await?;
+    match imports::commit(db, company, &job.id, job.requested_by, &result).await {
         Err(ApiError::Conflict) => {
-            let now = imports::job(&db, company, &job.id).await?;
+            let now = jobs::job(db, company, &job.id).await?;
             if now.is_some_and(|j| j.status == "done") {
                 return Ok(()); // a concurrent delivery applied it first
             }
             let result = json!({ "outcome": "failed", "error": { "code": "conflict",
                 "message": "Users changed while the file was imported; import it again." } });
-            imports::fail(&db, company, &job.id, job.requested_by, &result).await
+            jobs::fail(db, company, job, &result).await
         }
         other => other,
     }
+}
+
+/// Users read from the database at a time while exporting.
+const EXPORT_PAGE: u32 = 1_000;
+
+/// Builds the three files of a users export (J2) page by page, each sent
+/// to storage in parts as it is written, then ends the job in one batch.
+async fn export_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requester: &Requester) -> ApiResult<()> {
+    let params: Value = serde_json::from_str(&job.params)?;
+    let format = params["format"].as_str().and_then(Format::parse).unwrap_or(Format::Csv);
+    let lang = params["language"]
+        .as_str()
+        .or(Some(requester.language.as_str()))
+        .and_then(|l| Language::parse(l).ok())
+        .unwrap_or(Language::En);
+    let now = platform::now();
+    let since = now.plus_days(-365).to_string();
+    let counts = exports::counts_by_status(db, company).await?;
+    let total: i64 = UserFile::ALL
+        .iter()
+        .flat_map(|f| f.statuses())
+        .map(|s| counts.iter().find(|(code, _)| code == s.code()).map_or(0, |(_, n)| *n))
+        .sum();
+    let bucket = env.bucket("FILES")?;
+    let mut done = 0i64;
+    let mut files = Vec::new();
+    for file in UserFile::ALL {
+        let name = file.file_name(format);
+        let key = format!("exports/{}/{}/{name}", company.get(), job.id);
+        let mut writer = UsersWriter::new(format, lang, file.has_statistics(), file.sheet_name(lang), now)?;
+        let mut upload = PartUpload::new(&bucket, key.clone());
+        for &status in file.statuses() {
+            let mut query =
+                UserQuery { search: Vec::new(), status: Some(status), group: None, after: None, limit: EXPORT_PAGE };
+            loop {
+                let rows = exports::page(db, company, &query, &since).await?;
+                for row in &rows {
+                    writer.add(&row.user)?;
+                }
+                if writer.pending_output() >= PART_BYTES {
+                    upload.write(&writer.take_output()).await?;
+                }
+                done += i64::try_from(rows.len()).unwrap_or(0);
+                jobs::progress(db, company, &job.id, 5 + done * 90 / total.max(1)).await?;
+                match rows.last() {
+                    Some(last) if rows.len() == EXPORT_PAGE as usize => query.after = Some(last.cursor()),
+                    _ => break,
+                }
+            }
+        }
+        let rows = writer.rows();
+        let mut rest = writer.take_output();
+        rest.extend(writer.finish()?);
+        let bytes = upload.finish(&rest).await?;
+        files.push(JobFile {
+            job_id: job.id.clone(),
+            name,
+            object_key: key,
+            bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
+            rows: Some(i64::try_from(rows).unwrap_or(i64::MAX)),
+            deleted_at: None,
+        });
+    }
+    let listed: Vec<(String, u64)> =
+        files.iter().map(|f| (f.name.clone(), u64::try_from(f.rows.unwrap_or(0)).unwrap_or(0))).collect();
+    let result = json!({
+        "format": format,
+        "language": lang.code(),
+        "rows": done,
+        "files": files.iter().map(|f| json!({ "name": f.name, "rows": f.rows, "size": f.bytes })).collect::<Vec<_>>(),
+    });
+    let link = format!("{}/#/jobs/{}", params["origin"].as_str().unwrap_or_default(), job.id);
+    let notice = requester.email.as_ref().map(|email| {
+        let (subject, body) = ready_notice(lang, &link, &listed, now.plus_days(jobs::FILES_KEPT_DAYS));
+        Notice { recipient: email.clone(), subject, body }
+    });
+    match exports::finish(db, company, job, &files, &result, notice.as_ref()).await {
+        Err(ApiError::Conflict) => Ok(()), // another delivery finished it first: one set of files
+        other => other,
+    }
+}
+
+/// Files deleted per scheduled run at most; the next run takes the rest.
+const CLEANUP_BATCH: u32 = 500;
+
+/// Deletes the stored files of jobs past their last day, and records it.
+pub async fn clean_expired(env: &Env) -> ApiResult<usize> {
+    let db = Db::from_env(env)?;
+    let bucket = env.bucket("FILES")?;
+    let expired = jobs::expired_files(&db, &platform::now().to_string(), CLEANUP_BATCH).await?;
+    for (company, file) in &expired {
+        bucket.delete(file.object_key.clone()).await?;
+        jobs::mark_deleted(&db, *company, file).await?;
+    }
+    Ok(expired.len())
 }
 
 /// What a finished job reports: counts, outcome and the first remarks.

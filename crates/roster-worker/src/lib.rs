@@ -7,12 +7,13 @@
 mod auth;
 mod db;
 mod error;
+mod files;
 mod jobs;
 mod platform;
 mod routes;
 mod tenant;
 
-use worker::{Context, Env, MessageBatch, Request, Response, event};
+use worker::{Context, Env, MessageBatch, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -22,4 +23,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 #[event(queue)]
 async fn queue(batch: MessageBatch<routes::imports::JobMessage>, env: Env, _ctx: Context) -> worker::Result<()> {
     jobs::consume(batch, &env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    match jobs::clean_expired(&env).await {
+        Ok(deleted) => worker::console_log!("cleanup: {deleted} expired file(s) deleted"),
+        Err(e) => worker::console_error!("cleanup failed: {e:?}"),
+    }
 }

@@ -72,7 +72,7 @@ impl Server {
         let mut cmd = wrangler(root);
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--var", &format!("DEMO_SEED_KEY:{seed_key}")])
-            .arg("--show-interactive-dev-session=false");
+            .args(["--test-scheduled", "--show-interactive-dev-session=false"]);
         if let Some(dir) = persist {
             cmd.arg("--persist-to").arg(dir);
         }

@@ -34,6 +34,7 @@ pub struct Client {
     cookie: Option<String>,
     bearer: Option<String>,
     origin: Option<String>,
+    seed_key: Option<String>,
 }
 
 fn agent() -> ureq::Agent {
@@ -101,6 +102,9 @@ impl Client {
         if let Some(origin) = &self.origin {
             request = request.header("origin", origin);
         }
+        if let Some(key) = &self.seed_key {
+            request = request.header("x-demo-seed-key", key);
+        }
         if body.is_some() {
             request = request.header("content-type", "application/json");
         }
@@ -131,20 +135,38 @@ impl Client {
         Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)), set_cookie: None }
     }
 
-    /// Has the server deliver a job's queue message once more (a local-only
-    /// route opened by the run's seed key).
+    /// Calls a local-only route, opened by the run's seed key.
     ///
     /// # Panics
-    /// When `ROSTER_DEMO_SEED_KEY` is not set or the server refuses.
-    pub fn redeliver(&self, job: &str) {
+    /// When `ROSTER_DEMO_SEED_KEY` is not set or the server cannot be reached.
+    pub fn demo(&self, method: &str, path: &str, body: Option<&Value>) -> Answer {
         let key = std::env::var("ROSTER_DEMO_SEED_KEY").expect("ROSTER_DEMO_SEED_KEY is set by `cargo xtask test`");
-        let url = format!("{}/api/v1/demo/jobs/{job}/redeliver", base_url());
-        let mut request = ureq::http::Request::builder().method("POST").uri(&url).header("x-demo-seed-key", key);
+        Self { seed_key: Some(key), ..self.clone() }.send(method, path, body)
+    }
+
+    /// Has the server deliver a job's queue message once more.
+    ///
+    /// # Panics
+    /// When the server refuses.
+    pub fn redeliver(&self, job: &str) {
+        let answer = self.demo("POST", &format!("/api/v1/demo/jobs/{job}/redeliver"), None);
+        assert_eq!(answer.status, 202, "redelivery of {job}: {:?}", answer.body);
+    }
+
+    /// Downloads `path`: status, content type and bytes.
+    ///
+    /// # Panics
+    /// When the server cannot be reached.
+    pub fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let url = format!("{}{path}", base_url());
+        let mut request = ureq::http::Request::builder().method("GET").uri(&url);
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
-        let response = agent().run(request.body(String::new()).expect("a request")).expect("the server answers");
-        assert_eq!(response.status().as_u16(), 202, "redelivery of {job}");
+        let mut response = agent().run(request.body(()).expect("a request")).unwrap_or_else(|e| panic!("{url}: {e}"));
+        let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let bytes = response.body_mut().with_config().limit(512 * 1024 * 1024).read_to_vec().unwrap_or_default();
+        (response.status().as_u16(), kind, bytes)
     }
 
     /// Polls a job until it is done or failed (at most 60 s).
@@ -180,6 +202,16 @@ impl Client {
     pub fn post(&self, path: &str, body: &Value) -> Answer {
         self.send("POST", path, Some(body))
     }
+}
+
+/// Runs the scheduled tasks now, as the hourly trigger would.
+///
+/// # Panics
+/// When the server refuses.
+pub fn run_scheduled_tasks() {
+    let url = format!("{}/__scheduled?cron=17+*+*+*+*", base_url());
+    let response = agent().get(&url).call().unwrap_or_else(|e| panic!("{url}: {e}"));
+    assert_eq!(response.status().as_u16(), 200, "the scheduled run");
 }
 
 /// A text unique to this test run, for names that must not clash.

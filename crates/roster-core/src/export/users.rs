@@ -6,6 +6,8 @@
 //! with the same columns. Column titles reuse the import file's names, so an
 //! exported file can be edited and imported again.
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Cell, ExportError, FileWriter, Format};
@@ -194,6 +196,35 @@ fn capitalised(label: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// The notice telling the requester their export is ready: subject and
+/// text in `lang`, with the dashboard `link`, each file's name and row
+/// count, and when the files stop being downloadable.
+pub fn ready_notice(lang: Language, link: &str, files: &[(String, u64)], expires_at: Timestamp) -> (String, String) {
+    let mut until = expires_at.to_string();
+    until.truncate(16);
+    let until = until.replace('T', " ");
+    let (subject, intro, rows, outro) = match lang {
+        Language::Fr => (
+            "Votre export des utilisateurs est prêt",
+            "Bonjour,\n\nVotre export des utilisateurs est prêt :",
+            "lignes",
+            format!("Téléchargez-le depuis le tableau des imports et exports jusqu’au {until} (UTC) :"),
+        ),
+        _ => (
+            "Your users export is ready",
+            "Hello,\n\nYour users export is ready:",
+            "rows",
+            format!("Download it from the imports and exports dashboard until {until} (UTC):"),
+        ),
+    };
+    let mut body = format!("{intro}\n");
+    for (name, count) in files {
+        let _ = writeln!(body, "- {name} ({count} {rows})");
+    }
+    let _ = write!(body, "\n{outro}\n{link}\n");
+    (subject.to_owned(), body)
+}
+
 /// A users file being written, one user at a time.
 pub struct UsersWriter {
     writer: FileWriter,
@@ -369,6 +400,17 @@ mod tests {
         assert!(lines[1].contains(",désactivé,"));
         assert!(lines[1].contains(",2026-01-02 03:04,"));
         assert!(lines[1].ends_with(",41,7,2"));
+    }
+
+    #[test]
+    fn the_ready_notice_lists_the_files_and_the_last_day_in_the_requesters_language() {
+        let files = [("active-users.csv".to_owned(), 12), ("pending-invitations.csv".to_owned(), 0)];
+        let expires = Timestamp::parse("2026-11-26T09:30:00Z").unwrap();
+        let (subject, body) = ready_notice(Language::Fr, "http://127.0.0.1:8787/#/jobs", &files, expires);
+        assert_eq!(subject, "Votre export des utilisateurs est prêt");
+        assert!(body.contains("- active-users.csv (12 lignes)"), "{body}");
+        assert!(body.contains("jusqu’au 2026-11-26 09:30 (UTC)"), "{body}");
+        assert!(body.ends_with("http://127.0.0.1:8787/#/jobs\n"));
     }
 
     #[test]

@@ -22,3 +22,33 @@ pub fn entry(
         params![company, actor, action, subject, detail.to_string(), platform::now().to_string()],
     )
 }
+
+/// An entry of the audit log.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Entry {
+    /// Its id.
+    pub id: i64,
+    /// Who acted (a user of the company), if anyone.
+    pub actor_id: Option<i64>,
+    /// Who acted, by e-mail address.
+    pub actor_email: Option<String>,
+    /// What was done (`export.request`, `file.download` …).
+    pub action: String,
+    /// On what (a job id, an e-mail address …).
+    pub subject: Option<String>,
+    /// Details (JSON text).
+    pub detail: String,
+    /// When.
+    pub at: String,
+}
+
+/// The company's latest entries, newest first, of `action` when given.
+pub async fn recent(db: &Db, company: CompanyId, action: Option<&str>, limit: u32) -> ApiResult<Vec<Entry>> {
+    db.all(
+        "SELECT a.id, a.actor_id, u.email AS actor_email, a.action, a.subject, a.detail, a.at FROM audit_log a \
+         LEFT JOIN users u ON u.id = a.actor_id AND u.company_id = a.company_id \
+         WHERE a.company_id = ? AND (? IS NULL OR a.action = ?) ORDER BY a.at DESC, a.id DESC LIMIT ?",
+        params![company, action, action, limit],
+    )
+    .await
+}

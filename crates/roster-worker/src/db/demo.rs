@@ -119,3 +119,20 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     db.batch(s).await?;
     Ok(())
 }
+
+/// Moves a job of the company `days` into the past: when it was asked,
+/// finished and its last day. Gives how many jobs changed (0 or 1).
+pub async fn age_job(db: &Db, company: CompanyId, id: &str, days: i64) -> ApiResult<usize> {
+    let shift = format!("-{} days", days.clamp(0, 3650));
+    let moved = |column: &str| format!("{column} = strftime('%Y-%m-%dT%H:%M:%SZ', {column}, ?)");
+    db.run(
+        &format!(
+            "UPDATE jobs SET {}, {}, {} WHERE company_id = ? AND id = ?",
+            moved("created_at"),
+            moved("finished_at"),
+            moved("expires_at")
+        ),
+        params![shift.clone(), shift.clone(), shift, company, id],
+    )
+    .await
+}

@@ -1,62 +1,27 @@
-//! User import jobs: the job row, the staging of a checked plan in chunks,
-//! and the one batch that makes it all live at once.
+//! User import jobs: the staging of a checked plan in chunks, and the one
+//! batch that makes it all live at once.
 
 use std::collections::HashMap;
 
 use roster_core::import::users::{ExistingUser, Plan, Snapshot};
 use roster_core::model::{Email, EmployeeId, Label, Mobile, PersonName};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 
+use super::jobs::{self, JobFile};
 use super::{CompanyId, Db, audit, params};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
 
-/// A job as the API shows it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct JobRow {
-    /// Random id.
-    pub id: String,
-    /// `import` or `export`.
-    pub kind: String,
-    /// What is imported or exported (`users`).
-    pub subject: String,
-    /// `queued`, `running`, `done` or `failed`.
-    pub status: String,
-    /// 0 to 100.
-    pub progress: i64,
-    /// Who asked.
-    pub requested_by: i64,
-    /// What was asked (JSON text).
-    #[serde(skip_serializing)]
-    pub params: String,
-    /// The outcome (JSON text), once finished.
-    #[serde(skip_serializing)]
-    pub result: Option<String>,
-    /// When it was asked.
-    pub created_at: String,
-    /// When it finished.
-    pub finished_at: Option<String>,
-}
-
-impl JobRow {
-    /// The job for the API: parameters and result as JSON values.
-    pub fn to_json(&self) -> Value {
-        let parse =
-            |text: Option<&str>| text.and_then(|t| serde_json::from_str::<Value>(t).ok()).unwrap_or(Value::Null);
-        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
-        value["params"] = parse(Some(&self.params));
-        value["result"] = parse(self.result.as_deref());
-        value
-    }
-}
-
-const JOB: &str =
-    "SELECT id, kind, subject, status, progress, requested_by, params, result, created_at, finished_at FROM jobs";
-
-/// Records a queued import job and its audit entry.
-pub async fn create_job(db: &Db, company: CompanyId, actor: i64, id: &str, params: &Value) -> ApiResult<()> {
+/// Records a queued import job, its uploaded file and its audit entry.
+pub async fn create_job(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    id: &str,
+    params: &Value,
+    upload: &JobFile,
+) -> ApiResult<()> {
     let now = platform::now().to_string();
     db.batch(vec![
         db.statement(
@@ -64,95 +29,8 @@ pub async fn create_job(db: &Db, company: CompanyId, actor: i64, id: &str, param
              VALUES (?, ?, 'import', 'users', 'queued', 0, ?, ?, ?)",
             params![id, company, actor, params.to_string(), now],
         )?,
+        jobs::add_file(db, company, upload)?,
         audit::entry(db, company, Some(actor), "import.request", Some(id), params)?,
-    ])
-    .await?;
-    Ok(())
-}
-
-/// One job of the company.
-pub async fn job(db: &Db, company: CompanyId, id: &str) -> ApiResult<Option<JobRow>> {
-    db.first(&format!("{JOB} WHERE company_id = ? AND id = ?"), params![company, id]).await
-}
-
-/// Who asked for a job, as the import checks need them.
-#[derive(Debug, Deserialize)]
-pub struct Requester {
-    /// Role code.
-    pub role: String,
-    /// Language code.
-    pub language: String,
-    /// Company settings (JSON text).
-    pub settings: String,
-}
-
-/// The requester of a job of the company.
-pub async fn requester(db: &Db, company: CompanyId, user_id: i64) -> ApiResult<Option<Requester>> {
-    db.first(
-        "SELECT u.role, u.language, c.settings FROM users u JOIN companies c ON c.id = u.company_id \
-         WHERE u.company_id = ? AND u.id = ?",
-        params![company, user_id],
-    )
-    .await
-}
-
-/// How long a running job may go without a sign of life before another
-/// delivery of it takes over.
-pub const LEASE_SECONDS: i64 = 120;
-
-/// What a delivery finds when it tries to take a job.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Claim {
-    /// It is ours to run now.
-    Taken,
-    /// Another delivery is running it.
-    Busy,
-    /// It finished already (or is not this company's).
-    Finished,
-}
-
-/// Takes a queued job, or a running one whose consumer went silent, and
-/// clears what an interrupted earlier run staged. Only one delivery at a
-/// time can take a job.
-pub async fn claim(db: &Db, company: CompanyId, id: &str) -> ApiResult<Claim> {
-    let now = platform::now();
-    let stale = now.plus_seconds(-LEASE_SECONDS).to_string();
-    let taken = db
-        .run(
-            "UPDATE jobs SET status = 'running', progress = 5, started_at = coalesce(started_at, ?), heartbeat_at = ? \
-             WHERE company_id = ? AND id = ? AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))",
-            params![now.to_string(), now.to_string(), company, id, stale],
-        )
-        .await?;
-    if taken == 1 {
-        db.run("DELETE FROM import_staging WHERE job_id = ?", params![id]).await?;
-        return Ok(Claim::Taken);
-    }
-    Ok(match job(db, company, id).await? {
-        Some(j) if j.status == "running" => Claim::Busy,
-        _ => Claim::Finished,
-    })
-}
-
-/// Sets a running job's progress, which is also its sign of life.
-pub async fn progress(db: &Db, company: CompanyId, id: &str, percent: i64) -> ApiResult<()> {
-    db.run(
-        "UPDATE jobs SET progress = ?, heartbeat_at = ? WHERE company_id = ? AND id = ?",
-        params![percent, platform::now().to_string(), company, id],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Ends a job as failed with its `result`; nothing of it is live.
-pub async fn fail(db: &Db, company: CompanyId, id: &str, actor: i64, result: &Value) -> ApiResult<()> {
-    db.batch(vec![
-        db.statement("DELETE FROM import_staging WHERE job_id = ?", params![id])?,
-        db.statement(
-            "UPDATE jobs SET status = 'failed', progress = 100, result = ?, finished_at = ? WHERE company_id = ? AND id = ?",
-            params![result.to_string(), platform::now().to_string(), company, id],
-        )?,
-        audit::entry(db, company, Some(actor), "import.fail", Some(id), result)?,
     ])
     .await?;
     Ok(())
@@ -289,7 +167,9 @@ const UPDATABLE: [&str; 11] = [
 /// Makes a staged import live in one batch: all of it or nothing. The first
 /// statement records the commit, so a second delivery of the job fails whole.
 pub async fn commit(db: &Db, company: CompanyId, job: &str, actor: i64, result: &Value) -> ApiResult<()> {
-    let now = platform::now().to_string();
+    let now = platform::now();
+    let expires = now.plus_days(jobs::FILES_KEPT_DAYS).to_string();
+    let now = now.to_string();
     let c = company.to_js_value();
     let staged = |kind: &str| format!("FROM import_staging s WHERE s.job_id = ? AND s.kind = '{kind}'");
     let set_updates = UPDATABLE
@@ -367,8 +247,9 @@ pub async fn commit(db: &Db, company: CompanyId, job: &str, actor: i64, result: 
     statements.extend([
         db.statement("DELETE FROM import_staging WHERE job_id = ?", params![job])?,
         db.statement(
-            "UPDATE jobs SET status = 'done', progress = 100, result = ?, finished_at = ? WHERE company_id = ? AND id = ?",
-            params![result.to_string(), now, company, job],
+            "UPDATE jobs SET status = 'done', progress = 100, result = ?, finished_at = ?, expires_at = ? \
+             WHERE company_id = ? AND id = ?",
+            params![result.to_string(), now, expires, company, job],
         )?,
         audit::entry(db, company, Some(actor), "import.apply", Some(job), result)?,
     ]);

@@ -6,8 +6,10 @@ pub mod access;
 pub mod audit;
 pub mod companies;
 pub mod demo;
+pub mod exports;
 pub mod groups;
 pub mod imports;
+pub mod jobs;
 pub mod users;
 
 use serde::de::DeserializeOwned;

@@ -79,7 +79,19 @@ pub struct Membership {
 /// when there is a next page. Each filter narrows an index range that starts
 /// with the company, so pages stay fast however deep.
 pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<Vec<UserRow>> {
-    let mut sql = format!("SELECT {COLUMNS} FROM users WHERE company_id = ?");
+    let (filter, mut binds) = directory_filter(company, query, true);
+    binds.push(super::Param::to_js(&(query.limit + 1)));
+    db.all(&format!("SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY sort_key, id LIMIT ?"), &binds).await
+}
+
+/// The `WHERE` condition of a directory query on `users`, with its
+/// parameters; from the query's cursor on when `from_cursor`.
+pub fn directory_filter(
+    company: CompanyId,
+    query: &UserQuery,
+    from_cursor: bool,
+) -> (String, Vec<wasm_bindgen::JsValue>) {
+    let mut sql = String::from("company_id = ?");
     let mut binds = vec![company.to_js_value()];
     match query.status {
         Some(status) => {
@@ -93,7 +105,7 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<V
         binds.push(company.to_js_value());
         binds.push(super::Param::to_js(&group));
     }
-    if let Some(after) = &query.after {
+    if let (Some(after), true) = (&query.after, from_cursor) {
         sql.push_str(" AND (sort_key, id) > (?, ?)");
         binds.push(after.sort_key.as_str().into());
         binds.push(super::Param::to_js(&after.id));
@@ -102,9 +114,18 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<V
         sql.push_str(" AND search_text LIKE ? ESCAPE '\\'");
         binds.push(like_pattern(word).into());
     }
-    sql.push_str(" ORDER BY sort_key, id LIMIT ?");
-    binds.push(super::Param::to_js(&(query.limit + 1)));
-    db.all(&sql, &binds).await
+    (sql, binds)
+}
+
+/// How many users a directory query finds, all pages together.
+pub async fn count(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<i64> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let (filter, binds) = directory_filter(company, query, false);
+    let row: Option<Count> = db.first(&format!("SELECT count(*) AS n FROM users WHERE {filter}"), &binds).await?;
+    Ok(row.map_or(0, |c| c.n))
 }
 
 /// One user of the company, or `None` (also for another company's user).

@@ -1,5 +1,7 @@
 //! `/api/v1/demo/…`: local-only routes. `seed` fills a local console with the
-//! demo companies; `jobs/{id}/redeliver` repeats a queue delivery for tests.
+//! demo companies; for tests, `jobs/{id}/redeliver` repeats a queue
+//! delivery, `jobs/{id}/age` moves a job into the past and
+//! `jobs/{id}/stored` tells which of its files storage still holds.
 //! They exist only when the Worker is started with a `DEMO_SEED_KEY`, which
 //! `cargo xtask dev` and `cargo xtask test` draw at random for each run.
 
@@ -9,9 +11,14 @@ use serde_json::json;
 use worker::{Env, Request, Response};
 
 use super::{json, json_body};
-use crate::db::{Db, demo as store};
+use crate::db::{Db, demo as store, jobs};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
+
+/// Whether the Worker runs locally (started with a demo key).
+pub fn is_local(env: &Env) -> bool {
+    env.var("DEMO_SEED_KEY").is_ok_and(|v| v.to_string().len() >= 16)
+}
 
 /// The local-only routes open only with the key drawn for this run.
 fn check_key(req: &Request, env: &Env) -> ApiResult<()> {
@@ -28,10 +35,41 @@ fn check_key(req: &Request, env: &Env) -> ApiResult<()> {
 pub async fn redeliver(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
     check_key(req, env)?;
     let admin = crate::auth::admin(req, db).await?;
-    let job = crate::db::imports::job(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let job = jobs::job(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
     let message = super::imports::JobMessage { job: job.id, company: admin.company.get() };
     env.queue("JOBS")?.send(message).await?;
     json(202, &json!({ "redelivered": id }))
+}
+
+#[derive(Deserialize)]
+struct Age {
+    days: i64,
+}
+
+/// Moves one of the caller's jobs `days` into the past (asked, finished,
+/// last day): tests see a job as it will be days later without waiting.
+pub async fn age(req: &mut Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
+    check_key(req, env)?;
+    let admin = crate::auth::admin(req, db).await?;
+    let body: Age = json_body(req).await?;
+    if store::age_job(db, admin.company, id, body.days).await? == 0 {
+        return Err(ApiError::NotFound);
+    }
+    json(200, &json!({ "aged": id, "days": body.days }))
+}
+
+/// Which files of one of the caller's jobs are still in storage.
+pub async fn stored(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
+    check_key(req, env)?;
+    let admin = crate::auth::admin(req, db).await?;
+    let bucket = env.bucket("FILES")?;
+    let mut names = Vec::new();
+    for file in jobs::files(db, admin.company, &[id]).await? {
+        if bucket.head(file.object_key.clone()).await?.is_some() {
+            names.push(file.name);
+        }
+    }
+    json(200, &json!({ "stored": names }))
 }
 
 #[derive(Deserialize)]

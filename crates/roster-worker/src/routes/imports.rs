@@ -7,6 +7,7 @@ use worker::{Env, Request, Response};
 
 use super::json;
 use crate::auth;
+use crate::db::jobs::{self, JobFile};
 use crate::db::{Db, imports};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
@@ -49,18 +50,20 @@ pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let id = roster_core::secret::random_id(platform::random_bytes()?);
     let key = format!("imports/{}/{id}", admin.company.get());
     env.bucket("FILES")?.put(&key, bytes.clone()).execute().await?;
-    let params = json!({ "file_name": file_name, "bytes": bytes.len(), "key": key });
-    imports::create_job(db, admin.company, admin.user_id, &id, &params).await?;
+    let size = bytes.len();
+    let params = json!({ "file_name": file_name, "bytes": size, "key": key });
+    let upload = JobFile {
+        job_id: id.clone(),
+        name: file_name,
+        object_key: key,
+        bytes: i64::try_from(size).unwrap_or(i64::MAX),
+        rows: None,
+        deleted_at: None,
+    };
+    imports::create_job(db, admin.company, admin.user_id, &id, &params, &upload).await?;
     env.queue("JOBS")?.send(JobMessage { job: id.clone(), company: admin.company.get() }).await?;
-    let job = imports::job(db, admin.company, &id).await?.ok_or_else(|| ApiError::Internal("job vanished".into()))?;
-    json(202, &job.to_json())
-}
-
-/// One import job of the caller's company, with its progress and result.
-pub async fn show(req: &Request, db: &Db, id: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let job = imports::job(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    json(200, &job.to_json())
+    let job = jobs::job(db, admin.company, &id).await?.ok_or_else(|| ApiError::Internal("job vanished".into()))?;
+    json(202, &super::exports::shown(&job, &[]))
 }
 
 /// The company a queue message names (the message comes from this Worker).
@@ -69,7 +72,7 @@ pub fn company_of(message: &JobMessage) -> CompanyId {
 }
 
 /// Decodes `%XX` escapes (file names travel URI-encoded in a header).
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

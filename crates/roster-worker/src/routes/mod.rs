@@ -1,7 +1,9 @@
 //! The API's routes: parse the request, call the core and the repository,
 //! shape the response. No business rule is decided here.
 
+mod audit;
 mod demo;
+mod exports;
 mod groups;
 pub mod imports;
 mod session;
@@ -41,10 +43,18 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Delete, ["session"]) => session::sign_out(&req, &db).await,
         (Method::Get, ["users"]) => users::list(&req, &db).await,
         (Method::Post, ["users"]) => users::create(&mut req, &db).await,
+        (Method::Get, ["users", "export"]) => exports::list_page(&req, &db).await,
         (Method::Get, ["users", id]) => users::show(&req, &db, id_from(id)?).await,
         (Method::Get, ["imports", "users", "snapshot"]) => users::import_snapshot(&req, &db).await,
         (Method::Post, ["imports", "users"]) => imports::upload(&mut req, &db, env).await,
-        (Method::Get, ["imports", id]) => imports::show(&req, &db, id).await,
+        (Method::Get, ["imports" | "exports", id]) => exports::show(&req, &db, id).await,
+        (Method::Get, ["imports" | "exports", id, "files", name]) => {
+            exports::download(&req, &db, env, id, &imports::percent_decode(name)).await
+        }
+        (Method::Get, ["exports"]) => exports::list(&req, &db).await,
+        (Method::Post, ["exports"]) => exports::create(&mut req, &db, env).await,
+        (Method::Get, ["audit"]) => audit::list(&req, &db).await,
+        (Method::Get, ["outbox"]) => exports::outbox(&req, &db, env).await,
         (Method::Get, ["groups"]) => groups::list(&req, &db).await,
         (Method::Post, ["groups"]) => groups::create(&mut req, &db).await,
         (Method::Get, ["groups", id]) => groups::show(&req, &db, id_from(id)?).await,
@@ -55,6 +65,8 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Delete, ["tokens", id]) => tokens::revoke(&req, &db, id_from(id)?).await,
         (Method::Post, ["demo", "seed"]) => demo::seed(&mut req, &db, env).await,
         (Method::Post, ["demo", "jobs", id, "redeliver"]) => demo::redeliver(&req, &db, env, id).await,
+        (Method::Post, ["demo", "jobs", id, "age"]) => demo::age(&mut req, &db, env, id).await,
+        (Method::Get, ["demo", "jobs", id, "stored"]) => demo::stored(&req, &db, env, id).await,
         _ => Err(ApiError::NotFound),
     }
 }

@@ -13,12 +13,7 @@ use crate::error::{ApiError, ApiResult};
 /// A page of the directory: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let param = |name| query_param(req, name);
-    let (q, status, group) = (param("q")?, param("status")?, param("group")?);
-    let (cursor, limit) = (param("cursor")?, param("limit")?);
-    let query =
-        UserQuery::parse(q.as_deref(), status.as_deref(), group.as_deref(), cursor.as_deref(), limit.as_deref())
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let query = directory_query(req, query_param(req, "limit")?.as_deref())?;
     let mut items = users::page(db, admin.company, &query).await?;
     let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {
@@ -28,6 +23,15 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
         None
     };
     json(200, &json!({ "items": items, "next_cursor": next_cursor }))
+}
+
+/// The directory query of the request's `q`, `status`, `group` and
+/// `cursor`, with `limit` (a directory page's bounds apply).
+pub fn directory_query(req: &Request, limit: Option<&str>) -> ApiResult<UserQuery> {
+    let param = |name| query_param(req, name);
+    let (q, status, group, cursor) = (param("q")?, param("status")?, param("group")?, param("cursor")?);
+    UserQuery::parse(q.as_deref(), status.as_deref(), group.as_deref(), cursor.as_deref(), limit)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 /// Creates a user with status `created` (201), or reports every bad field (422).

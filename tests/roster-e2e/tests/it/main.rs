@@ -3,6 +3,7 @@
 
 mod access;
 mod directory;
+mod exports;
 mod groups;
 mod imports;
 mod tenancy;

@@ -1,0 +1,235 @@
+//! Jobs (imports and exports) run in the background: the job row, who
+//! asked, the claim that lets one delivery at a time run a job, progress,
+//! failure, and the dashboard's list.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{CompanyId, Db, audit, params};
+use crate::error::ApiResult;
+use crate::platform;
+
+/// A job as the API shows it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct JobRow {
+    /// Random id.
+    pub id: String,
+    /// `import` or `export`.
+    pub kind: String,
+    /// What is imported or exported (`users`).
+    pub subject: String,
+    /// `queued`, `running`, `done` or `failed`.
+    pub status: String,
+    /// 0 to 100.
+    pub progress: i64,
+    /// Who asked.
+    pub requested_by: i64,
+    /// What was asked (JSON text).
+    #[serde(skip_serializing)]
+    pub params: String,
+    /// The outcome (JSON text), once finished.
+    #[serde(skip_serializing)]
+    pub result: Option<String>,
+    /// When it was asked.
+    pub created_at: String,
+    /// When it finished.
+    pub finished_at: Option<String>,
+    /// Until when its files may be downloaded.
+    pub expires_at: Option<String>,
+}
+
+impl JobRow {
+    /// The job for the API: parameters and result as JSON values.
+    pub fn to_json(&self) -> Value {
+        let parse =
+            |text: Option<&str>| text.and_then(|t| serde_json::from_str::<Value>(t).ok()).unwrap_or(Value::Null);
+        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
+        value["params"] = parse(Some(&self.params));
+        value["result"] = parse(self.result.as_deref());
+        value
+    }
+}
+
+const JOB: &str = "SELECT id, kind, subject, status, progress, requested_by, params, result, created_at, finished_at, expires_at FROM jobs";
+
+/// How long a finished job's files may be downloaded.
+pub const FILES_KEPT_DAYS: i64 = 4;
+/// How far back the dashboard lists jobs.
+pub const DASHBOARD_DAYS: i64 = 30;
+
+/// One job of the company.
+pub async fn job(db: &Db, company: CompanyId, id: &str) -> ApiResult<Option<JobRow>> {
+    db.first(&format!("{JOB} WHERE company_id = ? AND id = ?"), params![company, id]).await
+}
+
+/// Who asked for a job, as the import checks need them.
+#[derive(Debug, Deserialize)]
+pub struct Requester {
+    /// Their e-mail address, for notices.
+    pub email: Option<String>,
+    /// Role code.
+    pub role: String,
+    /// Language code.
+    pub language: String,
+    /// Company settings (JSON text).
+    pub settings: String,
+}
+
+/// The requester of a job of the company.
+pub async fn requester(db: &Db, company: CompanyId, user_id: i64) -> ApiResult<Option<Requester>> {
+    db.first(
+        "SELECT u.email, u.role, u.language, c.settings FROM users u JOIN companies c ON c.id = u.company_id \
+         WHERE u.company_id = ? AND u.id = ?",
+        params![company, user_id],
+    )
+    .await
+}
+
+/// How long a running job may go without a sign of life before another
+/// delivery of it takes over.
+pub const LEASE_SECONDS: i64 = 120;
+
+/// What a delivery finds when it tries to take a job.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// It is ours to run now.
+    Taken,
+    /// Another delivery is running it.
+    Busy,
+    /// It finished already (or is not this company's).
+    Finished,
+}
+
+/// Takes a queued job, or a running one whose consumer went silent, and
+/// clears what an interrupted earlier run staged. Only one delivery at a
+/// time can take a job.
+pub async fn claim(db: &Db, company: CompanyId, id: &str) -> ApiResult<Claim> {
+    let now = platform::now();
+    let stale = now.plus_seconds(-LEASE_SECONDS).to_string();
+    let taken = db
+        .run(
+            "UPDATE jobs SET status = 'running', progress = 5, started_at = coalesce(started_at, ?), heartbeat_at = ? \
+             WHERE company_id = ? AND id = ? AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))",
+            params![now.to_string(), now.to_string(), company, id, stale],
+        )
+        .await?;
+    if taken == 1 {
+        db.run("DELETE FROM import_staging WHERE job_id = ?", params![id]).await?;
+        return Ok(Claim::Taken);
+    }
+    Ok(match job(db, company, id).await? {
+        Some(j) if j.status == "running" => Claim::Busy,
+        _ => Claim::Finished,
+    })
+}
+
+/// Sets a running job's progress, which is also its sign of life.
+pub async fn progress(db: &Db, company: CompanyId, id: &str, percent: i64) -> ApiResult<()> {
+    db.run(
+        "UPDATE jobs SET progress = ?, heartbeat_at = ? WHERE company_id = ? AND id = ?",
+        params![percent, platform::now().to_string(), company, id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ends a job as failed with its `result`; nothing of it is live. Its
+/// files (an import's upload) stay downloadable for [`FILES_KEPT_DAYS`].
+pub async fn fail(db: &Db, company: CompanyId, job: &JobRow, result: &Value) -> ApiResult<()> {
+    let now = platform::now();
+    db.batch(vec![
+        db.statement("DELETE FROM import_staging WHERE job_id = ?", params![job.id.as_str()])?,
+        db.statement(
+            "UPDATE jobs SET status = 'failed', progress = 100, result = ?, finished_at = ?, expires_at = ? \
+             WHERE company_id = ? AND id = ?",
+            params![
+                result.to_string(),
+                now.to_string(),
+                now.plus_days(FILES_KEPT_DAYS).to_string(),
+                company,
+                job.id.as_str()
+            ],
+        )?,
+        audit::entry(db, company, Some(job.requested_by), &format!("{}.fail", job.kind), Some(&job.id), result)?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// The company's jobs asked for since `since`, newest first.
+pub async fn recent(db: &Db, company: CompanyId, since: &str) -> ApiResult<Vec<JobRow>> {
+    db.all(
+        &format!("{JOB} WHERE company_id = ? AND created_at >= ? ORDER BY created_at DESC, id LIMIT 200"),
+        params![company, since],
+    )
+    .await
+}
+
+/// A file of a job.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct JobFile {
+    /// The job's id.
+    pub job_id: String,
+    /// The download's name.
+    pub name: String,
+    /// Where the bytes are stored.
+    #[serde(skip_serializing)]
+    pub object_key: String,
+    /// Its size in bytes.
+    pub bytes: i64,
+    /// Its data rows, for generated files.
+    pub rows: Option<i64>,
+    /// When the cleanup deleted it.
+    pub deleted_at: Option<String>,
+}
+
+const FILE: &str = "SELECT job_id, name, object_key, bytes, rows, deleted_at FROM job_files";
+
+/// The statement that records a file of a job.
+pub fn add_file(db: &Db, company: CompanyId, file: &JobFile) -> ApiResult<worker::D1PreparedStatement> {
+    db.statement(
+        "INSERT INTO job_files (company_id, job_id, name, object_key, bytes, rows) VALUES (?, ?, ?, ?, ?, ?)",
+        params![company, file.job_id.as_str(), file.name.as_str(), file.object_key.as_str(), file.bytes, file.rows],
+    )
+}
+
+/// The files of the given jobs of the company.
+pub async fn files(db: &Db, company: CompanyId, jobs: &[&str]) -> ApiResult<Vec<JobFile>> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; jobs.len()].join(", ");
+    let mut binds = vec![company.to_js_value()];
+    binds.extend(jobs.iter().map(|id| wasm_bindgen::JsValue::from_str(id)));
+    db.all(&format!("{FILE} WHERE company_id = ? AND job_id IN ({placeholders}) ORDER BY job_id, name"), &binds).await
+}
+
+/// Files whose job expired before `now` and that are still stored, across
+/// companies: the scheduled cleanup's work list.
+pub async fn expired_files(db: &Db, now: &str, limit: u32) -> ApiResult<Vec<(CompanyId, JobFile)>> {
+    #[derive(Deserialize)]
+    struct Expired {
+        company_id: i64,
+        #[serde(flatten)]
+        file: JobFile,
+    }
+    let rows: Vec<Expired> = db
+        .all(
+            "SELECT f.company_id, f.job_id, f.name, f.object_key, f.bytes, f.rows, f.deleted_at \
+             FROM jobs j JOIN job_files f ON f.job_id = j.id AND f.company_id = j.company_id \
+             WHERE j.expires_at IS NOT NULL AND j.expires_at <= ? AND f.deleted_at IS NULL LIMIT ?",
+            params![now, limit],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| (CompanyId::trusted(r.company_id), r.file)).collect())
+}
+
+/// Records that a file's stored bytes were deleted.
+pub async fn mark_deleted(db: &Db, company: CompanyId, file: &JobFile) -> ApiResult<()> {
+    db.run(
+        "UPDATE job_files SET deleted_at = ? WHERE company_id = ? AND job_id = ? AND name = ?",
+        params![platform::now().to_string(), company, file.job_id.as_str(), file.name.as_str()],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Stored files: a file written as it goes is uploaded in equal parts, so
+//! only one part is ever held in memory, whatever the file's size.
+
+use worker::{Bucket, MultipartUpload, UploadedPart};
+
+use crate::error::{ApiError, ApiResult};
+
+/// The size of every part but the last (the store wants equal parts of
+/// 5 MiB at least).
+pub const PART_BYTES: usize = 8 * 1024 * 1024;
+
+/// An upload fed with the bytes of a file as they are written.
+pub struct PartUpload<'a> {
+    bucket: &'a Bucket,
+    key: String,
+    upload: Option<MultipartUpload>,
+    parts: Vec<UploadedPart>,
+    buffer: Vec<u8>,
+    size: u64,
+}
+
+impl<'a> PartUpload<'a> {
+    /// An upload to `key`; nothing is sent before a full part is ready.
+    pub const fn new(bucket: &'a Bucket, key: String) -> Self {
+        Self { bucket, key, upload: None, parts: Vec::new(), buffer: Vec::new(), size: 0 }
+    }
+
+    /// Adds bytes; sends each part as soon as it is full.
+    pub async fn write(&mut self, bytes: &[u8]) -> ApiResult<()> {
+        self.size += bytes.len() as u64;
+        self.buffer.extend_from_slice(bytes);
+        while self.buffer.len() >= PART_BYTES {
+            let rest = self.buffer.split_off(PART_BYTES);
+            let part = std::mem::replace(&mut self.buffer, rest);
+            self.send(part).await?;
+        }
+        Ok(())
+    }
+
+    async fn send(&mut self, part: Vec<u8>) -> ApiResult<()> {
+        if self.upload.is_none() {
+            self.upload = Some(self.bucket.create_multipart_upload(self.key.clone()).execute().await?);
+        }
+        let upload = self.upload.as_ref().ok_or_else(|| ApiError::Internal("no upload".into()))?;
+        let number = u16::try_from(self.parts.len() + 1).map_err(|_| ApiError::Internal("too many parts".into()))?;
+        self.parts.push(upload.upload_part(number, part).await?);
+        Ok(())
+    }
+
+    /// Adds the last bytes and stores the file; gives its size.
+    pub async fn finish(mut self, last: &[u8]) -> ApiResult<u64> {
+        self.size += last.len() as u64;
+        self.buffer.extend_from_slice(last);
+        if self.upload.is_none() {
+            // Small enough for one request.
+            let bytes = std::mem::take(&mut self.buffer);
+            self.bucket.put(self.key.clone(), bytes).execute().await?;
+            return Ok(self.size);
+        }
+        if !self.buffer.is_empty() {
+            let part = std::mem::take(&mut self.buffer);
+            self.send(part).await?;
+        }
+        let upload = self.upload.take().ok_or_else(|| ApiError::Internal("no upload".into()))?;
+        upload.complete(std::mem::take(&mut self.parts)).await?;
+        Ok(self.size)
+    }
+}
