@@ -20,3 +20,7 @@ CREATE INDEX activities_by_creator ON activities (company_id, created_by);
 
 -- The dashboard lists a company's jobs of the last 30 days, newest first.
 CREATE INDEX jobs_recent ON jobs (company_id, created_at DESC);
+
+-- How many deliveries took a job: after a few failed runs it fails for good
+-- instead of staying "running".
+ALTER TABLE jobs ADD COLUMN runs INTEGER NOT NULL DEFAULT 0;

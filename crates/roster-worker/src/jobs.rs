@@ -37,12 +37,20 @@ pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Resu
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
             Err(e) => {
-                worker::console_error!("job {} failed: {e:?}", message.body().job);
-                message.retry();
+                worker::console_error!("job {} stopped: {e:?}", message.body().job);
+                // Run it again unless it failed too often already; then it ends as failed.
+                match give_back(message.body(), env).await {
+                    Ok(false) => message.ack(),
+                    _ => message.retry(),
+                }
             }
         }
     }
     Ok(())
+}
+
+async fn give_back(message: &JobMessage, env: &Env) -> ApiResult<bool> {
+    jobs::release(&Db::from_env(env)?, company_of(message), &message.job).await
 }
 
 async fn run(message: &JobMessage, env: &Env) -> ApiResult<()> {

@@ -67,7 +67,7 @@ pub fn all() -> Result {
 }
 
 /// Builds a users export of `ROWS` users natively (with peak memory), then
-/// as WebAssembly and with SheetJS under Node.
+/// as WebAssembly and with `SheetJS` under Node.
 fn exports(root: &Path, roster: &Path) -> Result<Vec<String>> {
     let node = output(in_dir("node", root).arg("bench/exports.mjs").arg(ROWS.to_string()).arg(RUNS.to_string()))
         .ok_or("the WebAssembly/SheetJS export run failed")?;
@@ -86,7 +86,7 @@ fn exports(root: &Path, roster: &Path) -> Result<Vec<String>> {
             if !run.status.success() {
                 return Err("the native export failed".to_owned());
             }
-            peak = String::from_utf8_lossy(&run.stderr).trim().trim_start_matches("peak memory: ").to_owned();
+            String::from_utf8_lossy(&run.stderr).trim().trim_start_matches("peak memory: ").clone_into(&mut peak);
             Ok(took)
         })?;
         let wasm = field(&node, &format!("{format}_wasm_ms"))?;

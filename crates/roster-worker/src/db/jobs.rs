@@ -108,7 +108,7 @@ pub async fn claim(db: &Db, company: CompanyId, id: &str) -> ApiResult<Claim> {
     let stale = now.plus_seconds(-LEASE_SECONDS).to_string();
     let taken = db
         .run(
-            "UPDATE jobs SET status = 'running', progress = 5, started_at = coalesce(started_at, ?), heartbeat_at = ? \
+            "UPDATE jobs SET status = 'running', progress = 5, runs = runs + 1, started_at = coalesce(started_at, ?), heartbeat_at = ? \
              WHERE company_id = ? AND id = ? AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))",
             params![now.to_string(), now.to_string(), company, id, stale],
         )
@@ -154,6 +154,29 @@ pub async fn fail(db: &Db, company: CompanyId, job: &JobRow, result: &Value) -> 
     ])
     .await?;
     Ok(())
+}
+
+/// Runs a job may have before an error ends it for good.
+pub const MAX_RUNS: i64 = 3;
+
+/// After a run stopped on an error: hands the job back to the queue (true)
+/// while it has had fewer than [`MAX_RUNS`], else ends it as failed (false).
+pub async fn release(db: &Db, company: CompanyId, id: &str) -> ApiResult<bool> {
+    let released = db
+        .run(
+            "UPDATE jobs SET status = 'queued' WHERE company_id = ? AND id = ? AND status = 'running' AND runs < ?",
+            params![company, id, MAX_RUNS],
+        )
+        .await?;
+    if released == 1 {
+        return Ok(true);
+    }
+    if let Some(job) = job(db, company, id).await?.filter(|j| j.status == "running") {
+        let result = serde_json::json!({ "outcome": "failed", "error": { "code": "internal",
+            "message": "The job stopped on an error several times; nothing of it was kept. Try again later." } });
+        fail(db, company, &job, &result).await?;
+    }
+    Ok(false)
 }
 
 /// The company's jobs asked for since `since`, newest first.

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use roster_core::Language;
 use roster_core::directory::UserQuery;
 use roster_core::export::Format;
+use roster_core::export::users::MAX_EXPORT_USERS;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
@@ -36,6 +37,12 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let format = Format::parse(&body.format)
         .ok_or_else(|| ApiError::BadRequest(format!("The format “{}” is not csv or xlsx.", body.format)))?;
     let language = body.language.as_deref().and_then(|l| Language::parse(l).ok()).unwrap_or(admin.language);
+    let everyone = UserQuery { search: Vec::new(), status: None, group: None, after: None, limit: 1 };
+    if users::count(db, admin.company, &everyone).await? > MAX_EXPORT_USERS {
+        return Err(ApiError::BadRequest(format!(
+            "An export takes at most {MAX_EXPORT_USERS} users; this company has more. Export the list by status or group instead."
+        )));
+    }
     let url = req.url()?;
     let origin = url.origin().ascii_serialization();
     let id = roster_core::secret::random_id(platform::random_bytes()?);
