@@ -34,9 +34,10 @@ export function toast(text) {
 
 const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv;charset=utf-8' };
 
-/** Saves bytes built in the page as a file called `name`. */
+/** Saves bytes built in the page (one array, or a list of parts) as a file called `name`. */
 export function download(bytes, name) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[name.split('.').pop()] }));
+  const parts = Array.isArray(bytes) ? bytes : [bytes];
+  const url = URL.createObjectURL(new Blob(parts, { type: TYPES[name.split('.').pop()] }));
   const link = h('a', { href: url, download: name });
   document.body.append(link);
   link.click();

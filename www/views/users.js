@@ -74,15 +74,18 @@ export async function users(session, query) {
       let total = 0;
       let rows = 0;
       let cursor = null;
+      const parts = [];
       do {
         if (cursor) params.set('cursor', cursor);
         const page = await api('GET', `/users/export?${params}`);
         total = page.total ?? total;
         rows = file.addUsers(page.items);
+        parts.push(file.takeOutput());
         exportStatus.textContent = t('users.exporting', { rows, total, percent: total ? Math.round((rows * 100) / total) : 100 });
         cursor = page.next_cursor;
       } while (cursor);
-      download(file.finish(), `${t('users.exportName')}.${format}`);
+      parts.push(file.finish());
+      download(parts, `${t('users.exportName')}.${format}`);
       exportStatus.textContent = t('users.exported', { rows });
     } catch (error) {
       exportStatus.textContent = t('error.generic');

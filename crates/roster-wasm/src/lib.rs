@@ -254,7 +254,18 @@ impl UsersExport {
         Ok(writer.rows() as f64)
     }
 
-    /// Ends the file and gives its bytes.
+    /// The bytes of the file written so far and not taken yet: the page
+    /// keeps them (as `Blob` parts) so the module's memory stays small.
+    ///
+    /// # Errors
+    /// When the file was finished already.
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&mut self) -> Result<Vec<u8>, JsError> {
+        let writer = self.writer.as_mut().ok_or_else(|| JsError::new("the file is finished"))?;
+        Ok(writer.take_output())
+    }
+
+    /// Ends the file and gives its bytes not taken yet.
     ///
     /// # Errors
     /// When the file was finished already.
