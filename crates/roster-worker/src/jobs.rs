@@ -25,20 +25,34 @@ use crate::routes::imports::{JobMessage, company_of};
 /// The most remarks kept in a job's result; the counts cover them all.
 const KEPT_REMARKS: usize = 1_000;
 
-/// Runs each message's job; a message whose job fails for a passing reason
-/// is retried by the queue.
+/// Why a delivery did not finish its job.
+enum Stop {
+    /// Another delivery is running the job.
+    Busy,
+    /// The job could not even be looked at (a passing storage error).
+    BeforeClaim(ApiError),
+    /// This delivery took the job and stopped on an error.
+    Run(ApiError),
+}
+
+/// Runs each message's job; a message whose job stopped for a passing
+/// reason is retried by the queue.
 pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Result<()> {
     for message in batch.messages()? {
-        match run(message.body(), env).await {
+        match claim_and_run(message.body(), env).await {
             Ok(()) => message.ack(),
-            Err(ApiError::Conflict) => {
-                // Another delivery is running this job: look again once its lease could have lapsed.
+            Err(Stop::Busy) => {
+                // Look again once the other delivery's lease could have lapsed.
                 let delay = u32::try_from(jobs::LEASE_SECONDS).unwrap_or(120);
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
-            Err(e) => {
+            Err(Stop::BeforeClaim(e)) => {
+                worker::console_error!("job {} not taken: {e:?}", message.body().job);
+                message.retry();
+            }
+            Err(Stop::Run(e)) => {
                 worker::console_error!("job {} stopped: {e:?}", message.body().job);
-                // Run it again unless it failed too often already; then it ends as failed.
+                // Run it again unless it stopped too often already; then it ends as failed.
                 match give_back(message.body(), env).await {
                     Ok(false) => message.ack(),
                     _ => message.retry(),
@@ -53,21 +67,25 @@ async fn give_back(message: &JobMessage, env: &Env) -> ApiResult<bool> {
     jobs::release(&Db::from_env(env)?, company_of(message), &message.job).await
 }
 
-async fn run(message: &JobMessage, env: &Env) -> ApiResult<()> {
-    let db = Db::from_env(env)?;
+async fn claim_and_run(message: &JobMessage, env: &Env) -> Result<(), Stop> {
+    let db = Db::from_env(env).map_err(Stop::BeforeClaim)?;
     let company = company_of(message);
-    match jobs::claim(&db, company, &message.job).await? {
-        Claim::Taken => {}
-        Claim::Finished => return Ok(()), // delivered again after it finished
-        Claim::Busy => return Err(ApiError::Conflict),
+    match jobs::claim(&db, company, &message.job).await.map_err(Stop::BeforeClaim)? {
+        Claim::Taken => run(&db, env, message).await.map_err(Stop::Run),
+        Claim::Finished => Ok(()), // delivered again after it finished
+        Claim::Busy => Err(Stop::Busy),
     }
-    let Some(job) = jobs::job(&db, company, &message.job).await? else {
+}
+
+async fn run(db: &Db, env: &Env, message: &JobMessage) -> ApiResult<()> {
+    let company = company_of(message);
+    let Some(job) = jobs::job(db, company, &message.job).await? else {
         return Ok(());
     };
-    let requester = jobs::requester(&db, company, job.requested_by).await?.ok_or(ApiError::NotFound)?;
+    let requester = jobs::requester(db, company, job.requested_by).await?.ok_or(ApiError::NotFound)?;
     match job.kind.as_str() {
-        "export" => export_users(&db, env, company, &job, &requester).await,
-        _ => import_users(&db, env, company, &job, &requester).await,
+        "export" => export_users(db, env, company, &job, &requester).await,
+        _ => import_users(db, env, company, &job, &requester).await,
     }
 }
 

@@ -207,3 +207,23 @@ fn the_consoles_export_pages_follow_the_lists_filters() {
     assert!(seen.iter().all(|u| u["status"] == "inactive" && u.get("logins").is_some()));
     assert_eq!(Client::anonymous().get("/api/v1/users/export").status, 401);
 }
+
+#[test]
+fn an_imports_uploaded_file_is_on_the_dashboard_and_downloads_as_sent() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let stamp = unique("sent");
+    let csv = format!("last_name,email,user_type\nSent,{stamp}@demo.example,collaborator\n");
+    // Names travel URI-encoded, as the console sends them.
+    let queued = admin.upload_users("%C3%A9quipe%20%C3%A9t%C3%A9.csv", csv.as_bytes());
+    let id = queued.body["id"].as_str().unwrap().to_owned();
+    admin.wait_for_job(&id);
+    let listed = admin.get("/api/v1/exports").body;
+    let job = listed["items"].as_array().unwrap().iter().find(|j| j["id"] == id.as_str()).expect("on the dashboard");
+    assert_eq!(job["kind"], "import");
+    let file = &job["files"][0];
+    assert_eq!(file["name"], "équipe été.csv");
+    let (status, _, bytes) = admin.download(file["url"].as_str().unwrap());
+    assert_eq!(status, 200);
+    assert_eq!(bytes, csv.as_bytes());
+    assert_eq!(Client::sign_in(ACME_ADMIN).download(file["url"].as_str().unwrap()).0, 404);
+}
