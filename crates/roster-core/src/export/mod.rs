@@ -289,10 +289,18 @@ impl Table {
     }
 }
 
+/// The rows of a written file, as the import reader sees them (tests).
+#[cfg(test)]
+pub(crate) fn read_back(bytes: &[u8]) -> Vec<Vec<crate::sheet::Value>> {
+    let mut rows = Vec::new();
+    crate::sheet::read(bytes, crate::sheet::Limits::PRODUCT, &mut |row| rows.push(row.cells)).unwrap();
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sheet::{self, Limits, Value};
+    use crate::sheet::Value;
 
     fn table() -> Table {
         Table {
@@ -303,12 +311,6 @@ mod tests {
                 vec!["@SUM(A1)".into(), "-1".into()],
             ],
         }
-    }
-
-    fn read_back(bytes: &[u8]) -> Vec<Vec<Value>> {
-        let mut rows = Vec::new();
-        sheet::read(bytes, Limits::PRODUCT, &mut |row| rows.push(row.cells)).unwrap();
-        rows
     }
 
     #[test]

@@ -324,9 +324,10 @@ impl UsersWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::read_back;
     use crate::import::users::{Context, Snapshot, validate};
     use crate::model::CountryCode;
-    use crate::sheet::{self, Limits, Value};
+    use crate::sheet::{Limits, Value};
 
     fn user(last_name: &str, status: &str) -> ExportedUser {
         ExportedUser {
@@ -362,12 +363,6 @@ mod tests {
         let mut bytes = writer.take_output();
         bytes.extend(writer.finish().unwrap());
         bytes
-    }
-
-    fn read_back(bytes: &[u8]) -> Vec<Vec<Value>> {
-        let mut rows = Vec::new();
-        sheet::read(bytes, Limits::PRODUCT, &mut |row| rows.push(row.cells)).unwrap();
-        rows
     }
 
     #[test]

@@ -386,13 +386,8 @@ fn column_letters(index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sheet::{self, Limits, Value};
-
-    fn read_back(bytes: &[u8]) -> Vec<Vec<Value>> {
-        let mut rows = Vec::new();
-        sheet::read(bytes, Limits::PRODUCT, &mut |row| rows.push(row.cells)).unwrap();
-        rows
-    }
+    use crate::export::read_back;
+    use crate::sheet::Value;
 
     #[test]
     fn columns_are_lettered_like_a_spreadsheet() {

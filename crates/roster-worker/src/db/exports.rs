@@ -69,21 +69,6 @@ pub async fn counts_by_status(db: &Db, company: CompanyId) -> ApiResult<Vec<(Str
     Ok(rows.into_iter().map(|c| (c.status, c.n)).collect())
 }
 
-/// Records a queued export job and its audit entry.
-pub async fn create_job(db: &Db, company: CompanyId, actor: i64, id: &str, params: &Value) -> ApiResult<()> {
-    let now = platform::now().to_string();
-    db.batch(vec![
-        db.statement(
-            "INSERT INTO jobs (id, company_id, kind, subject, status, progress, requested_by, params, created_at) \
-             VALUES (?, ?, 'export', 'users', 'queued', 0, ?, ?, ?)",
-            params![id, company, actor, params.to_string(), now],
-        )?,
-        audit::entry(db, company, Some(actor), "export.request", Some(id), params)?,
-    ])
-    .await?;
-    Ok(())
-}
-
 /// A message for the outbox.
 pub struct Notice {
     /// The address it goes to.

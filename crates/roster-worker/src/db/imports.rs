@@ -8,33 +8,10 @@ use roster_core::model::{Email, EmployeeId, Label, Mobile, PersonName};
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 
-use super::jobs::{self, JobFile};
+use super::jobs;
 use super::{CompanyId, Db, audit, params};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
-
-/// Records a queued import job, its uploaded file and its audit entry.
-pub async fn create_job(
-    db: &Db,
-    company: CompanyId,
-    actor: i64,
-    id: &str,
-    params: &Value,
-    upload: &JobFile,
-) -> ApiResult<()> {
-    let now = platform::now().to_string();
-    db.batch(vec![
-        db.statement(
-            "INSERT INTO jobs (id, company_id, kind, subject, status, progress, requested_by, params, created_at) \
-             VALUES (?, ?, 'import', 'users', 'queued', 0, ?, ?, ?)",
-            params![id, company, actor, params.to_string(), now],
-        )?,
-        jobs::add_file(db, company, upload)?,
-        audit::entry(db, company, Some(actor), "import.request", Some(id), params)?,
-    ])
-    .await?;
-    Ok(())
-}
 
 /// Staged rows per multi-row statement (4 parameters each, 100 at most).
 const ROWS_PER_STATEMENT: usize = 25;

@@ -57,6 +57,30 @@ pub const FILES_KEPT_DAYS: i64 = 4;
 /// How far back the dashboard lists jobs.
 pub const DASHBOARD_DAYS: i64 = 30;
 
+/// Records a queued job of `kind` (`import` or `export`) on users, with its
+/// files so far (an import's upload) and its audit entry, in one batch.
+pub async fn create(
+    db: &Db,
+    company: CompanyId,
+    kind: &str,
+    actor: i64,
+    id: &str,
+    params: &Value,
+    files: &[JobFile],
+) -> ApiResult<()> {
+    let mut statements = vec![db.statement(
+        "INSERT INTO jobs (id, company_id, kind, subject, status, progress, requested_by, params, created_at) \
+         VALUES (?, ?, ?, 'users', 'queued', 0, ?, ?, ?)",
+        params![id, company, kind, actor, params.to_string(), platform::now().to_string()],
+    )?];
+    for file in files {
+        statements.push(add_file(db, company, file)?);
+    }
+    statements.push(audit::entry(db, company, Some(actor), &format!("{kind}.request"), Some(id), params)?);
+    db.batch(statements).await?;
+    Ok(())
+}
+
 /// One job of the company.
 pub async fn job(db: &Db, company: CompanyId, id: &str) -> ApiResult<Option<JobRow>> {
     db.first(&format!("{JOB} WHERE company_id = ? AND id = ?"), params![company, id]).await

@@ -47,7 +47,7 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let origin = url.origin().ascii_serialization();
     let id = roster_core::secret::random_id(platform::random_bytes()?);
     let params = json!({ "format": format, "language": language.code(), "origin": origin });
-    exports::create_job(db, admin.company, admin.user_id, &id, &params).await?;
+    jobs::create(db, admin.company, "export", admin.user_id, &id, &params, &[]).await?;
     env.queue("JOBS")?.send(super::imports::JobMessage { job: id.clone(), company: admin.company.get() }).await?;
     let job = jobs::job(db, admin.company, &id).await?.ok_or_else(|| ApiError::Internal("job vanished".into()))?;
     json(202, &shown(&job, &[]))

@@ -7,8 +7,8 @@ use worker::{Env, Request, Response};
 
 use super::json;
 use crate::auth;
+use crate::db::Db;
 use crate::db::jobs::{self, JobFile};
-use crate::db::{Db, imports};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
 use crate::tenant::CompanyId;
@@ -60,7 +60,7 @@ pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
         rows: None,
         deleted_at: None,
     };
-    imports::create_job(db, admin.company, admin.user_id, &id, &params, &upload).await?;
+    jobs::create(db, admin.company, "import", admin.user_id, &id, &params, &[upload]).await?;
     env.queue("JOBS")?.send(JobMessage { job: id.clone(), company: admin.company.get() }).await?;
     let job = jobs::job(db, admin.company, &id).await?.ok_or_else(|| ApiError::Internal("job vanished".into()))?;
     json(202, &super::exports::shown(&job, &[]))
