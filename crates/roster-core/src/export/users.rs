@@ -384,7 +384,12 @@ mod tests {
         assert_eq!(rows[1][7], Value::Text("team admin".into()));
         assert_eq!(rows[1][9], Value::Text("active".into()));
         assert_eq!(rows[1][18], Value::Number(41.0));
-        assert!(matches!(rows[1][14], Value::DateTime(_)), "{:?}", rows[1][14]);
+        // 2026-01-02T03:04:05Z as a spreadsheet serial day, styled as a date.
+        assert_eq!(rows[1][14], Value::Number(1_767_323_045.0 / 86_400.0 + 25_569.0));
+        let bytes = written(Format::Xlsx, Language::En, true, &[user("Martin", "active")]);
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+        assert!(matches!(range.get_value((1, 14)), Some(calamine::Data::DateTime(_))));
     }
 
     #[test]

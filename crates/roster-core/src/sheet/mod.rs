@@ -60,8 +60,6 @@ pub enum Value {
     Number(f64),
     /// TRUE or FALSE.
     Bool(bool),
-    /// A date and time, as the spreadsheet's serial day number (1 = 1900-01-01).
-    DateTime(f64),
     /// An error the spreadsheet shows in the cell (`#N/A`, `#REF!` …).
     Error(String),
     /// Text longer than [`MAX_CELL_CHARS`]: only its length is kept.
@@ -75,7 +73,7 @@ impl Value {
         match self {
             Self::Empty | Self::Oversized(_) => None,
             Self::Text(s) => Some(s.clone()),
-            Self::Number(n) | Self::DateTime(n) => Some(number_text(*n)),
+            Self::Number(n) => Some(number_text(*n)),
             Self::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_owned()),
             Self::Error(e) => Some(e.clone()),
         }
@@ -91,7 +89,8 @@ impl Value {
     }
 
     fn from_text(text: String) -> Self {
-        let chars = text.chars().count();
+        // A text has at most as many characters as bytes: count only long ones.
+        let chars = if text.len() <= MAX_CELL_CHARS { 0 } else { text.chars().count() };
         if chars > MAX_CELL_CHARS {
             Self::Oversized(chars)
         } else if text.is_empty() {

@@ -51,6 +51,83 @@ fn a_rust_xlsxwriter_workbook_round_trips() {
     assert_eq!(rows[2].cells[0], Value::Text("=1+1".into()), "text stays text");
 }
 
+/// Every cell as text, as the reference reader (calamine) reads the first
+/// sheet: row number, then the cells.
+fn reference(bytes: &[u8]) -> Vec<(u32, Vec<String>)> {
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (r, row) in range.rows().enumerate() {
+        let mut cells = vec![String::new(); first_column as usize];
+        cells.extend(row.iter().map(|cell| match cell {
+            Data::Empty => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            #[allow(clippy::cast_precision_loss)]
+            Data::Int(i) => Value::Number(*i as f64).text().unwrap(),
+            Data::Float(f) => Value::Number(*f).text().unwrap(),
+            Data::DateTime(d) => Value::Number(d.as_f64()).text().unwrap(),
+            Data::Bool(b) => Value::Bool(*b).text().unwrap(),
+            Data::Error(e) => e.to_string(),
+        }));
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        if !cells.is_empty() {
+            rows.push((first_row + u32::try_from(r).unwrap() + 1, cells));
+        }
+    }
+    rows
+}
+
+/// The product's reader gives exactly what the reference reader gives.
+fn assert_reads_as_reference(name: &str, bytes: &[u8]) {
+    let (_, rows) = read(bytes).unwrap();
+    let ours: Vec<(u32, Vec<String>)> = rows.iter().map(|r| (r.number, texts(r))).collect();
+    assert_eq!(ours, reference(bytes), "{name}");
+}
+
+#[test]
+fn workbooks_of_other_writers_read_as_the_reference_reader_reads_them() {
+    for name in ["openpyxl-users.xlsx", "minimal-inline.xlsx"] {
+        assert_reads_as_reference(name, &fixture(name));
+    }
+    // What rust_xlsxwriter writes: shared and rich strings, entities, numbers,
+    // booleans, dates, formulas with their results, gaps and far columns.
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(0, 0, "Nom <&> \"Zoé\" 'x'").unwrap();
+    sheet.write_rich_string(0, 1, &[(&bold, "rich "), (&rust_xlsxwriter::Format::default(), "text")]).unwrap();
+    sheet.write_string(0, 4, "  spaced  ").unwrap();
+    sheet.write_number(1, 0, -12.5).unwrap();
+    sheet.write_number(1, 1, 33_612_345_678.0).unwrap();
+    sheet.write_boolean(1, 2, true).unwrap();
+    sheet.write_number_with_format(1, 3, 46_024.5, &date).unwrap();
+    sheet.write_formula(2, 0, rust_xlsxwriter::Formula::new("=1+1").set_result("2")).unwrap();
+    sheet.write_string(2, 1, "line\nbreak\ttab").unwrap();
+    sheet.write_string(4, 27, "far").unwrap();
+    sheet.write_string(5, 0, "émoji 🎉 and ünïcode").unwrap();
+    assert_reads_as_reference("rust_xlsxwriter", &workbook.save_to_buffer().unwrap());
+    // What the product's own export writer writes (inline strings, dates).
+    let mut export = roster_core::export::XlsxWriter::new(
+        "Users",
+        vec!["A".into(), "B".into()],
+        vec![],
+        roster_core::time::Timestamp::from_unix_seconds(0),
+    )
+    .unwrap();
+    export
+        .row(&[roster_core::export::Cell::Text("=HYPERLINK(\"x\")"), roster_core::export::Cell::Number(3.0)])
+        .unwrap();
+    export.row(&[roster_core::export::Cell::Empty, roster_core::export::Cell::Text("b & c")]).unwrap();
+    let mut bytes = export.take_output();
+    bytes.extend(export.finish().unwrap());
+    assert_reads_as_reference("export writer", &bytes);
+}
+
 #[test]
 fn excel_csv_files_read_in_both_encodings() {
     let (format, rows) = read(&fixture("excel-fr.csv")).unwrap();
@@ -130,4 +207,42 @@ fn progress_rises_to_one_on_large_files_of_both_formats() {
         assert!(seen[0] > 0.0 && seen[0] < 1.0);
         assert!((seen.last().unwrap() - 1.0).abs() < f64::EPSILON);
     }
+}
+
+/// A workbook of one sheet whose XML is `sheet_data` inside `<sheetData>`.
+fn package(sheet_data: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#.to_owned()),
+        ("xl/workbook.xml", r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned()),
+        ("xl/_rels/workbook.xml.rels", r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned()),
+        ("xl/worksheets/sheet1.xml", format!(r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>{sheet_data}</x:sheetData></x:worksheet>"#)),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn prefixed_names_cells_without_references_and_split_text_read() {
+    let data = r#"<x:row><x:c t="inlineStr"><x:is><x:t>a &amp; </x:t><x:t>b&#233;</x:t></x:is></x:c><x:c><x:v>7</x:v></x:c></x:row><x:row r="4"><x:c r="C4" t="b"><x:v>1</x:v></x:c><x:c r="D4" t="e"><x:v>#N/A</x:v></x:c><x:c r="E4" t="str"><x:f>A1</x:f><x:v><![CDATA[<raw>]]></x:v></x:c></x:row>"#;
+    let (_, rows) = read(&package(data)).unwrap();
+    assert_eq!(rows[0].number, 1);
+    assert_eq!(texts(&rows[0]), ["a & bé", "7"]);
+    assert_eq!(rows[1].number, 4);
+    assert_eq!(texts(&rows[1]), ["", "", "TRUE", "#N/A", "<raw>"]);
+}
+
+#[test]
+fn a_tag_or_text_far_longer_than_a_cell_is_refused_without_reading_it_all() {
+    let long = "a".repeat(6 * 1024 * 1024);
+    for data in [format!(r#"<x:row><x:c t="str"><x:v>{long}</x:v></x:c></x:row>"#), format!("<x:row {long}/>")] {
+        let result = read(&package(&data));
+        assert!(matches!(result, Err(SheetError::Damaged(_))), "{result:?}");
+    }
+    let broken = read(&package(r#"<x:row><x:c t="s"><x:v>9</x:v></x:c></x:row>"#));
+    assert!(matches!(broken, Err(SheetError::Damaged(_))), "a shared string that does not exist: {broken:?}");
 }
