@@ -272,7 +272,7 @@ pub fn validate_with_progress(
     on_progress: &mut dyn FnMut(f64),
 ) -> Result<Report, SheetError> {
     let mut checker = Checker::new(context, snapshot, detail);
-    let format = sheet::read_with_progress(bytes, limits, &mut |row| checker.row(&row), on_progress)?;
+    let format = sheet::read_with_progress(bytes, limits, &mut |row| checker.row(row), on_progress)?;
     Ok(checker.finish(format))
 }
 
@@ -375,9 +375,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn row(&mut self, row: &Row) {
+    fn row(&mut self, row: Row) {
         if self.columns.is_none() {
-            self.header(row);
+            self.header(&row);
         } else {
             self.rows += 1;
             self.data(row);
@@ -419,12 +419,14 @@ impl<'a> Checker<'a> {
 
     /// Reads the row's cells into a form and lists, remarking on cells that
     /// cannot be read. `blocked` is set when such a cell was found.
-    fn fill(&mut self, row: &Row, columns: &[Option<Column>]) -> Filled {
+    /// Reads a row's cells into a form; their text moves into it.
+    fn fill(&mut self, row: Row, columns: &[Option<Column>]) -> Filled {
         let mut filled = Filled::default();
+        let mut cells = row.cells;
         for (index, column) in columns.iter().enumerate() {
             let Some(column) = *column else { continue };
-            let cell = row.cells.get(index).unwrap_or(&Value::Empty);
-            let raw = match cell {
+            let cell = cells.get_mut(index).map_or(Value::Empty, std::mem::take);
+            let raw = match &cell {
                 Value::Oversized(length) => {
                     let detail = Some(format!("{length}"));
                     self.remarks.add(row.number, column.code(), Message::CellTooLong, Severity::Blocking, detail);
@@ -443,7 +445,7 @@ impl<'a> Checker<'a> {
                     }
                     continue;
                 }
-                _ => cell.text().unwrap_or_default(),
+                _ => cell.into_text().unwrap_or_default(),
             };
             filled.given.push(column);
             if column.is_list() {
@@ -473,8 +475,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn data(&mut self, row: &Row) {
+    fn data(&mut self, row: Row) {
         let Some(columns) = self.columns.take() else { return };
+        let number = row.number;
         let filled = self.fill(row, &columns);
         self.columns = Some(columns);
         let Filled { form, groups, allowed_groups, tags, given, blocked } = filled;
@@ -488,12 +491,20 @@ impl<'a> Checker<'a> {
             Err(errors) => {
                 for e in errors {
                     let detail = field_value(&form, e.field);
-                    self.remarks.add(row.number, e.field, e.code, Severity::Blocking, detail);
+                    self.remarks.add(number, e.field, e.code, Severity::Blocking, detail);
                 }
                 return;
             }
         };
-        if blocked || !self.unique_in_file(row.number, &user) {
+        if blocked {
+            return;
+        }
+        let keys = identity_keys(
+            user.email.as_ref().map(crate::model::Email::as_str),
+            user.mobile.as_ref().map(crate::model::Mobile::as_str),
+            user.employee_id.as_ref().map(crate::model::EmployeeId::as_str),
+        );
+        if !self.unique_in_file(number, &keys) {
             return;
         }
         for group in &groups {
@@ -509,7 +520,7 @@ impl<'a> Checker<'a> {
                 if !known {
                     let detail = Some(g.to_string());
                     self.remarks.add(
-                        row.number,
+                        number,
                         Column::AllowedGroups.code(),
                         Message::UnknownGroup,
                         Severity::Warning,
@@ -519,18 +530,18 @@ impl<'a> Checker<'a> {
                 known
             })
             .collect();
-        self.place(row.number, user, &given, groups, allowed_groups, tags);
+        self.place(number, user, &keys, &given, (groups, allowed_groups, tags));
+        // Later rows with one of these identifiers are duplicates of this one.
+        for key in keys {
+            self.in_file.insert(key, number);
+        }
     }
 
     /// Records the row's identifiers; false (with a blocking remark) when
     /// an earlier row already holds one of them.
-    fn unique_in_file(&mut self, row: u32, user: &NewUser) -> bool {
-        let keys = identity_keys(
-            user.email.as_ref().map(crate::model::Email::as_str),
-            user.mobile.as_ref().map(crate::model::Mobile::as_str),
-            user.employee_id.as_ref().map(crate::model::EmployeeId::as_str),
-        );
-        for key in &keys {
+    /// False, with a remark, when an earlier row holds one of `keys`.
+    fn unique_in_file(&mut self, row: u32, keys: &[String]) -> bool {
+        for key in keys {
             if let Some(&first) = self.in_file.get(key) {
                 let column = match &key[..2] {
                     "e:" => "email",
@@ -548,9 +559,6 @@ impl<'a> Checker<'a> {
                 return false;
             }
         }
-        for key in keys {
-            self.in_file.insert(key, row);
-        }
         true
     }
 
@@ -559,16 +567,10 @@ impl<'a> Checker<'a> {
         &mut self,
         row: u32,
         user: NewUser,
+        keys: &[String],
         given: &[Column],
-        groups: Vec<Label>,
-        allowed_groups: Vec<Label>,
-        tags: Vec<Label>,
+        (groups, allowed_groups, tags): (Vec<Label>, Vec<Label>, Vec<Label>),
     ) {
-        let keys = identity_keys(
-            user.email.as_ref().map(crate::model::Email::as_str),
-            user.mobile.as_ref().map(crate::model::Mobile::as_str),
-            user.employee_id.as_ref().map(crate::model::EmployeeId::as_str),
-        );
         let mut matched: Vec<usize> = keys.iter().filter_map(|k| self.existing.by_key.get(k).copied()).collect();
         matched.sort_unstable();
         matched.dedup();

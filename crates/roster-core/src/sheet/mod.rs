@@ -50,9 +50,10 @@ impl Default for Limits {
 pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// One cell's value as the file gives it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Value {
     /// Nothing.
+    #[default]
     Empty,
     /// Text.
     Text(String),
@@ -76,6 +77,14 @@ impl Value {
             Self::Number(n) => Some(number_text(*n)),
             Self::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_owned()),
             Self::Error(e) => Some(e.clone()),
+        }
+    }
+
+    /// The cell as text, as [`Value::text`], its own text moved rather than copied.
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            Self::Text(s) | Self::Error(s) => Some(s),
+            other => other.text(),
         }
     }
 
