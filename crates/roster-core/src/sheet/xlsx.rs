@@ -363,7 +363,8 @@ impl<R: Read> Tags<R> {
             } else {
                 b">"
             };
-            let found = if closing.len() == 1 { memchr::memchr(b'>', rest) } else { memchr::memmem::find(rest, closing) };
+            let found =
+                if closing.len() == 1 { memchr::memchr(b'>', rest) } else { memchr::memmem::find(rest, closing) };
             let Some(end) = found else {
                 if self.fill()? {
                     continue;
