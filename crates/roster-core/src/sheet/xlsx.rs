@@ -12,6 +12,7 @@
 //! Cell styles are not read: a date cell is its serial number, which is what
 //! remarks show of it.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use super::{Limits, Row, RowCounter, SheetError, Value};
@@ -98,6 +99,11 @@ impl SharedStrings {
                 Tag::Open { name: b"rPh", empty: false } => in_phonetic = true,
                 Tag::Close { name: b"rPh" } => in_phonetic = false,
                 Tag::Close { name: b"si" } | Tag::Open { name: b"si", empty: true } => {
+                    let start = strings.ends.last().copied().unwrap_or(0);
+                    if let Cow::Owned(decoded) = excel_escapes(&strings.text[start..]) {
+                        strings.text.truncate(start);
+                        strings.text.push_str(&decoded);
+                    }
                     strings.ends.push(strings.text.len());
                 }
                 Tag::Text(range) if in_text => {
@@ -237,7 +243,7 @@ impl SheetReader<'_> {
                     shared.ok_or_else(|| SheetError::Damaged("a shared string is missing".into()))?.to_owned(),
                 )
             }
-            CellType::Text => Value::from_text(text.to_owned()),
+            CellType::Text => Value::from_text(excel_escapes(text).into_owned()),
             CellType::Bool => Value::Bool(text == "1" || text.eq_ignore_ascii_case("true")),
             CellType::Error => Value::Error(text.to_owned()),
             CellType::Number => text.trim().parse().map_or_else(|_| Value::from_text(text.to_owned()), Value::Number),
@@ -480,6 +486,42 @@ impl<R: Read> Tags<R> {
     }
 }
 
+/// Text with Excel's own escapes decoded: characters XML cannot carry are
+/// written `_xHHHH_` (a UTF-16 unit in hex; two for characters beyond the
+/// first plane), and a literal `_x` that would read as one as `_x005F_x`.
+fn excel_escapes(text: &str) -> Cow<'_, str> {
+    let unit_at = |at: usize| -> Option<u16> {
+        let escape = text.as_bytes().get(at..at + 7)?;
+        if &escape[..2] != b"_x" || escape[6] != b'_' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&escape[2..6]).ok()?, 16).ok()
+    };
+    let Some(first) = text.match_indices("_x").map(|(at, _)| at).find(|&at| unit_at(at).is_some()) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut copied) = (first, 0);
+    while at < text.len() {
+        let Some(unit) = unit_at(at) else {
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        out.push_str(&text[copied..at]);
+        // A run of escapes decodes together: surrogate pairs join.
+        let mut units = vec![unit];
+        at += 7;
+        while let Some(next) = unit_at(at) {
+            units.push(next);
+            at += 7;
+        }
+        out.extend(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+        copied = at;
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
 /// An element name without its namespace prefix (`x:row` is `row`).
 fn local_name(name: &[u8]) -> &[u8] {
     // Names are short: a plain loop beats a vectorised search here.
@@ -559,4 +601,18 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     find(haystack, needle).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excel_escapes;
+
+    #[test]
+    fn excel_escapes_decode_control_characters_pairs_and_literals() {
+        assert_eq!(excel_escapes("plain_x text"), "plain_x text");
+        assert_eq!(excel_escapes("a_x000D_\nb"), "a\r\nb");
+        assert_eq!(excel_escapes("_xD83D__xDE00_!"), "😀!");
+        assert_eq!(excel_escapes("lit _x005F_x0041_"), "lit _x0041_");
+        assert_eq!(excel_escapes("lone _xD83D_ é"), "lone \u{FFFD} é");
+    }
 }

@@ -110,6 +110,7 @@ fn workbooks_of_other_writers_read_as_the_reference_reader_reads_them() {
     sheet.write_string(2, 1, "line\nbreak\ttab").unwrap();
     sheet.write_string(4, 27, "far").unwrap();
     sheet.write_string(5, 0, "émoji 🎉 and ünïcode").unwrap();
+    sheet.write_string(6, 0, "bell\u{7} and a literal _x0041_ and cr\r\n").unwrap();
     assert_reads_as_reference("rust_xlsxwriter", &workbook.save_to_buffer().unwrap());
     // What the product's own export writer writes (inline strings, dates).
     let mut export = roster_core::export::XlsxWriter::new(
