@@ -90,7 +90,7 @@ fn assert_reads_as_reference(name: &str, bytes: &[u8]) {
 
 #[test]
 fn workbooks_of_other_writers_read_as_the_reference_reader_reads_them() {
-    for name in ["openpyxl-users.xlsx", "minimal-inline.xlsx"] {
+    for name in ["openpyxl-users.xlsx", "minimal-inline.xlsx", "sheetjs-users.xlsx"] {
         assert_reads_as_reference(name, &fixture(name));
     }
     // What rust_xlsxwriter writes: shared and rich strings, entities, numbers,
