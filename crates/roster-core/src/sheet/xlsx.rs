@@ -34,17 +34,18 @@ pub(super) fn read(bytes: &[u8], limits: Limits, out: &mut RowCounter<'_>) -> Re
     prescan(bytes, limits)?;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
     let (sheet, strings) = first_sheet_parts(&mut archive)?;
-    let shared = match strings.as_deref().filter(|path| archive.index_for_name(path).is_some()) {
-        Some(path) => SharedStrings::read(archive.by_name(path).map_err(damaged)?, path)?,
-        None => SharedStrings::default(),
+    // A workbook without text cells may have no shared strings at all.
+    let shared = match archive.by_name(&strings) {
+        Ok(part) => SharedStrings::read(part, &strings)?,
+        Err(_) => SharedStrings::default(),
     };
     let part = archive.by_name(&sheet).map_err(|_| SheetError::Damaged(format!("{sheet} is missing")))?;
     SheetReader { shared: &shared, limits, row: Row { number: 0, cells: Vec::new() }, next_column: 0 }.read(part, out)
 }
 
 /// The first sheet's part and the shared strings' part, as the workbook's
-/// relationships name them.
-fn first_sheet_parts(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(String, Option<String>), SheetError> {
+/// relationships name them (the usual paths when they do not).
+fn first_sheet_parts(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(String, String), SheetError> {
     let mut first_id = None;
     {
         let mut tags = Tags::new(archive.by_name("xl/workbook.xml").map_err(damaged)?);
@@ -71,8 +72,10 @@ fn first_sheet_parts(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(St
             }
         }
     }
-    let sheet = sheet.unwrap_or_else(|| "xl/worksheets/sheet1.xml".to_owned());
-    Ok((sheet, Some(strings.unwrap_or_else(|| "xl/sharedStrings.xml".to_owned()))))
+    Ok((
+        sheet.unwrap_or_else(|| "xl/worksheets/sheet1.xml".to_owned()),
+        strings.unwrap_or_else(|| "xl/sharedStrings.xml".to_owned()),
+    ))
 }
 
 /// A relationship's target as a path inside the zip.
