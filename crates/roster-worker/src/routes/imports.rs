@@ -28,14 +28,7 @@ const MAX_FILE: usize = roster_core::sheet::Limits::PRODUCT.max_file_bytes;
 /// Stores the file, records a queued job and hands it to the queue (202).
 pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let declared = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
-    if declared.is_some_and(|l| l > MAX_FILE) {
-        return Err(ApiError::TooLarge);
-    }
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_FILE {
-        return Err(ApiError::TooLarge);
-    }
+    let bytes = super::body_within(req, MAX_FILE).await?;
     if bytes.is_empty() {
         return Err(ApiError::BadRequest("The file is empty.".into()));
     }

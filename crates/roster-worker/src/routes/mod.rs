@@ -76,17 +76,24 @@ fn id_from(segment: &str) -> ApiResult<i64> {
     segment.parse::<i64>().ok().filter(|id| *id > 0).ok_or(ApiError::NotFound)
 }
 
+/// The request's body, refused past `max` bytes: early when the declared
+/// length says so, else once read.
+async fn body_within(req: &mut Request, max: usize) -> ApiResult<Vec<u8>> {
+    let declared = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
+    if declared.is_some_and(|l| l > max) {
+        return Err(ApiError::TooLarge);
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > max {
+        return Err(ApiError::TooLarge);
+    }
+    Ok(bytes)
+}
+
 /// The request's JSON body, refused past [`MAX_BODY`] bytes.
 async fn json_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    let declared = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
-    if declared.is_some_and(|l| l > MAX_BODY) {
-        return Err(ApiError::TooLarge);
-    }
-    let text = req.text().await?;
-    if text.len() > MAX_BODY {
-        return Err(ApiError::TooLarge);
-    }
-    serde_json::from_str(&text).map_err(|e| ApiError::BadRequest(format!("The body is not the JSON expected: {e}")))
+    let bytes = body_within(req, MAX_BODY).await?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(format!("The body is not the JSON expected: {e}")))
 }
 
 /// A JSON response with `status`.
