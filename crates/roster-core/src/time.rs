@@ -74,7 +74,8 @@ impl fmt::Display for Timestamp {
 }
 
 // Howard Hinnant's proleptic Gregorian calendar conversions.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+/// The (year, month, day) `days` days after 1970-01-01.
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -83,7 +84,9 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
+    // Both below 32 by construction.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    (yoe + era * 400 + i64::from(month <= 2), month as u32, day as u32)
 }
 
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {

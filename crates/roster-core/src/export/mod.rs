@@ -82,11 +82,24 @@ impl Format {
 
 /// Text as it may go into a CSV cell: anything a spreadsheet would read as a
 /// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets
-/// a leading `'`, which spreadsheets show as text and do not evaluate.
+/// a leading `'`, which spreadsheets show as text and do not evaluate. Text
+/// that already starts so after apostrophes gets one more, so [`restored`]
+/// gives back exactly the text it was given.
 pub fn neutralised(text: &str) -> Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
-        _ => Cow::Borrowed(text),
+    if starts_like_formula(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
+}
+
+/// Whether text, past any leading apostrophes, starts as a formula would.
+fn starts_like_formula(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// The text [`neutralised`] was given: a leading `'` before what would read
+/// as a formula is dropped, so an exported CSV file imports unchanged.
+pub fn restored(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if starts_like_formula(rest) => rest,
+        _ => text,
     }
 }
 
@@ -318,6 +331,10 @@ mod tests {
         assert_eq!(neutralised("=1+1"), "'=1+1");
         assert_eq!(neutralised("\tx"), "'\tx");
         assert_eq!(neutralised("Martin"), "Martin");
+        assert_eq!(neutralised("'=x"), "''=x", "an apostrophe already there is kept");
+        for text in ["=1", "'=1", "''=1", "'x", "-", "Martin", "'"] {
+            assert_eq!(restored(&neutralised(text)), text);
+        }
         assert!(matches!(neutralised("Martin"), Cow::Borrowed(_)));
     }
 
@@ -325,11 +342,15 @@ mod tests {
     fn csv_has_a_bom_crlf_quotes_and_no_live_formula() {
         let bytes = table().to_file(Format::Csv, "Report", Timestamp::from_unix_seconds(0)).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBFName,Note\r\n"));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("\r\n\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\","), "{text}");
+        assert!(text.contains(",'-1\r\n"), "{text}");
+        // Read back by the product, the neutralised text is what was written.
         let rows = read_back(&bytes);
-        assert_eq!(rows[1][0].text().unwrap(), "'=HYPERLINK(\"http://evil.example\",\"click\")");
+        assert_eq!(rows[1][0].text().unwrap(), "=HYPERLINK(\"http://evil.example\",\"click\")");
         assert_eq!(rows[2][0].text().unwrap(), "Zoé; \"Z\"");
         assert_eq!(rows[2][1].text().unwrap(), "two\nlines");
-        assert_eq!(rows[3][1].text().unwrap(), "'-1");
+        assert_eq!(rows[3][1].text().unwrap(), "-1");
     }
 
     #[test]

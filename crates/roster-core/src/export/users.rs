@@ -385,7 +385,8 @@ mod tests {
         assert_eq!(rows[1][9], Value::Text("active".into()));
         assert_eq!(rows[1][18], Value::Number(41.0));
         // 2026-01-02T03:04:05Z as a spreadsheet serial day, styled as a date.
-        assert_eq!(rows[1][14], Value::Number(1_767_323_045.0 / 86_400.0 + 25_569.0));
+        assert_eq!(rows[1][14].number(), Some(1_767_323_045.0 / 86_400.0 + 25_569.0));
+        assert_eq!(rows[1][14].text().as_deref(), Some("2026-01-02 03:04:05"));
         let bytes = written(Format::Xlsx, Language::En, true, &[user("Martin", "active")]);
         let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();

@@ -329,7 +329,7 @@ fn push_cell(xml: &mut String, column: &str, row: u32, cell: &Cell<'_>, text_sty
                 ""
             };
             let _ = write!(xml, "<c r=\"{column}{row}\" t=\"inlineStr\"{style}><is><t{space}>");
-            push_escaped(xml, &text);
+            push_cell_text(xml, &text);
             xml.push_str("</t></is></c>");
         }
         Cell::Number(n) => {
@@ -344,8 +344,37 @@ fn push_cell(xml: &mut String, column: &str, row: u32, cell: &Cell<'_>, text_sty
     }
 }
 
-/// XML text: markup characters escaped; characters XML 1.0 cannot carry
-/// (control characters other than tab and line breaks) dropped.
+/// A cell's text, so that every reader gets back exactly `text`: markup
+/// characters as entities; characters XML cannot carry, and a carriage
+/// return (which XML readers turn into a line feed), as spreadsheets escape
+/// them (`_x000D_`); and the `_` of anything that would read as such an
+/// escape as `_x005F_`, so `R_x0026_D` stays literal text.
+fn push_cell_text(xml: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    for (at, c) in text.char_indices() {
+        match c {
+            '&' => xml.push_str("&amp;"),
+            '<' => xml.push_str("&lt;"),
+            '>' => xml.push_str("&gt;"),
+            '\t' | '\n' => xml.push(c),
+            '_' if looks_like_escape(&bytes[at + 1..]) => xml.push_str("_x005F_"),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                let _ = write!(xml, "_x{:04X}_", u32::from(c));
+            }
+            c => xml.push(c),
+        }
+    }
+}
+
+/// Whether text after a `_` starts with `xHHHH` (four hex digits): with the
+/// `_` before it, a reader could take it for an escape.
+fn looks_like_escape(after: &[u8]) -> bool {
+    after.len() >= 5 && after[0] == b'x' && after[1..5].iter().all(u8::is_ascii_hexdigit)
+}
+
+/// XML text for names and attributes: markup characters escaped;
+/// characters XML 1.0 cannot carry (control characters other than tab and
+/// line breaks) dropped.
 fn push_escaped(xml: &mut String, text: &str) {
     for c in text.chars() {
         match c {
@@ -411,9 +440,10 @@ mod tests {
         assert_eq!(rows[0][0], Value::Text("Name".into()));
         assert_eq!(rows[1][0], Value::Text("Zoé <&> \"Martin\"".into()));
         assert_eq!(rows[1][1], Value::Number(12.0));
-        assert!(matches!(rows[1][2], Value::Number(_)), "{:?}", rows[1][2]);
+        assert!(matches!(rows[1][2], Value::Date(_)), "{:?}", rows[1][2]);
+        assert_eq!(rows[1][2].text().as_deref(), Some("2026-11-22 09:30"));
         assert_eq!(rows[2][0], Value::Text(" padded ".into()));
-        assert_eq!(rows[2][2], Value::Text("bell".into()));
+        assert_eq!(rows[2][2], Value::Text("bell\u{7}".into()));
     }
 
     #[test]

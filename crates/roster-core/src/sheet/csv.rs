@@ -22,12 +22,15 @@ pub(super) fn read(bytes: &[u8], _limits: Limits, out: &mut RowCounter<'_>) -> R
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
+                // Text was decoded before, so only a broken record lands here.
                 let line = e.position().map_or(before.line(), csv::Position::line);
-                return Err(SheetError::Malformed { line, reason: e.to_string() });
+                return Err(SheetError::Malformed { line });
             }
         }
         row_number += 1 + blank_lines_at(text.as_bytes(), before.byte());
-        let mut cells: Vec<Value> = record.iter().map(|field| Value::from_text(field.to_owned())).collect();
+        // Text the product neutralised when it exported it comes back as it was.
+        let mut cells: Vec<Value> =
+            record.iter().map(|field| Value::from_text(crate::export::restored(field).to_owned())).collect();
         while cells.last().is_some_and(|c| *c == Value::Empty) {
             cells.pop();
         }

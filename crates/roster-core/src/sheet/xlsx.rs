@@ -9,19 +9,23 @@
 //! table of cells needs (rows, cells, values, inline and shared strings),
 //! with nothing allocated per cell but its text: several times faster than a
 //! general XML reader, and memory bounded by a chunk and the shared strings.
-//! Cell styles are not read: a date cell is its serial number, which is what
-//! remarks show of it.
+//! The styles are read once, so each number reads as the cell shows it: a
+//! date, a time, or digits shaped by their format (`00042`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-use super::{Limits, Row, RowCounter, SheetError, Value};
+use super::number_format::{CellDate, DAYS_1904, Shape};
+use super::{Counted, Damage, FileKind, Limits, Row, RowCounter, SheetError, Value, excerpt};
 
 /// The longest tag or text read at once: a cell holds 32,767 characters at
 /// most, so anything far longer is a broken or hostile file.
 const MAX_TOKEN_BYTES: usize = 4 * 1024 * 1024;
 /// The most text the shared strings may hold in memory.
 const MAX_SHARED_TEXT_BYTES: usize = 96 * 1024 * 1024;
+/// The most cell styles read (spreadsheets allow 64,000).
+const MAX_STYLES: usize = 65_536;
 
 /// The most parts (files inside the zip) a workbook may have.
 const MAX_PARTS: usize = 10_000;
@@ -30,57 +34,190 @@ const PROLOG_BYTES: usize = 64 * 1024;
 /// The smallest a shared string can be in its part: `<si/>`.
 const MIN_SHARED_STRING_BYTES: u64 = 5;
 
+type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
 pub(super) fn read(bytes: &[u8], limits: Limits, out: &mut RowCounter<'_>) -> Result<(), SheetError> {
-    prescan(bytes, limits)?;
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
-    let (sheet, strings) = first_sheet_parts(&mut archive)?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, ""))?;
+    prescan(&mut archive, limits)?;
+    let workbook = workbook_part(&mut archive)?;
+    let book = Workbook::read(&mut archive, &workbook)?;
     // A workbook without text cells may have no shared strings at all.
-    let shared = match archive.by_name(&strings) {
-        Ok(part) => SharedStrings::read(part, &strings)?,
-        Err(_) => SharedStrings::default(),
+    let shared = match book.strings.as_deref().map(|path| (path, archive.by_name(path))) {
+        Some((path, Ok(part))) => SharedStrings::read(part, path)?,
+        _ => SharedStrings::default(),
     };
-    let part = archive.by_name(&sheet).map_err(|_| SheetError::Damaged(format!("{sheet} is missing")))?;
-    SheetReader { shared: &shared, limits, row: Row { number: 0, cells: Vec::new() }, next_column: 0 }.read(part, out)
+    let styles = match book.styles.as_deref().map(|path| (path, archive.by_name(path))) {
+        Some((path, Ok(part))) => Styles::read(part, path, book.date1904)?,
+        _ => Styles::default(),
+    };
+    let part = archive.by_name(&book.sheet).map_err(|e| zip_error(&e, &book.sheet))?;
+    let reader = SheetReader {
+        shared: &shared,
+        styles: &styles,
+        limits,
+        row: Row { number: 0, cells: Vec::new() },
+        next_column: 0,
+    };
+    reader.read(Tags::new(part, &book.sheet), out)
 }
 
-/// The first sheet's part and the shared strings' part, as the workbook's
-/// relationships name them (the usual paths when they do not).
-fn first_sheet_parts(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(String, String), SheetError> {
-    let mut first_id = None;
-    {
-        let mut tags = Tags::new(archive.by_name("xl/workbook.xml").map_err(damaged)?);
-        while let Some(tag) = tags.next()? {
-            if let Tag::Open { name: b"sheet", .. } = tag {
-                first_id = tags.attribute_where(|name| name.ends_with(b":id")).map(<[u8]>::to_vec);
+/// The workbook's main part, as the package's relationships name it; a
+/// ZIP without one is refused as what it holds instead.
+fn workbook_part(archive: &mut Archive<'_>) -> Result<String, SheetError> {
+    if let Ok(mut mimetype) = archive.by_name("mimetype") {
+        let mut head = Vec::new();
+        let _ = mimetype.by_ref().take(128).read_to_end(&mut head);
+        let has = |word: &[u8]| memchr::memmem::find(&head, word).is_some();
+        return Err(if has(b"opendocument.spreadsheet") {
+            SheetError::OpenDocument
+        } else if has(b"opendocument.text") {
+            SheetError::NotASpreadsheet(FileKind::TextDocument)
+        } else if has(b"opendocument.presentation") {
+            SheetError::NotASpreadsheet(FileKind::Presentation)
+        } else {
+            SheetError::NotASpreadsheet(FileKind::Archive)
+        });
+    }
+    let mut main = None;
+    if let Ok(rels) = archive.by_name("_rels/.rels") {
+        for relationship in relationships(rels, "_rels/.rels", "")? {
+            if relationship.kind.ends_with("/officeDocument") {
+                main = Some(relationship.target);
                 break;
             }
         }
     }
-    let first_id = first_id.ok_or(SheetError::Empty)?;
-    let (mut sheet, mut strings) = (None, None);
-    if let Ok(rels) = archive.by_name("xl/_rels/workbook.xml.rels") {
-        let mut tags = Tags::new(rels);
-        while let Some(tag) = tags.next()? {
-            if !matches!(tag, Tag::Open { name: b"Relationship", .. }) {
-                continue;
-            }
-            let target = tags.attribute(b"Target").map(|t| part_path(&String::from_utf8_lossy(t)));
-            if tags.attribute(b"Id") == Some(&first_id[..]) {
-                sheet = target;
-            } else if tags.attribute(b"Type").is_some_and(|t| t.ends_with(b"/sharedStrings")) {
-                strings = target;
-            }
-        }
+    let main = main.unwrap_or_else(|| "xl/workbook.xml".to_owned());
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    let extension = std::path::Path::new(&main).extension().and_then(|e| e.to_str()).unwrap_or_default();
+    if extension.eq_ignore_ascii_case("bin") || has("xl/workbook.bin") {
+        return Err(SheetError::NotASpreadsheet(FileKind::BinaryWorkbook));
     }
-    Ok((
-        sheet.unwrap_or_else(|| "xl/worksheets/sheet1.xml".to_owned()),
-        strings.unwrap_or_else(|| "xl/sharedStrings.xml".to_owned()),
-    ))
+    if has(&main) && extension.eq_ignore_ascii_case("xml") {
+        return Ok(main);
+    }
+    Err(SheetError::NotASpreadsheet(if has("word/document.xml") {
+        FileKind::TextDocument
+    } else if has("ppt/presentation.xml") {
+        FileKind::Presentation
+    } else if has("Index/Document.iwa") {
+        FileKind::Numbers
+    } else {
+        FileKind::Archive
+    }))
 }
 
-/// A relationship's target as a path inside the zip.
-fn part_path(target: &str) -> String {
-    target.strip_prefix('/').map_or_else(|| format!("xl/{target}"), ToOwned::to_owned)
+/// One relationship of a part: its id, what it points at, and its type.
+struct Relationship {
+    id: Vec<u8>,
+    target: String,
+    kind: String,
+}
+
+/// The internal relationships in a `.rels` part, targets resolved against `folder`.
+fn relationships(part: impl Read, path: &str, folder: &str) -> Result<Vec<Relationship>, SheetError> {
+    let mut found = Vec::new();
+    let mut tags = Tags::new(part, path);
+    while let Some(tag) = tags.next()? {
+        if !matches!(tag, Tag::Open { name: b"Relationship", .. }) {
+            continue;
+        }
+        if tags.attribute(b"TargetMode").is_some_and(|m| m.eq_ignore_ascii_case(b"external")) {
+            continue;
+        }
+        let (Some(target), Some(kind)) = (tags.attribute_text(b"Target")?, tags.attribute_text(b"Type")?) else {
+            continue;
+        };
+        let target = resolve(folder, &target);
+        let kind = kind.into_owned();
+        found.push(Relationship { id: tags.attribute(b"Id").unwrap_or_default().to_vec(), target, kind });
+    }
+    Ok(found)
+}
+
+/// A relationship's target as a path inside the zip: absolute targets from
+/// the root, others from the folder of the part that names them.
+fn resolve(folder: &str, target: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    let (base, target) = match target.strip_prefix('/') {
+        Some(absolute) => ("", absolute),
+        None => (folder, target),
+    };
+    for segment in base.split('/').chain(target.split('/')) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            _ => segments.push(segment),
+        }
+    }
+    segments.join("/")
+}
+
+/// What the workbook part says: where the first sheet, the shared strings
+/// and the styles are, and which date system it counts in.
+struct Workbook {
+    sheet: String,
+    strings: Option<String>,
+    styles: Option<String>,
+    date1904: bool,
+}
+
+impl Workbook {
+    fn read(archive: &mut Archive<'_>, path: &str) -> Result<Self, SheetError> {
+        let (mut first_id, mut first_visible_id, mut date1904) = (None, None, false);
+        {
+            let part = archive.by_name(path).map_err(|e| zip_error(&e, path))?;
+            let mut tags = Tags::new(part, path);
+            while let Some(tag) = tags.next()? {
+                match tag {
+                    Tag::Open { name: b"workbookPr", .. } => {
+                        date1904 = tags.attribute(b"date1904").is_some_and(|v| v == b"1" || v == b"true");
+                    }
+                    Tag::Open { name: b"sheet", .. } => {
+                        let id = tags.attribute_where(|name| name.ends_with(b":id")).map(<[u8]>::to_vec);
+                        let hidden = tags.attribute(b"state").is_some_and(|s| s != b"visible");
+                        if first_id.is_none() {
+                            first_id.clone_from(&id);
+                        }
+                        if !hidden {
+                            // The first sheet the admin sees when the workbook opens.
+                            first_visible_id = id;
+                            break;
+                        }
+                    }
+                    Tag::Close { name: b"sheets" } => break,
+                    _ => {}
+                }
+            }
+        }
+        let sheet_id = first_visible_id.or(first_id).ok_or(SheetError::Empty)?;
+        let (folder, file) = path.rsplit_once('/').unwrap_or(("", path));
+        let rels_path =
+            if folder.is_empty() { format!("_rels/{file}.rels") } else { format!("{folder}/_rels/{file}.rels") };
+        let mut book = Self { sheet: String::new(), strings: None, styles: None, date1904 };
+        if let Ok(rels) = archive.by_name(&rels_path) {
+            for relationship in relationships(rels, &rels_path, folder)? {
+                if relationship.id == sheet_id {
+                    book.sheet = relationship.target;
+                } else if relationship.kind.ends_with("/sharedStrings") {
+                    book.strings = Some(relationship.target);
+                } else if relationship.kind.ends_with("/styles") {
+                    book.styles = Some(relationship.target);
+                }
+            }
+        }
+        // Packages written by hand may omit relationships: the usual names then.
+        let usual =
+            |name: &str| format!("{}{name}", if folder.is_empty() { String::new() } else { format!("{folder}/") });
+        if book.sheet.is_empty() {
+            book.sheet = usual("worksheets/sheet1.xml");
+        }
+        book.strings = book.strings.or_else(|| Some(usual("sharedStrings.xml")));
+        book.styles = book.styles.or_else(|| Some(usual("styles.xml")));
+        Ok(book)
+    }
 }
 
 /// The workbook's shared strings, kept as one text and the end of each.
@@ -93,7 +230,7 @@ struct SharedStrings {
 impl SharedStrings {
     fn read(part: impl Read, path: &str) -> Result<Self, SheetError> {
         let mut strings = Self::default();
-        let mut tags = Tags::new(part);
+        let mut tags = Tags::new(part, path);
         let (mut in_text, mut in_phonetic) = (false, false);
         while let Some(tag) = tags.next()? {
             match tag {
@@ -109,8 +246,8 @@ impl SharedStrings {
                     }
                     strings.ends.push(strings.text.len());
                 }
-                Tag::Text(range) if in_text => {
-                    tags.unescape_into(range, &mut strings.text)?;
+                Tag::Text { range, raw } if in_text => {
+                    tags.text_into(range, raw, &mut strings.text)?;
                     if strings.text.len() > MAX_SHARED_TEXT_BYTES {
                         return Err(SheetError::Inflates { part: path.to_owned(), max: MAX_SHARED_TEXT_BYTES as u64 });
                     }
@@ -128,9 +265,63 @@ impl SharedStrings {
     }
 }
 
+/// How the numbers of each cell style are shown, by style index.
+#[derive(Default)]
+struct Styles {
+    shapes: Vec<Shape>,
+    /// Added to date serials: the 1904 system counts from 1904-01-01.
+    date_offset: f64,
+}
+
+impl Styles {
+    fn read(part: impl Read, path: &str, date1904: bool) -> Result<Self, SheetError> {
+        let mut formats: HashMap<u32, Shape> = HashMap::new();
+        let mut shapes = Vec::new();
+        let mut tags = Tags::new(part, path);
+        let mut in_cell_formats = false;
+        while let Some(tag) = tags.next()? {
+            match tag {
+                Tag::Open { name: b"numFmt", .. } => {
+                    let id = tags.attribute(b"numFmtId").and_then(digits);
+                    let code = tags.attribute_text(b"formatCode")?;
+                    if let (Some(id), Some(code)) = (id, code) {
+                        if formats.len() >= MAX_STYLES {
+                            return Err(SheetError::Declared { what: Counted::Styles, declared: formats.len() as u64 });
+                        }
+                        formats.insert(id, Shape::parse(&code));
+                    }
+                }
+                Tag::Open { name: b"cellXfs", empty } => in_cell_formats = !empty,
+                Tag::Close { name: b"cellXfs" } => break,
+                Tag::Open { name: b"xf", .. } if in_cell_formats => {
+                    if shapes.len() >= MAX_STYLES {
+                        return Err(SheetError::Declared { what: Counted::Styles, declared: shapes.len() as u64 });
+                    }
+                    let id = tags.attribute(b"numFmtId").and_then(digits).unwrap_or(0);
+                    let shape = formats.get(&id).cloned().or_else(|| Shape::built_in(id)).unwrap_or(Shape::General);
+                    shapes.push(shape);
+                }
+                _ => {}
+            }
+        }
+        Ok(Self { shapes, date_offset: if date1904 { DAYS_1904 } else { 0.0 } })
+    }
+
+    /// A number as a cell of style `style` shows it.
+    fn value(&self, style: Option<u32>, n: f64) -> Value {
+        let shape = style.and_then(|s| self.shapes.get(s as usize));
+        match shape {
+            None | Some(Shape::General) => Value::Number(n),
+            Some(Shape::Date(kind)) => Value::Date(CellDate { serial: n + self.date_offset, kind: *kind }),
+            Some(Shape::Digits(pattern)) => Value::Formatted { number: n, text: pattern.render(n) },
+        }
+    }
+}
+
 /// Reads a sheet's rows from its XML, a chunk at a time.
 struct SheetReader<'s> {
     shared: &'s SharedStrings,
+    styles: &'s Styles,
     limits: Limits,
     row: Row,
     next_column: u32,
@@ -146,10 +337,17 @@ enum CellType {
     Error,
 }
 
+/// A cell being read: its column, type and style.
+#[derive(Clone, Copy)]
+struct Cell {
+    column: u32,
+    kind: CellType,
+    style: Option<u32>,
+}
+
 impl SheetReader<'_> {
-    fn read(mut self, part: impl Read, out: &mut RowCounter<'_>) -> Result<(), SheetError> {
-        let mut tags = Tags::new(part);
-        let mut cell: Option<(u32, CellType)> = None;
+    fn read(mut self, mut tags: Tags<impl Read>, out: &mut RowCounter<'_>) -> Result<(), SheetError> {
+        let mut cell: Option<Cell> = None;
         let mut value = String::new();
         let (mut in_value, mut in_phonetic) = (false, false);
         while let Some(tag) = tags.next()? {
@@ -161,7 +359,7 @@ impl SheetReader<'_> {
                 }
                 Tag::Open { name: b"row", empty } => {
                     let number = match tags.attribute(b"r") {
-                        Some(r) => digits(r).ok_or_else(|| SheetError::Damaged("a row has no number".into()))?,
+                        Some(r) => digits(r).ok_or_else(|| bad_reference(r))?,
                         None => self.row.number.saturating_add(1),
                     };
                     self.flush(out)?;
@@ -173,10 +371,9 @@ impl SheetReader<'_> {
                 }
                 Tag::Close { name: b"row" } => self.flush(out)?,
                 Tag::Open { name: b"c", empty } => {
-                    let (reference, kind) = tags.cell_attributes();
-                    let column = match reference.map(cell_ref) {
-                        Some(Some((column, _))) => column,
-                        Some(None) => return Err(SheetError::Damaged("a cell has a bad reference".into())),
+                    let [reference, kind, style] = tags.cell_attributes();
+                    let column = match reference {
+                        Some(r) => cell_ref(r).ok_or_else(|| bad_reference(r))?.0,
                         None => self.next_column,
                     };
                     let kind = match kind {
@@ -186,6 +383,7 @@ impl SheetReader<'_> {
                         Some(b"e") => CellType::Error,
                         _ => CellType::Number,
                     };
+                    let this = Cell { column, kind, style: style.and_then(digits) };
                     self.check_column(column)?;
                     self.next_column = column.saturating_add(1);
                     value.clear();
@@ -195,27 +393,27 @@ impl SheetReader<'_> {
                     }
                     // Most cells are `<v>…</v></c>` with plain text: read them at once.
                     if let Some(range) = tags.plain_value() {
-                        let text = std::str::from_utf8(&tags.buffer[range]).map_err(damaged)?;
-                        let parsed = self.value(kind, text)?;
+                        let text = std::str::from_utf8(&tags.buffer[range]).map_err(|_| tags.damage_not_utf8())?;
+                        let parsed = self.value(this, text)?;
                         self.set(column, parsed);
                         continue;
                     }
-                    cell = Some((column, kind));
+                    cell = Some(this);
                 }
                 Tag::Open { name: b"v" | b"t", empty: false } if cell.is_some() && !in_phonetic => in_value = true,
                 Tag::Close { name: b"v" | b"t" } => in_value = false,
                 Tag::Open { name: b"rPh", empty: false } => in_phonetic = true,
                 Tag::Close { name: b"rPh" } => in_phonetic = false,
-                Tag::Text(range) if in_value => {
-                    tags.unescape_into(range, &mut value)?;
+                Tag::Text { range, raw } if in_value => {
+                    tags.text_into(range, raw, &mut value)?;
                     if value.len() > MAX_TOKEN_BYTES {
-                        return Err(SheetError::Damaged("a cell holds far more than a cell can".into()));
+                        return Err(tags.damage_too_long());
                     }
                 }
                 Tag::Close { name: b"c" } => {
-                    if let Some((column, kind)) = cell.take() {
-                        let parsed = self.value(kind, &value)?;
-                        self.set(column, parsed);
+                    if let Some(this) = cell.take() {
+                        let parsed = self.value(this, &value)?;
+                        self.set(this.column, parsed);
                     }
                 }
                 Tag::Close { name: b"sheetData" } => break,
@@ -236,20 +434,23 @@ impl SheetReader<'_> {
         Ok(())
     }
 
-    fn value(&self, kind: CellType, text: &str) -> Result<Value, SheetError> {
-        Ok(match kind {
+    fn value(&self, cell: Cell, text: &str) -> Result<Value, SheetError> {
+        Ok(match cell.kind {
             _ if text.is_empty() => Value::Empty,
             CellType::Shared => {
                 let index = digits(text.as_bytes()).and_then(|i| usize::try_from(i).ok());
-                let shared = index.and_then(|i| self.shared.get(i));
-                Value::from_text(
-                    shared.ok_or_else(|| SheetError::Damaged("a shared string is missing".into()))?.to_owned(),
-                )
+                let shared = index
+                    .and_then(|i| self.shared.get(i))
+                    .ok_or_else(|| SheetError::Damaged(Damage::MissingSharedString { index: excerpt(text, 32) }))?;
+                Value::from_text(shared.to_owned())
             }
             CellType::Text => Value::from_text(excel_escapes(text).into_owned()),
             CellType::Bool => Value::Bool(text == "1" || text.eq_ignore_ascii_case("true")),
             CellType::Error => Value::Error(text.to_owned()),
-            CellType::Number => text.trim().parse().map_or_else(|_| Value::from_text(text.to_owned()), Value::Number),
+            CellType::Number => match text.trim().parse::<f64>() {
+                Ok(n) => self.styles.value(cell.style, n),
+                Err(_) => Value::from_text(text.to_owned()),
+            },
         })
     }
 
@@ -274,6 +475,10 @@ impl SheetReader<'_> {
         out.progress(u64::from(number), u64::from(expected));
         Ok(())
     }
+}
+
+fn bad_reference(reference: &[u8]) -> SheetError {
+    SheetError::Damaged(Damage::BadReference { reference: excerpt(&String::from_utf8_lossy(reference), 32) })
 }
 
 /// A cell reference (`B12`, `XFD1048576`) as a 0-based column and the row
@@ -301,6 +506,8 @@ fn digits(text: &[u8]) -> Option<u32> {
 /// prescan refused document types before).
 struct Tags<R> {
     reader: R,
+    /// The part's name, for errors.
+    part: String,
     buffer: Vec<u8>,
     at: usize,
     done: bool,
@@ -308,20 +515,28 @@ struct Tags<R> {
 }
 
 /// One step through an XML part. Text is a range of the reader's buffer,
-/// valid until the next step.
+/// valid until the next step; `raw` text (CDATA) holds no entities.
 #[derive(Debug)]
 enum Tag<'a> {
     Open { name: &'a [u8], empty: bool },
     Close { name: &'a [u8] },
-    Text(std::ops::Range<usize>),
+    Text { range: std::ops::Range<usize>, raw: bool },
 }
 
 /// Bytes read from a part at a time.
 const CHUNK: usize = 256 * 1024;
 
 impl<R: Read> Tags<R> {
-    fn new(reader: R) -> Self {
-        Self { reader, buffer: Vec::with_capacity(CHUNK), at: 0, done: false, attributes: 0..0 }
+    fn new(reader: R, part: &str) -> Self {
+        Self { reader, part: part.to_owned(), buffer: Vec::with_capacity(CHUNK), at: 0, done: false, attributes: 0..0 }
+    }
+
+    fn damage_too_long(&self) -> SheetError {
+        SheetError::Damaged(Damage::TooLong { part: self.part.clone() })
+    }
+
+    fn damage_not_utf8(&self) -> SheetError {
+        SheetError::Damaged(Damage::NotUtf8 { part: self.part.clone() })
     }
 
     /// Reads more of the part, dropping what was handled; false at its end.
@@ -330,13 +545,13 @@ impl<R: Read> Tags<R> {
             return Ok(false);
         }
         if self.buffer.len() - self.at > MAX_TOKEN_BYTES {
-            return Err(SheetError::Damaged("a tag or a text of the sheet is far too long".into()));
+            return Err(self.damage_too_long());
         }
         self.buffer.drain(..self.at);
         self.at = 0;
         let start = self.buffer.len();
         self.buffer.resize(start + CHUNK, 0);
-        let read = self.reader.read(&mut self.buffer[start..]).map_err(damaged)?;
+        let read = self.reader.read(&mut self.buffer[start..]).map_err(|_| corrupt(&self.part))?;
         self.buffer.truncate(start + read);
         self.done = read == 0;
         Ok(read > 0)
@@ -361,7 +576,7 @@ impl<R: Read> Tags<R> {
                 };
                 let range = self.at..self.at + end;
                 self.at += end;
-                return Ok(Some(Tag::Text(range)));
+                return Ok(Some(Tag::Text { range, raw: false }));
             }
             let closing: &[u8] = if rest.starts_with(b"<!--") {
                 b"-->"
@@ -369,6 +584,10 @@ impl<R: Read> Tags<R> {
                 b"]]>"
             } else if rest.starts_with(b"<?") {
                 b"?>"
+            } else if rest.len() < 9 && (b"<![CDATA[".starts_with(rest) || b"<!--".starts_with(rest)) && !self.done {
+                // Too little read to tell a CDATA section or a comment from a tag.
+                self.fill()?;
+                continue;
             } else {
                 b">"
             };
@@ -378,12 +597,12 @@ impl<R: Read> Tags<R> {
                 if self.fill()? {
                     continue;
                 }
-                return Err(SheetError::Damaged("the sheet's XML ends inside a tag".into()));
+                return Err(SheetError::Damaged(Damage::UnendedTag { part: self.part.clone() }));
             };
             let start = self.at;
             self.at += end + closing.len();
             if rest.starts_with(b"<![CDATA[") {
-                return Ok(Some(Tag::Text(start + 9..start + end)));
+                return Ok(Some(Tag::Text { range: start + 9..start + end, raw: true }));
             }
             if rest[1] == b'!' || rest[1] == b'?' {
                 continue;
@@ -421,9 +640,9 @@ impl<R: Read> Tags<R> {
         }
     }
 
-    /// The `r` and `t` attributes of the cell tag just opened, in one pass.
-    fn cell_attributes(&self) -> (Option<&[u8]>, Option<&[u8]>) {
-        let (mut reference, mut kind) = (None, None);
+    /// The `r`, `t` and `s` attributes of the cell tag just opened, in one pass.
+    fn cell_attributes(&self) -> [Option<&[u8]>; 3] {
+        let (mut reference, mut kind, mut style) = (None, None, None);
         let mut rest = &self.buffer[self.attributes.clone()];
         while let Some(eq) = rest.iter().position(|&b| b == b'=') {
             let name = local_name(rest[..eq].trim_ascii());
@@ -434,11 +653,12 @@ impl<R: Read> Tags<R> {
             match name {
                 b"r" => reference = Some(value),
                 b"t" => kind = Some(value),
+                b"s" => style = Some(value),
                 _ => {}
             }
             rest = &after[end + 2..];
         }
-        (reference, kind)
+        [reference, kind, style]
     }
 
     /// When what follows is `<v>text</v></c>` with no markup or entity in
@@ -460,33 +680,60 @@ impl<R: Read> Tags<R> {
         self.attribute_where(|n| n == name)
     }
 
-    /// Appends the text in `range` to `out`, with entities decoded.
-    fn unescape_into(&self, range: std::ops::Range<usize>, out: &mut String) -> Result<(), SheetError> {
-        let raw = std::str::from_utf8(&self.buffer[range]).map_err(damaged)?;
-        let mut rest = raw;
-        while let Some(amp) = rest.find('&') {
-            out.push_str(&rest[..amp]);
-            let semi = rest[amp..].find(';').ok_or_else(|| SheetError::Damaged("an entity never ends".into()))?;
-            let entity = &rest[amp + 1..amp + semi];
-            let decoded = match entity {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => entity
-                    .strip_prefix("#x")
-                    .map(|hex| u32::from_str_radix(hex, 16))
-                    .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
-                    .and_then(Result::ok)
-                    .and_then(char::from_u32),
-            };
-            out.push(decoded.ok_or_else(|| SheetError::Damaged(format!("unknown entity &{entity};")))?);
-            rest = &rest[amp + semi + 1..];
+    /// The value of the last opened tag's attribute `name`, entities decoded.
+    fn attribute_text(&self, name: &[u8]) -> Result<Option<Cow<'_, str>>, SheetError> {
+        let Some(raw) = self.attribute(name) else { return Ok(None) };
+        let raw = std::str::from_utf8(raw).map_err(|_| self.damage_not_utf8())?;
+        if !raw.contains('&') {
+            return Ok(Some(Cow::Borrowed(raw)));
         }
-        out.push_str(rest);
-        Ok(())
+        let mut out = String::with_capacity(raw.len());
+        unescape_into(raw, &mut out).map_err(|entity| self.bad_entity(entity))?;
+        Ok(Some(Cow::Owned(out)))
     }
+
+    /// Appends the text in `range` to `out`, with entities decoded unless
+    /// the text is `raw` (CDATA).
+    fn text_into(&self, range: std::ops::Range<usize>, raw: bool, out: &mut String) -> Result<(), SheetError> {
+        let text = std::str::from_utf8(&self.buffer[range]).map_err(|_| self.damage_not_utf8())?;
+        if raw {
+            out.push_str(text);
+            return Ok(());
+        }
+        unescape_into(text, out).map_err(|entity| self.bad_entity(entity))
+    }
+
+    fn bad_entity(&self, entity: &str) -> SheetError {
+        SheetError::Damaged(Damage::BadEntity { part: self.part.clone(), entity: excerpt(entity, 32) })
+    }
+}
+
+/// Appends `text` to `out` with XML's entities and character references
+/// decoded; on an entity XML does not define, gives it as written.
+fn unescape_into<'t>(text: &'t str, out: &mut String) -> Result<(), &'t str> {
+    let mut rest = text;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..amp]);
+        let Some(semi) = rest[amp..].find(';') else { return Err(&rest[amp..]) };
+        let entity = &rest[amp + 1..amp + semi];
+        let decoded = match entity {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .map(|hex| u32::from_str_radix(hex, 16))
+                .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        out.push(decoded.ok_or(&rest[amp..=amp + semi])?);
+        rest = &rest[amp + semi + 1..];
+    }
+    out.push_str(rest);
+    Ok(())
 }
 
 /// Text with Excel's own escapes decoded: characters XML cannot carry are
@@ -500,7 +747,7 @@ fn excel_escapes(text: &str) -> Cow<'_, str> {
         }
         u16::from_str_radix(std::str::from_utf8(&escape[2..6]).ok()?, 16).ok()
     };
-    let Some(first) = text.match_indices("_x").map(|(at, _)| at).find(|&at| unit_at(at).is_some()) else {
+    let Some(first) = memchr::memmem::find_iter(text.as_bytes(), b"_x").find(|&at| unit_at(at).is_some()) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len());
@@ -531,31 +778,34 @@ fn local_name(name: &[u8]) -> &[u8] {
     name.iter().rposition(|&b| b == b':').map_or(name, |colon| &name[colon + 1..])
 }
 
-fn damaged(error: impl std::fmt::Display) -> SheetError {
-    SheetError::Damaged(error.to_string())
+fn corrupt(part: &str) -> SheetError {
+    SheetError::Damaged(Damage::Corrupt { part: part.to_owned() })
+}
+
+/// What a ZIP error means for the person who sent the file.
+fn zip_error(error: &zip::result::ZipError, part: &str) -> SheetError {
+    use zip::result::ZipError;
+    SheetError::Damaged(match error {
+        ZipError::FileNotFound => Damage::MissingPart { part: part.to_owned() },
+        ZipError::UnsupportedArchive(what) if what.contains("assword") || what.contains("ncrypt") => {
+            return SheetError::Encrypted;
+        }
+        ZipError::UnsupportedArchive(_) => Damage::Compression,
+        ZipError::Io(_) if !part.is_empty() => Damage::Corrupt { part: part.to_owned() },
+        _ => Damage::Archive,
+    })
 }
 
 /// Checks every part's declared size and every XML part's prolog against
 /// the bounds, and what the file declares against what it can hold.
-fn prescan(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+fn prescan(archive: &mut Archive<'_>, limits: Limits) -> Result<(), SheetError> {
     if archive.len() > MAX_PARTS {
-        return Err(SheetError::Declared { what: "parts", declared: archive.len() as u64 });
-    }
-    if let Ok(mut mimetype) = archive.by_name("mimetype") {
-        let mut head = Vec::new();
-        let _ = mimetype.by_ref().take(128).read_to_end(&mut head);
-        if head.windows(12).any(|w| w == b"opendocument") {
-            return Err(SheetError::OpenDocument);
-        }
-    }
-    if archive.index_for_name("xl/workbook.xml").is_none() {
-        return Err(SheetError::NotASpreadsheet);
+        return Err(SheetError::Declared { what: Counted::Parts, declared: archive.len() as u64 });
     }
     let mut total = 0u64;
     for i in 0..archive.len() {
-        let mut part = archive.by_index(i).map_err(damaged)?;
-        let name = part.name().map_err(damaged)?.into_owned();
+        let mut part = archive.by_index(i).map_err(|e| zip_error(&e, ""))?;
+        let name = part.name().map_err(|_| SheetError::Damaged(Damage::Archive))?.into_owned();
         let extension = std::path::Path::new(&name).extension().and_then(|e| e.to_str()).unwrap_or_default();
         if !(extension.eq_ignore_ascii_case("xml") || extension.eq_ignore_ascii_case("rels")) {
             continue; // images and other media are never read
@@ -572,7 +822,7 @@ fn prescan(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
             return Err(SheetError::Inflates { part: name, max: limits.max_unzipped_bytes });
         }
         let mut prolog = Vec::new();
-        part.by_ref().take(PROLOG_BYTES as u64).read_to_end(&mut prolog).map_err(damaged)?;
+        part.by_ref().take(PROLOG_BYTES as u64).read_to_end(&mut prolog).map_err(|_| corrupt(&name))?;
         if contains(&prolog, b"<!DOCTYPE") || contains(&prolog, b"<!ENTITY") {
             return Err(SheetError::Doctype(name));
         }
@@ -592,14 +842,14 @@ fn check_shared_strings(prolog: &[u8], part_bytes: u64, limits: Limits) -> Resul
             prolog[at + attribute.len()..].iter().copied().take_while(u8::is_ascii_digit).take(20).collect();
         let declared = std::str::from_utf8(&digits).ok().and_then(|d| d.parse::<u64>().ok()).unwrap_or(u64::MAX);
         if attribute.starts_with(b"unique") && (declared > room || declared > limits.max_shared_strings) {
-            return Err(SheetError::Declared { what: "shared strings", declared });
+            return Err(SheetError::Declared { what: Counted::SharedStrings, declared });
         }
     }
     Ok(())
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -1,7 +1,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use roster_core::sheet::{self, Format, Limits, Row, SheetError, Value};
+use roster_core::sheet::{self, Counted, Damage, FileKind, Format, Limits, Row, SheetError, Value};
 use rust_xlsxwriter::Workbook;
 
 use crate::fixture;
@@ -51,8 +51,20 @@ fn a_rust_xlsxwriter_workbook_round_trips() {
     assert_eq!(rows[2].cells[0], Value::Text("=1+1".into()), "text stays text");
 }
 
-/// Every cell as text, as the reference reader (calamine) reads the first
-/// sheet: row number, then the cells.
+/// A cell as both readers can state it: numbers and dates by the number
+/// the file holds (dates in the 1900 system), everything else as text.
+fn comparable(value: &Value, date1904: bool) -> String {
+    match value {
+        Value::Date(date) => format!("#{}", date.serial - if date1904 { 1462.0 } else { 0.0 }),
+        other => match other.number() {
+            Some(n) => format!("#{n}"),
+            None => other.text().unwrap_or_default(),
+        },
+    }
+}
+
+/// Every cell, as the reference reader (calamine) reads the first sheet:
+/// row number, then the cells.
 fn reference(bytes: &[u8]) -> Vec<(u32, Vec<String>)> {
     use calamine::{Data, Reader};
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
@@ -65,9 +77,9 @@ fn reference(bytes: &[u8]) -> Vec<(u32, Vec<String>)> {
             Data::Empty => String::new(),
             Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
             #[allow(clippy::cast_precision_loss)]
-            Data::Int(i) => Value::Number(*i as f64).text().unwrap(),
-            Data::Float(f) => Value::Number(*f).text().unwrap(),
-            Data::DateTime(d) => Value::Number(d.as_f64()).text().unwrap(),
+            Data::Int(i) => format!("#{}", *i as f64),
+            Data::Float(f) => format!("#{f}"),
+            Data::DateTime(d) => format!("#{}", d.as_f64()),
             Data::Bool(b) => Value::Bool(*b).text().unwrap(),
             Data::Error(e) => e.to_string(),
         }));
@@ -84,8 +96,18 @@ fn reference(bytes: &[u8]) -> Vec<(u32, Vec<String>)> {
 /// The product's reader gives exactly what the reference reader gives.
 fn assert_reads_as_reference(name: &str, bytes: &[u8]) {
     let (_, rows) = read(bytes).unwrap();
-    let ours: Vec<(u32, Vec<String>)> = rows.iter().map(|r| (r.number, texts(r))).collect();
+    let date1904 = workbook_xml(bytes).contains("date1904=\"1\"");
+    let ours: Vec<(u32, Vec<String>)> =
+        rows.iter().map(|r| (r.number, r.cells.iter().map(|c| comparable(c, date1904)).collect())).collect();
     assert_eq!(ours, reference(bytes), "{name}");
+}
+
+fn workbook_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name("xl/workbook.xml").unwrap().read_to_string(&mut text).unwrap();
+    text
 }
 
 #[test]
@@ -148,15 +170,15 @@ fn hostile_and_broken_files_are_refused_with_their_reason() {
     let cases: [(&str, Expected); 12] = [
         ("bomb.xlsx", |e| matches!(e, SheetError::Inflates { part, .. } if part.ends_with("sheet1.xml"))),
         ("shared-strings-count.xlsx", |e| {
-            matches!(e, SheetError::Declared { what: "shared strings", declared: 100_000_000_000 })
+            matches!(e, SheetError::Declared { what: Counted::SharedStrings, declared: 100_000_000_000 })
         }),
         ("entities.xlsx", |e| matches!(e, SheetError::Doctype(part) if part.ends_with("sharedStrings.xml"))),
         ("calc.ods", |e| *e == SheetError::OpenDocument),
-        ("renamed-docx.xlsx", |e| *e == SheetError::NotASpreadsheet),
+        ("renamed-docx.xlsx", |e| *e == SheetError::NotASpreadsheet(FileKind::TextDocument)),
         ("truncated.xlsx", |e| matches!(e, SheetError::Damaged(_))),
         ("encrypted.xlsx", |e| *e == SheetError::Encrypted),
         ("legacy.xls", |e| *e == SheetError::LegacyXls),
-        ("image.csv", |e| *e == SheetError::NotASpreadsheet),
+        ("image.csv", |e| *e == SheetError::NotASpreadsheet(FileKind::Image)),
         ("unclosed-quote.csv", |e| *e == SheetError::UnclosedQuote { line: 3 }),
         ("empty.csv", |e| *e == SheetError::Empty),
         ("far-corner.xlsx", |e| matches!(e, SheetError::TooManyColumns { row: 1_048_576, column: 16_384, .. })),
@@ -245,5 +267,64 @@ fn a_tag_or_text_far_longer_than_a_cell_is_refused_without_reading_it_all() {
         assert!(matches!(result, Err(SheetError::Damaged(_))), "{result:?}");
     }
     let broken = read(&package(r#"<x:row><x:c t="s"><x:v>9</x:v></x:c></x:row>"#));
-    assert!(matches!(broken, Err(SheetError::Damaged(_))), "a shared string that does not exist: {broken:?}");
+    assert_eq!(broken, Err(SheetError::Damaged(Damage::MissingSharedString { index: "9".into() })));
+}
+
+/// Numbers read as the admin sees them, whoever wrote the workbook: padded
+/// and shaped digits as shown, dates and times in ISO 8601, text as text.
+#[test]
+fn formatted_numbers_and_dates_read_as_the_cells_show_them() {
+    for name in ["shown-openpyxl.xlsx", "shown-libreoffice.xlsx"] {
+        let (_, rows) = read(&fixture(name)).unwrap();
+        let shown: Vec<Vec<String>> = rows.iter().map(texts).collect();
+        assert_eq!(shown[0], ["Nom", "Prénom", "Adresse mail", "Mobile", "Matricule", "Type", "Arrivée"], "{name}");
+        let columns = |index: usize| shown[1..].iter().map(|r| r[index].clone()).collect::<Vec<_>>();
+        assert_eq!(
+            columns(3),
+            ["06 12 34 56 78", "33612345679", "612345680", "+44 7700 900123", "4915112345678"],
+            "{name}"
+        );
+        assert_eq!(columns(4), ["00042", "E-007", "001234", "A-17", "00000"], "{name}");
+        assert_eq!(columns(6), ["2024-03-05", "2024-03-05 08:30", "08:30", "2023-01-02", "1999-12-31"], "{name}");
+        assert!(matches!(rows[1].cells[6], Value::Date(_)), "{name}");
+        assert_eq!(rows[1].cells[4].number(), Some(42.0), "the number stays behind what is shown");
+        assert_reads_as_reference(name, &fixture(name));
+    }
+}
+
+#[test]
+fn dates_of_the_1904_system_read_as_the_same_days() {
+    let (_, rows) = read(&fixture("dates-1904.xlsx")).unwrap();
+    assert_eq!(texts(&rows[1]), ["Lévy", "2024-03-05", "2024-03-05 17:45"]);
+    assert_reads_as_reference("dates-1904.xlsx", &fixture("dates-1904.xlsx"));
+}
+
+#[test]
+fn cdata_sections_and_escaped_escapes_read_as_written() {
+    let (_, rows) = read(&fixture("cdata-strings.xlsx")).unwrap();
+    assert_eq!(texts(&rows[1]), ["Dupont & fils", "R&D <Lyon> & \"Nord\""]);
+    assert_eq!(texts(&rows[2]), ["Lefèvre", "R_x0026_D"], "an escaped escape is the literal text");
+    assert_reads_as_reference("cdata-strings.xlsx", &fixture("cdata-strings.xlsx"));
+}
+
+/// Files that are not spreadsheets are refused for what they are, whatever
+/// their name says, in both languages.
+#[test]
+fn files_that_are_not_spreadsheets_say_what_they_look_like() {
+    let cases = [
+        ("report-pdf.xlsx", FileKind::Pdf),
+        ("table-html.xls", FileKind::WebPage),
+        ("excel-2003-xml.xls", FileKind::XmlSpreadsheet),
+        ("letter-odt.xlsx", FileKind::TextDocument),
+        ("binary.xlsb", FileKind::BinaryWorkbook),
+        ("zipped-csv.xlsx", FileKind::Archive),
+        ("renamed-docx.xlsx", FileKind::TextDocument),
+        ("image.csv", FileKind::Image),
+    ];
+    for (name, kind) in cases {
+        let error = read(&fixture(name)).expect_err(name);
+        assert_eq!(error, SheetError::NotASpreadsheet(kind), "{name}");
+        let fr = error.message(roster_core::Language::Fr);
+        assert!(fr.contains(kind.label(roster_core::Language::Fr)) && fr.starts_with("Ce fichier"), "{fr}");
+    }
 }
