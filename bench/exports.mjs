@@ -20,7 +20,7 @@ const users = Array.from({ length: rowCount }, (_, n) => {
   const active = status === 'active' || status === 'inactive';
   return {
     last_name: NAMES[n % NAMES.length], first_name: FIRST[n % FIRST.length], email: `person.${n}@bulk.example`,
-    mobile: n % 2 ? `+336${String(n).padStart(8, '0')}` : null, employee_id: `M${String(n).padStart(7, '0')}`,
+    mobile: n % 2 ? `+3361${String(n % 10000000).padStart(7, '0')}` : null, employee_id: `M${String(n).padStart(7, '0')}`,
     department: ['Sales', 'HR', 'Support'][n % 3], user_type: ['collaborator', 'external', 'partner'][n % 3],
     role: 'member', licence_level: n % 2 ? 'creator' : 'participant', status, preferred_channel: 'email',
     language: ['fr', 'en', 'de'][n % 3], groups: n % 4 ? 'Paris, Support' : null, tags: n % 5 ? null : 'mentor',

@@ -185,7 +185,8 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
                 84..=95 => UserStatus::Inactive,
                 _ => UserStatus::Deleted,
             };
-            let mobile = dice.chance(40).then(|| format!("+336{:08}", dice.next() % 100_000_000));
+            // 61… is a range of French mobiles.
+            let mobile = dice.chance(40).then(|| format!("+3361{:07}", dice.next() % 10_000_000));
             let role = match n % 97 {
                 0 => "team_admin",
                 _ => "member",
@@ -300,7 +301,7 @@ pub fn exported_users(count: usize, seed: u64) -> impl Iterator<Item = crate::ex
             last_name: last.to_owned(),
             first_name: Some(first.to_owned()),
             email: Some(format!("{local}.{n}@bulk.example")),
-            mobile: dice.chance(50).then(|| format!("+336{:08}", n % 100_000_000)),
+            mobile: dice.chance(50).then(|| format!("+3361{:07}", n % 10_000_000)),
             employee_id: Some(format!("M{n:07}")),
             department: Some(dice.pick(DEPARTMENTS).to_owned()),
             user_type: dice.pick(&["collaborator", "external", "partner"]).to_owned(),

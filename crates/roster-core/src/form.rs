@@ -4,8 +4,8 @@ use serde::Deserialize;
 
 use crate::messages::{FieldError, Message};
 use crate::model::{
-    Channel, CountryCode, Email, EmailError, EmployeeId, LicenceLevel, Mobile, PersonName, Role, TextError, UserStatus,
-    UserType,
+    Channel, CountryCode, Email, EmailError, EmployeeId, LicenceLevel, Mobile, MobileError, PersonName, Role,
+    TextError, UserStatus, UserType,
 };
 use crate::{Language, text};
 
@@ -138,7 +138,7 @@ impl NewUserForm {
             "mobile",
             self.mobile.as_ref(),
             |raw| Mobile::parse(raw, context.country_code),
-            |_| Message::InvalidMobile,
+            |e| if e == MobileError::NotMobile { Message::NotMobile } else { Message::InvalidMobile },
         );
         let employee_id = c.optional("employee_id", self.employee_id.as_ref(), EmployeeId::parse, TextError::message);
         let department = c.optional("department", self.department.as_ref(), PersonName::parse, TextError::message);

@@ -40,6 +40,8 @@ pub enum Message {
     InvalidEmail,
     /// Not a usable mobile number.
     InvalidMobile,
+    /// A phone number, but not a mobile one (a landline, a toll-free number …).
+    NotMobile,
     /// Not one of the values the field accepts.
     UnknownValue,
     /// Neither e-mail nor mobile was given.
@@ -96,8 +98,12 @@ impl Message {
             ),
             Self::InvalidEmail => ("Cette adresse e-mail n’est pas valide.", "This e-mail address is not valid."),
             Self::InvalidMobile => (
-                "Ce numéro de mobile n’est pas valide (format international attendu, par ex. +33 6 12 34 56 78).",
-                "This mobile number is not valid (international format expected, e.g. +44 7700 900123).",
+                "Ce numéro de mobile n’existe dans aucun pays (par ex. 06 12 34 56 78 ou +33 6 12 34 56 78).",
+                "This mobile number exists in no country (e.g. 07911 123456 or +44 7911 123456).",
+            ),
+            Self::NotMobile => (
+                "Ce numéro n’est pas un mobile (fixe, numéro gratuit…) : les SMS ne l’atteindraient pas.",
+                "This number is not a mobile (landline, toll-free…): text messages would not reach it.",
             ),
             Self::UnknownValue => (
                 "Cette valeur ne fait pas partie des valeurs possibles.",
