@@ -209,7 +209,10 @@ impl NewUser {
 /// The directory's sort key for a person: folded last name, a separator
 /// lower than any letter, folded first name ("Li" sorts before "Lima").
 pub fn sort_key(last_name: &str, first_name: &str) -> String {
-    format!("{}\u{1}{}", text::fold(last_name), text::fold(first_name))
+    let mut key = text::fold(last_name);
+    key.push('\u{1}');
+    key.push_str(&text::fold(first_name));
+    key
 }
 
 /// The folded text a directory search runs on: every identifying field.

@@ -21,12 +21,18 @@ pub fn fold(raw: &str) -> String {
 /// `canal_prefere` and "CANAL-PREFERE" all give `canal_prefere`.
 pub fn key(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for c in fold(raw).chars() {
+    let mut push = |c: char| {
         if c.is_alphanumeric() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('_') {
             out.push('_');
         }
+    };
+    // Every cell of an enumerated column comes here: fold ASCII in place.
+    if raw.is_ascii() {
+        raw.bytes().for_each(|b| push(char::from(b.to_ascii_lowercase())));
+    } else {
+        fold(raw).chars().for_each(push);
     }
     if out.ends_with('_') {
         out.pop();
@@ -66,7 +72,14 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherD
 
 /// Collapses runs of white space into one space and trims both ends.
 pub fn squash_spaces(raw: &str) -> String {
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// True when `raw` holds a control character (tabs and line breaks included).

@@ -283,15 +283,22 @@ struct Identities {
 }
 
 fn identity_keys(email: Option<&str>, mobile: Option<&str>, employee_id: Option<&str>) -> Vec<String> {
+    // Built without formatting: this runs for every row.
+    let tagged = |tag: &str, value: &str| {
+        let mut key = String::with_capacity(tag.len() + value.len());
+        key.push_str(tag);
+        key.push_str(value);
+        key
+    };
     let mut keys = Vec::with_capacity(3);
     if let Some(e) = email {
-        keys.push(format!("e:{e}"));
+        keys.push(tagged("e:", e));
     }
     if let Some(m) = mobile {
-        keys.push(format!("m:{m}"));
+        keys.push(tagged("m:", m));
     }
     if let Some(i) = employee_id {
-        keys.push(format!("i:{}", text::fold(i)));
+        keys.push(tagged("i:", &text::fold(i)));
     }
     keys
 }

@@ -104,9 +104,11 @@ impl fmt::Display for Mobile {
 }
 
 /// Numbering plans from libphonenumber's metadata (the `phonenumber`
-/// crate). Its own parser costs about 4.5 µs a number, mostly in a shared
-/// regular-expression cache locked on every match; the mobile patterns of a
-/// calling code are compiled here once instead, so a file of 100,000
+/// crate). Loading the crate's whole database compiles every pattern of
+/// every country (about 60 ms natively, more in a browser) and its parser
+/// costs about 4.5 µs a number. So the mobile patterns are kept in
+/// `mobile_plans.tsv`, taken from that database (a test keeps them equal),
+/// and a calling code's are compiled on first use: a file of 100,000
 /// mobiles is checked in milliseconds. Numbers that fail this fast path go
 /// through the library's full parser, which says why (or finds a mobile in
 /// a national form the fast path does not know).
@@ -114,9 +116,11 @@ mod plans {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-    use phonenumber::metadata::DATABASE;
-
     use super::{CountryCode, MobileError};
+
+    /// Each region's calling code, whether it is the code's main region,
+    /// national prefix, possible lengths and mobile pattern, one a line.
+    pub(super) const TABLE: &str = include_str!("mobile_plans.tsv");
 
     /// What tells a mobile number of one calling code.
     struct Plan {
@@ -129,19 +133,22 @@ mod plans {
 
     impl Plan {
         fn compile(code: u16) -> Option<Self> {
-            let regions = DATABASE.by_code(&code)?;
-            let main = regions.iter().find(|r| r.is_main_country_for_code()).or_else(|| regions.first())?;
-            let mobiles = regions
-                .iter()
-                .filter_map(|region| region.descriptors().mobile())
-                .filter_map(|mobile| {
-                    // The metadata's patterns are laid out over several lines.
-                    let source = format!("^(?:{})$", mobile.national_number().as_str());
-                    let pattern = regex::RegexBuilder::new(&source).ignore_whitespace(true).build().ok()?;
-                    Some((pattern, mobile.possible_length().to_vec()))
-                })
-                .collect();
-            Some(Self { code, national_prefix: main.national_prefix().map(str::to_owned), mobiles })
+            let wanted = code.to_string();
+            let mut plan = Self { code, national_prefix: None, mobiles: Vec::new() };
+            for line in TABLE.lines().filter(|l| l.split('\t').next() == Some(wanted.as_str())) {
+                let [_, _, main, prefix, lengths, pattern] = line.splitn(6, '\t').collect::<Vec<_>>()[..] else {
+                    continue;
+                };
+                // The code's main region says, or else the first region that has one.
+                if !prefix.is_empty() && (main == "1" || plan.national_prefix.is_none()) {
+                    plan.national_prefix = Some(prefix.to_owned());
+                }
+                let lengths = lengths.split(',').filter_map(|l| l.parse().ok()).collect();
+                if let Ok(pattern) = regex::Regex::new(&format!("^(?:{pattern})$")) {
+                    plan.mobiles.push((pattern, lengths));
+                }
+            }
+            (!plan.mobiles.is_empty()).then_some(plan)
         }
 
         fn is_mobile(&self, national: &str) -> bool {
@@ -155,11 +162,17 @@ mod plans {
         /// national prefix) is one of this plan's mobiles.
         fn mobile(&self, national: &str) -> Option<String> {
             let without_prefix = self.national_prefix.as_deref().and_then(|p| national.strip_prefix(p));
-            [without_prefix, Some(national)]
-                .into_iter()
-                .flatten()
-                .find(|n| !n.is_empty() && self.is_mobile(n))
-                .map(|n| format!("+{}{n}", self.code))
+            [without_prefix, Some(national)].into_iter().flatten().find(|n| !n.is_empty() && self.is_mobile(n)).map(
+                |n| {
+                    // Per number: built without formatting machinery.
+                    let code = self.code.to_string();
+                    let mut e164 = String::with_capacity(1 + code.len() + n.len());
+                    e164.push('+');
+                    e164.push_str(&code);
+                    e164.push_str(n);
+                    e164
+                },
+            )
         }
     }
 
@@ -188,6 +201,7 @@ mod plans {
     /// What the full parser says of a number the fast path did not take: a
     /// mobile after all, another kind of line, or no number at all.
     pub(super) fn explain(raw: &str, home: CountryCode) -> Result<String, MobileError> {
+        use phonenumber::metadata::DATABASE;
         use phonenumber::{Mode, Type};
         let region = DATABASE
             .region(&home.get())
@@ -200,6 +214,30 @@ mod plans {
             Type::Mobile | Type::FixedLineOrMobile => Ok(number.format().mode(Mode::E164).to_string()),
             _ => Err(MobileError::NotMobile),
         }
+    }
+
+    /// The table as the library's database gives it today.
+    #[cfg(test)]
+    pub(super) fn table_from_library() -> String {
+        use phonenumber::metadata::DATABASE;
+        let mut lines: Vec<String> = DATABASE
+            .iter()
+            .filter_map(|region| {
+                let mobile = region.descriptors().mobile()?;
+                let pattern: String = mobile.national_number().as_str().split_whitespace().collect();
+                let lengths: Vec<String> = mobile.possible_length().iter().map(ToString::to_string).collect();
+                Some(format!(
+                    "{}\t{}\t{}\t{}\t{}\t{pattern}",
+                    region.country_code(),
+                    region.id(),
+                    u8::from(region.is_main_country_for_code()),
+                    region.national_prefix().unwrap_or_default(),
+                    lengths.join(","),
+                ))
+            })
+            .collect();
+        lines.sort();
+        lines.join("\n") + "\n"
     }
 }
 
@@ -245,10 +283,31 @@ mod tests {
     }
 
     #[test]
+    fn the_full_parser_explains_what_the_fast_path_refuses() {
+        assert_eq!(plans::explain("06 12 34 56 78", CountryCode::FRANCE).as_deref(), Ok("+33612345678"));
+        assert_eq!(plans::explain("01 23 45 67 89", CountryCode::FRANCE), Err(MobileError::NotMobile));
+        assert_eq!(plans::explain("12", CountryCode::FRANCE), Err(MobileError::Invalid));
+    }
+
+    #[test]
     fn landlines_are_not_mobiles() {
         assert_eq!(fr("01 23 45 67 89"), Err(MobileError::NotMobile));
         assert_eq!(fr("+33 1 23 45 67 89"), Err(MobileError::NotMobile));
         assert_eq!(fr("0 800 12 34 56"), Err(MobileError::NotMobile), "toll-free");
+    }
+
+    /// The table the fast path reads is the maintained library's metadata.
+    /// When the library is updated, write it again with
+    /// `ROSTER_WRITE_MOBILE_PLANS=1 cargo test -p roster-core mobile_plans`.
+    #[test]
+    fn the_mobile_plans_are_the_libphonenumber_metadata() {
+        let expected = plans::table_from_library();
+        if std::env::var_os("ROSTER_WRITE_MOBILE_PLANS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/mobile_plans.tsv");
+            std::fs::write(path, &expected).unwrap();
+        }
+        assert!(plans::TABLE == expected, "mobile_plans.tsv differs from the library: write it again (see above)");
+        assert!(expected.lines().count() > 200);
     }
 
     #[test]

@@ -231,22 +231,23 @@ impl SharedStrings {
     fn read(part: impl Read, path: &str) -> Result<Self, SheetError> {
         let mut strings = Self::default();
         let mut tags = Tags::new(part, path);
-        let (mut in_text, mut in_phonetic) = (false, false);
+        let (mut text, mut in_phonetic) = (None::<TextElement>, false);
         while let Some(tag) = tags.next()? {
             match tag {
-                Tag::Open { name: b"t", empty: false } if !in_phonetic => in_text = true,
-                Tag::Close { name: b"t" } => in_text = false,
+                Tag::Open { name: b"t", empty: false } if !in_phonetic => {
+                    text = Some(TextElement::open(&tags, strings.text.len()));
+                }
+                Tag::Close { name: b"t" } => {
+                    if let Some(element) = text.take() {
+                        element.close(&mut strings.text);
+                    }
+                }
                 Tag::Open { name: b"rPh", empty: false } => in_phonetic = true,
                 Tag::Close { name: b"rPh" } => in_phonetic = false,
                 Tag::Close { name: b"si" } | Tag::Open { name: b"si", empty: true } => {
-                    let start = strings.ends.last().copied().unwrap_or(0);
-                    if let Cow::Owned(decoded) = excel_escapes(&strings.text[start..]) {
-                        strings.text.truncate(start);
-                        strings.text.push_str(&decoded);
-                    }
                     strings.ends.push(strings.text.len());
                 }
-                Tag::Text { range, raw } if in_text => {
+                Tag::Text { range, raw } if text.is_some() => {
                     tags.text_into(range, raw, &mut strings.text)?;
                     if strings.text.len() > MAX_SHARED_TEXT_BYTES {
                         return Err(SheetError::Inflates { part: path.to_owned(), max: MAX_SHARED_TEXT_BYTES as u64 });
@@ -262,6 +263,32 @@ impl SharedStrings {
         let end = *self.ends.get(index)?;
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
         self.text.get(start..end)
+    }
+}
+
+/// A `<t>` element being read into a text that started at `start`: as
+/// spreadsheets read it, its ASCII spaces and line breaks at both ends are
+/// dropped unless it says `xml:space="preserve"`, and its spreadsheet
+/// escapes (`_x000D_`) are decoded.
+struct TextElement {
+    start: usize,
+    preserve: bool,
+}
+
+impl TextElement {
+    fn open<R: Read>(tags: &Tags<R>, start: usize) -> Self {
+        Self { start, preserve: tags.attribute(b"xml:space") == Some(b"preserve") }
+    }
+
+    fn close(self, text: &mut String) {
+        let element = &text[self.start..];
+        let kept = if self.preserve { element } else { element.trim_matches([' ', '\t', '\r', '\n']) };
+        if kept.len() == element.len() && !kept.contains("_x") {
+            return;
+        }
+        let decoded = excel_escapes(kept).into_owned();
+        text.truncate(self.start);
+        text.push_str(&decoded);
     }
 }
 
@@ -332,7 +359,10 @@ struct SheetReader<'s> {
 enum CellType {
     Number,
     Shared,
+    /// Text as the file holds it (`<v>`), spreadsheet escapes still in it.
     Text,
+    /// Text of `<t>` elements, escapes already decoded.
+    DecodedText,
     Bool,
     Error,
 }
@@ -349,7 +379,9 @@ impl SheetReader<'_> {
     fn read(mut self, mut tags: Tags<impl Read>, out: &mut RowCounter<'_>) -> Result<(), SheetError> {
         let mut cell: Option<Cell> = None;
         let mut value = String::new();
-        let (mut in_value, mut in_phonetic) = (false, false);
+        // A `<t>` of an inline string being read; its escapes are decoded when it closes.
+        let mut text: Option<TextElement> = None;
+        let (mut in_value, mut in_phonetic, mut decoded) = (false, false, false);
         while let Some(tag) = tags.next()? {
             match tag {
                 Tag::Open { name: b"dimension", .. } => {
@@ -387,6 +419,7 @@ impl SheetReader<'_> {
                     self.check_column(column)?;
                     self.next_column = column.saturating_add(1);
                     value.clear();
+                    decoded = false;
                     cell = None;
                     if empty {
                         continue;
@@ -400,8 +433,19 @@ impl SheetReader<'_> {
                     }
                     cell = Some(this);
                 }
-                Tag::Open { name: b"v" | b"t", empty: false } if cell.is_some() && !in_phonetic => in_value = true,
-                Tag::Close { name: b"v" | b"t" } => in_value = false,
+                Tag::Open { name: b"v", empty: false } if cell.is_some() => in_value = true,
+                Tag::Open { name: b"t", empty: false } if cell.is_some() && !in_phonetic => {
+                    in_value = true;
+                    decoded = true;
+                    text = Some(TextElement::open(&tags, value.len()));
+                }
+                Tag::Close { name: b"v" } => in_value = false,
+                Tag::Close { name: b"t" } => {
+                    in_value = false;
+                    if let Some(element) = text.take() {
+                        element.close(&mut value);
+                    }
+                }
                 Tag::Open { name: b"rPh", empty: false } => in_phonetic = true,
                 Tag::Close { name: b"rPh" } => in_phonetic = false,
                 Tag::Text { range, raw } if in_value => {
@@ -411,7 +455,10 @@ impl SheetReader<'_> {
                     }
                 }
                 Tag::Close { name: b"c" } => {
-                    if let Some(this) = cell.take() {
+                    if let Some(mut this) = cell.take() {
+                        if decoded {
+                            this.kind = CellType::DecodedText;
+                        }
                         let parsed = self.value(this, &value)?;
                         self.set(this.column, parsed);
                     }
@@ -445,6 +492,7 @@ impl SheetReader<'_> {
                 Value::from_text(shared.to_owned())
             }
             CellType::Text => Value::from_text(excel_escapes(text).into_owned()),
+            CellType::DecodedText => Value::from_text(text.to_owned()),
             CellType::Bool => Value::Bool(text == "1" || text.eq_ignore_ascii_case("true")),
             CellType::Error => Value::Error(text.to_owned()),
             CellType::Number => match text.trim().parse::<f64>() {
@@ -696,11 +744,18 @@ impl<R: Read> Tags<R> {
     /// the text is `raw` (CDATA).
     fn text_into(&self, range: std::ops::Range<usize>, raw: bool, out: &mut String) -> Result<(), SheetError> {
         let text = std::str::from_utf8(&self.buffer[range]).map_err(|_| self.damage_not_utf8())?;
+        // XML reads a line break as a line feed, whatever the file has (a
+        // `&#13;` reference stays a carriage return).
+        let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+            Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            Cow::Borrowed(text)
+        };
         if raw {
-            out.push_str(text);
+            out.push_str(&text);
             return Ok(());
         }
-        unescape_into(text, out).map_err(|entity| self.bad_entity(entity))
+        unescape_into(&text, out).map_err(|entity| self.bad_entity(entity))
     }
 
     fn bad_entity(&self, entity: &str) -> SheetError {

@@ -2,6 +2,7 @@
 //! files, and round trips through `rust_xlsxwriter`.
 #![allow(missing_docs)]
 
+mod differential;
 mod imports;
 mod round_trip;
 mod sheets;
