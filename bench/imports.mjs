@@ -1,7 +1,9 @@
 // Validating a user import file in the browser's engine: Roster's core as
-// WebAssembly against SheetJS doing the same work in JavaScript, in the same
-// process, alternately. Usage: node bench/imports.mjs FILE [RUNS]
+// WebAssembly against what a JavaScript developer would use, doing the same
+// checks in the same process, alternately: SheetJS for every file, and Papa
+// Parse for CSV files. Usage: node bench/imports.mjs FILE [RUNS]
 import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import XLSX from 'xlsx';
 import init, { validateUsers, vocabulary } from '../www/pkg/roster_wasm.js';
 
@@ -32,7 +34,18 @@ const EMAIL = /^[^\s@.][^\s@]{0,63}@([a-z0-9-]{1,63}\.)+[a-z]{2,}$/u;
 
 function sheetjs(data) {
   const workbook = XLSX.read(data, { type: 'array', dense: true });
-  const rows = XLSX.utils.sheet_to_json(workbook.Sheets[workbook.SheetNames[0]], { header: 1, raw: false, defval: '' });
+  return check(XLSX.utils.sheet_to_json(workbook.Sheets[workbook.SheetNames[0]], { header: 1, raw: false, defval: '' }));
+}
+
+function papaparse(data) {
+  // Papa Parse reads text: decode as a page would (UTF-8, BOM dropped), and
+  // let it find the delimiter.
+  const text = new TextDecoder('utf-8').decode(data);
+  return check(Papa.parse(text, { skipEmptyLines: 'greedy' }).data);
+}
+
+// The checks both JavaScript baselines run on the rows they read.
+function check(rows) {
   const columns = rows[0].map((h) => HEADERS[key(h)]);
   const remarks = [];
   const seen = new Map();
@@ -74,21 +87,26 @@ function wasmCore(data) {
 
 const time = (f) => { const t = performance.now(); const out = f(bytes); return [performance.now() - t, out]; };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = { wasm: [], sheetjs: [] };
+const isCsv = !(bytes[0] === 0x50 && bytes[1] === 0x4b);
+const contenders = [['wasm', wasmCore], ['sheetjs', sheetjs], ...(isCsv ? [['papaparse', papaparse]] : [])];
+const results = Object.fromEntries(contenders.map(([name]) => [name, []]));
 let outs = {};
 for (let i = 0; i < runs; i++) {
-  for (const [name, f] of [['wasm', wasmCore], ['sheetjs', sheetjs]]) {
+  for (const [name, f] of contenders) {
     const [ms, out] = time(f);
     results[name].push(ms);
     outs[name] = out;
   }
 }
-if (outs.wasm.rows !== outs.sheetjs.rows || outs.wasm.creates !== outs.sheetjs.creates) {
-  throw new Error(`the two disagree: ${JSON.stringify(outs)}`);
+for (const [name] of contenders) {
+  if (outs[name].rows !== outs.wasm.rows || outs[name].creates !== outs.wasm.creates) {
+    throw new Error(`${name} and the core disagree: ${JSON.stringify(outs)}`);
+  }
 }
 console.log(JSON.stringify({
   file, runs, rows: outs.wasm.rows,
   wasm_ms: Math.round(median(results.wasm)),
   sheetjs_ms: Math.round(median(results.sheetjs)),
+  ...(isCsv ? { papaparse_ms: Math.round(median(results.papaparse)) } : {}),
   wasm_peak_memory_mb: Math.round(wasm.memory.buffer.byteLength / 1048576),
 }));

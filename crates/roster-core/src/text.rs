@@ -20,6 +20,25 @@ pub fn fold(raw: &str) -> String {
 /// run of other characters turned into one `_`. "Canal préféré",
 /// `canal_prefere` and "CANAL-PREFERE" all give `canal_prefere`.
 pub fn key(raw: &str) -> String {
+    key_of(raw).into_owned()
+}
+
+/// As [`key`], borrowing `raw` when it is a key already (`collaborateur`,
+/// `team_admin`): most cells of enumerated columns are.
+pub fn key_of(raw: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = raw.as_bytes();
+    let is_key = !bytes.is_empty()
+        && bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && bytes[0] != b'_'
+        && bytes[bytes.len() - 1] != b'_'
+        && memchr::memmem::find(bytes, b"__").is_none();
+    if is_key {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    std::borrow::Cow::Owned(folded_key(raw))
+}
+
+fn folded_key(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut push = |c: char| {
         if c.is_alphanumeric() {
@@ -159,6 +178,15 @@ pub fn one_line(raw: &str, max: usize) -> Result<String, TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_borrowed_only_when_already_keys() {
+        for raw in ["collaborateur", "team_admin", "Team admin", "_x", "a__b", "créateur", "e-mail", "x_"] {
+            assert_eq!(key_of(raw), key(raw), "{raw}");
+        }
+        assert!(matches!(key_of("team_admin"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(key("a__b"), "a_b");
+    }
 
     #[test]
     fn accents_and_case_fold_to_the_same_text() {

@@ -73,10 +73,10 @@ macro_rules! vocabulary {
                         })
                         .collect()
                 });
-                let wanted = $crate::text::key(raw);
+                let wanted = $crate::text::key_of(raw);
                 index
                     .iter()
-                    .find(|(name, _)| *name == wanted)
+                    .find(|(name, _)| **name == *wanted)
                     .map(|&(_, entry)| entry)
                     .ok_or_else(|| $crate::vocabulary::UnknownValue {
                         vocabulary: stringify!($name),

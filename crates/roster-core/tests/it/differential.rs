@@ -137,14 +137,17 @@ fn package(date1904: bool, shared: &[String], data: &str) -> Vec<u8> {
     for id in BUILT_IN_FORMATS.iter().map(|&b| u32::from(b)).chain(164..164 + 8) {
         let _ = write!(xfs, "<xf numFmtId=\"{id}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>");
     }
-    let strings: String = shared.iter().map(|s| format!("<si><t xml:space=\"preserve\">{s}</t></si>")).collect();
+    let strings = shared.iter().fold(String::new(), |mut all, s| {
+        let _ = write!(all, "<si><t xml:space=\"preserve\">{s}</t></si>");
+        all
+    });
     let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     let parts = [
         (
             "[Content_Types].xml",
-            format!(
-                "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>"
+            String::from(
+                "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>",
             ),
         ),
         (
@@ -198,7 +201,10 @@ fn comparable(value: &Value) -> String {
 /// Both readers' cells of the first sheet, row by row; `None` for ours when
 /// it refuses the file (the reference reader may read what we refuse, not
 /// the other way round).
-pub fn both(bytes: &[u8]) -> Option<(Vec<(u32, Vec<String>)>, Vec<(u32, Vec<String>)>)> {
+/// Rows as numbers and comparable cells.
+pub type Cells = Vec<(u32, Vec<String>)>;
+
+pub fn both(bytes: &[u8]) -> Option<(Cells, Cells)> {
     use calamine::{Data, Reader};
     let mut rows = Vec::new();
     // A sheet of blank cells is empty to the product: no rows.
