@@ -104,3 +104,17 @@ test('the report downloads as CSV and XLSX with the remarks', async () => {
   await xlsx.saveAs(xlsxPath);
   assert.equal(readFileSync(xlsxPath).subarray(0, 2).toString(), 'PK');
 });
+
+test('in French, a PDF named .xlsx is refused for what it is, and a formatted workbook checks cleanly', async () => {
+  const { p, problems } = await importPage('fr-FR');
+  await check(p, `${FIXTURES}report-pdf.xlsx`);
+  const refusal = await p.textContent('[data-report] .error');
+  assert.match(refusal, /Ce fichier n’est pas un tableur : c’est un document PDF/);
+  assert.doesNotMatch(refusal, /\b(the|is|file|spreadsheet)\b/i, 'nothing left in English');
+  // Mobiles typed as numbers under formats, padded ids and dates, as LibreOffice saves them.
+  await p.setInputFiles('input[name=file]', `${FIXTURES}shown-libreoffice.xlsx`);
+  await p.waitForSelector('[data-outcome]');
+  assert.equal(await p.getAttribute('[data-outcome]', 'data-outcome'), 'succeeded');
+  assert.equal(await p.locator('tr[data-severity=blocking]').count(), 0);
+  assert.deepEqual(problems, []);
+});

@@ -26,6 +26,14 @@ impl Language {
     }
 }
 
+/// The French or the English text, for `lang` (German falls back to English).
+pub(crate) const fn in_language(lang: Language, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Language::Fr => fr,
+        Language::En | Language::De => en,
+    }
+}
+
 /// A message the product shows: a stable code and its text in each language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,10 +176,7 @@ impl Message {
                 "Only a company administrator can grant this role.",
             ),
         };
-        match lang {
-            Language::Fr => fr,
-            Language::En | Language::De => en,
-        }
+        in_language(lang, fr, en)
     }
 }
 

@@ -44,9 +44,13 @@ pub fn all() -> Result {
         let wasm = field(&node, "wasm_ms")?;
         let sheetjs = field(&node, "sheetjs_ms")?;
         let memory = field(&node, "wasm_peak_memory_mb")?;
+        // CSV files are also read by Papa Parse, the JavaScript CSV baseline.
+        let papaparse = field(&node, "papaparse_ms")
+            .map(|papa| format!("   Papa Parse {papa:>6} ms   Papa Parse/wasm {:.1}x", papa / wasm))
+            .unwrap_or_default();
         lines.push(format!(
             "{format:4}  native {:>6} ms   wasm {wasm:>6} ms   SheetJS {sheetjs:>6} ms   \
-             SheetJS/wasm {:.1}x   wasm/native {:.1}x   wasm peak memory {memory} MB",
+             SheetJS/wasm {:.1}x{papaparse}   wasm/native {:.1}x   wasm peak memory {memory} MB",
             native.as_millis(),
             sheetjs / wasm,
             wasm / native.as_secs_f64() / 1000.0,

@@ -117,6 +117,27 @@ pub struct ExistingUser {
     pub preferred_channel: String,
     /// Language code.
     pub language: String,
+    /// The groups the user belongs to, by name.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// The groups the user may see, by name.
+    #[serde(default)]
+    pub allowed_groups: Vec<String>,
+    /// The user's tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl ExistingUser {
+    /// What of `wanted` the user does not have yet in `have`: names compare
+    /// as groups and tags do, accents and case aside.
+    fn missing(have: &[String], wanted: Vec<Label>) -> Vec<Label> {
+        if wanted.is_empty() {
+            return wanted;
+        }
+        let have: HashSet<String> = have.iter().map(|name| text::fold(name)).collect();
+        wanted.into_iter().filter(|label| !have.contains(&label.unique_key())).collect()
+    }
 }
 
 /// What the company holds now: the ground a plan is computed on.
@@ -593,6 +614,10 @@ impl<'a> Checker<'a> {
             [one] => {
                 let existing = &self.snapshot.users[*one];
                 let changes = changes(existing, &user, given);
+                // Memberships the user already has change nothing.
+                let groups = ExistingUser::missing(&existing.groups, groups);
+                let allowed_groups = ExistingUser::missing(&existing.allowed_groups, allowed_groups);
+                let tags = ExistingUser::missing(&existing.tags, tags);
                 if changes.is_empty() && groups.is_empty() && allowed_groups.is_empty() && tags.is_empty() {
                     counts.unchanged += 1;
                     if full {
@@ -839,6 +864,19 @@ mod tests {
         let report = check("last_name,email,user_type,employee_id\nA,a@x.fr,,E2\n", &snapshot);
         assert!(found(&report).contains(&(2, "email", Message::ConflictingIdentities, Severity::Blocking)));
         assert_eq!(report.remarks.items.last().unwrap().detail.as_deref(), Some("1, 2"));
+    }
+
+    #[test]
+    fn groups_and_tags_a_user_already_has_leave_the_row_unchanged() {
+        let mut known = existing(1, "a@x.fr", None);
+        known.groups = vec!["Ventes".into(), "Équipe A".into()];
+        known.tags = vec!["Senior".into()];
+        let snapshot = Snapshot { users: vec![known], groups: vec!["Ventes".into(), "Équipe A".into()] };
+        let same =
+            check("last_name,email,user_type,groups,tags\nMartin,a@x.fr,,\"ventes, equipe a\",SENIOR\n", &snapshot);
+        assert_eq!((same.plan.counts.updates, same.plan.counts.unchanged), (0, 1), "{:?}", same.plan.updates);
+        let more = check("last_name,email,groups,user_type\nMartin,a@x.fr,\"Ventes, Nord\",\n", &snapshot);
+        assert_eq!(more.plan.updates[0].groups.iter().map(Label::as_str).collect::<Vec<_>>(), ["Nord"]);
     }
 
     #[test]

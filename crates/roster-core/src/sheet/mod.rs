@@ -13,6 +13,7 @@ use std::fmt;
 pub use number_format::{CellDate, DateKind};
 
 use crate::Language;
+use crate::messages::in_language as pick;
 
 /// The bounds every file is read within.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -372,13 +373,6 @@ pub enum Damage {
         /// The index the cell gives (at most 32 characters).
         index: String,
     },
-}
-
-const fn pick(lang: Language, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Language::Fr => fr,
-        Language::En | Language::De => en,
-    }
 }
 
 /// At most `max` characters of a text quoted in a message.

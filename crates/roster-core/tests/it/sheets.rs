@@ -275,3 +275,14 @@ fn files_that_are_not_spreadsheets_say_what_they_look_like() {
         assert!(fr.contains(kind.label(roster_core::Language::Fr)) && fr.starts_with("Ce fichier"), "{fr}");
     }
 }
+
+/// Found by the differential check: text elements read as spreadsheets
+/// read them.
+#[test]
+fn text_element_ends_and_line_breaks_read_as_spreadsheets_read_them() {
+    let (_, rows) = read(&fixture("text-elements.xlsx")).unwrap();
+    assert_eq!(texts(&rows[0]), ["Nom", "  Service  "]);
+    assert_eq!(texts(&rows[1]), ["two\nlines\nthree", "R & D"]);
+    assert_eq!(texts(&rows[2]), ["kept\r"]);
+    assert_reads_as_reference("text-elements.xlsx", &fixture("text-elements.xlsx"));
+}

@@ -273,7 +273,12 @@ pub async fn import_snapshot(db: &Db, company: CompanyId) -> ApiResult<roster_co
     struct Name {
         name: String,
     }
-    let users = db
+    #[derive(Deserialize)]
+    struct Membership {
+        user_id: i64,
+        name: String,
+    }
+    let mut users: Vec<roster_core::import::users::ExistingUser> = db
         .all(
             "SELECT id, last_name, first_name, email, mobile, employee_id, department, user_type, role, licence_level, \
              preferred_channel, language FROM users WHERE company_id = ? AND status != 'deleted' ORDER BY id",
@@ -282,5 +287,25 @@ pub async fn import_snapshot(db: &Db, company: CompanyId) -> ApiResult<roster_co
         .await?;
     let groups: Vec<Name> =
         db.all("SELECT name FROM groups WHERE company_id = ? ORDER BY name_key", params![company]).await?;
+    // What each user already has, so that naming it again changes nothing.
+    let memberships = [
+        "SELECT l.user_id, g.name FROM group_users l JOIN groups g ON g.id = l.group_id WHERE l.company_id = ?",
+        "SELECT l.user_id, g.name FROM user_allowed_groups l JOIN groups g ON g.id = l.group_id \
+         WHERE l.company_id = ?",
+        "SELECT l.user_id, t.name FROM user_tags l JOIN tags t ON t.id = l.tag_id WHERE l.company_id = ?",
+    ];
+    for (kind, sql) in memberships.into_iter().enumerate() {
+        let rows: Vec<Membership> = db.all(sql, params![company]).await?;
+        for Membership { user_id, name } in rows {
+            // Users are sorted by id; a membership of a deleted user finds none.
+            let Ok(at) = users.binary_search_by_key(&user_id, |u| u.id) else { continue };
+            let user = &mut users[at];
+            match kind {
+                0 => user.groups.push(name),
+                1 => user.allowed_groups.push(name),
+                _ => user.tags.push(name),
+            }
+        }
+    }
     Ok(roster_core::import::users::Snapshot { users, groups: groups.into_iter().map(|g| g.name).collect() })
 }

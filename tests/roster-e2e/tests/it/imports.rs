@@ -138,3 +138,65 @@ fn an_address_released_by_a_deleted_user_can_be_imported_again() {
     assert_eq!(job["result"]["created"], 1);
     assert_eq!(user_by_email(&admin, &email).unwrap()["status"], "created");
 }
+
+/// A spreadsheet as admins keep them (mobiles typed as numbers and shown
+/// through formats, padded ids, date columns), saved by another program:
+/// the people stored are what the cells show. Their export, imported again,
+/// changes nothing. Acme's company: no other test changes its people.
+#[test]
+fn people_are_stored_as_their_cells_show_and_their_export_imports_unchanged() {
+    let admin = Client::sign_in(ACME_ADMIN);
+    let queued = admin.upload_users("shown-libreoffice.xlsx", &fixture("shown-libreoffice.xlsx"));
+    assert_eq!(queued.status, 202, "{:?}", queued.body);
+    let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+    assert_eq!(job["status"], "done", "{job}");
+    for (email, mobile, employee_id) in [
+        ("zoe.levy@acme.example", "+33612345678", "00042"),
+        ("paul.martin@acme.example", "+33612345679", "E-007"),
+        ("ana.petit@acme.example", "+33612345680", "001234"),
+        ("linh.nguyen@acme.example", "+447911123456", "A-17"),
+        ("lea.roux@acme.example", "+4915112345678", "00000"),
+    ] {
+        let user = user_by_email(&admin, email).unwrap_or_else(|| panic!("{email} was imported"));
+        assert_eq!(
+            (user["mobile"].as_str(), user["employee_id"].as_str()),
+            (Some(mobile), Some(employee_id)),
+            "{email}"
+        );
+    }
+
+    for format in ["xlsx", "csv"] {
+        let queued = admin.post("/api/v1/exports", &serde_json::json!({ "kind": "users", "format": format }));
+        assert_eq!(queued.status, 202, "{:?}", queued.body);
+        let export = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+        assert_eq!(export["status"], "done", "{export}");
+        for file in export["files"].as_array().unwrap() {
+            if file["rows"].as_i64() == Some(0) {
+                continue;
+            }
+            let name = file["name"].as_str().unwrap();
+            let (status, _, bytes) = admin.download(file["url"].as_str().unwrap());
+            assert_eq!(status, 200, "{name}");
+            let queued = admin.upload_users(name, &bytes);
+            let again = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+            assert_eq!(again["status"], "done", "{name}: {again}");
+            assert_eq!(
+                (again["result"]["created"].as_i64(), again["result"]["updated"].as_i64()),
+                (Some(0), Some(0)),
+                "{name} changes nothing: {again}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_spreadsheet_is_refused_for_what_it_is_in_french() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let queued = admin.upload_users("report.xlsx", &fixture("report-pdf.xlsx"));
+    assert_eq!(queued.status, 202, "{:?}", queued.body);
+    let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+    assert_eq!(job["status"], "failed");
+    assert_eq!(job["result"]["error"]["code"], "not_a_spreadsheet");
+    let message = job["result"]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("document PDF") || message.contains("PDF document"), "{message}");
+}
