@@ -135,3 +135,20 @@ test('names with markup are shown as text, never run', async () => {
   assert.equal(await p.evaluate(() => window.__owned), undefined);
   assert.equal(await p.locator('tr[data-user-id] img').count(), 0);
 });
+
+test('an address administering two companies chooses one, in French', async () => {
+  const { p, problems } = await page('fr-FR');
+  await p.goto(BASE);
+  await p.fill('input[name=email]', 'admin@demo.example');
+  await p.fill('input[name=password]', PASSWORD);
+  await p.click('button[type=submit]');
+  await p.waitForSelector('[data-choose-company]');
+  assert.equal(await p.textContent('[data-choose-company] h1'), 'Choisissez une entreprise');
+  const names = await p.$$eval('[data-choose-company] button', (buttons) => buttons.map((b) => b.textContent));
+  assert.deepEqual(names, ['Demo', 'Globex']);
+  await p.screenshot({ path: `${ARTIFACTS}choose-company-fr.png` });
+  await p.click('[data-choose-company] button:text-is("Globex")');
+  await p.waitForSelector('table tbody tr[data-user-id]');
+  assert.equal(await p.textContent('[data-company]'), 'Globex');
+  assert.deepEqual(problems, []);
+});

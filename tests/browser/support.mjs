@@ -27,11 +27,16 @@ export async function open(browser, locale = 'en-GB') {
   return { p, problems };
 }
 
-/** Signs in through the form and waits for the user list. */
-export async function signIn(p, email = 'admin@demo.example') {
+/**
+ * Signs in through the form and waits for the user list. An address that
+ * administers several companies picks `company` (Demo by default).
+ */
+export async function signIn(p, email = 'admin@demo.example', company = 'Demo') {
   await p.goto(BASE);
   await p.fill('input[name=email]', email);
   await p.fill('input[name=password]', PASSWORD);
   await p.click('button[type=submit]');
+  await p.waitForSelector('table tbody tr[data-user-id], [data-choose-company]');
+  if (await p.$('[data-choose-company]')) await p.click(`[data-choose-company] button:text-is("${company}")`);
   await p.waitForSelector('table tbody tr[data-user-id]');
 }

@@ -47,7 +47,7 @@ export async function jobs(session, highlighted) {
 
   async function refresh() {
     if (!table.isConnected && timer) return; // the admin left the page
-    const { items } = await api('GET', '/exports');
+    const { items } = await api('GET', '/jobs');
     body.replaceChildren(...(items.length ? items.map(row)
       : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, t('jobs.none')))]));
     if (items.some((j) => ACTIVE.has(j.status))) timer = setTimeout(() => refresh().catch(console.error), 1000);

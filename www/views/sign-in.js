@@ -14,9 +14,13 @@ export function signIn(done) {
       submit.disabled = true;
       error.textContent = '';
       try {
-        done(await api('POST', '/session', { email: email.value, password: password.value }));
+        const credentials = { email: email.value, password: password.value };
+        const profile = await api('POST', '/session', credentials);
+        if ((profile.companies || []).length > 1) return chooseCompany(credentials, profile, done);
+        done(profile);
       } catch (e) {
-        error.textContent = e.status ? e.message : t('error.network');
+        error.textContent = !e.status ? t('error.network')
+          : e.code === 'too_many_attempts' ? t('signIn.tooMany') : e.message;
         password.select();
       } finally {
         submit.disabled = false;
@@ -30,4 +34,31 @@ export function signIn(done) {
   submit);
   show(h('div', { class: 'card narrow' }, form));
   email.focus();
+}
+
+/**
+ * An address that administers several companies is signed in to the first
+ * by name; it may stay there or pick another, which signs in again.
+ */
+function chooseCompany(credentials, profile, done) {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const choices = profile.companies.map((company) => h('li', {}, h('button', {
+    type: 'button',
+    class: company.id === profile.company.id ? 'primary' : '',
+    dataset: { companyId: company.id },
+    async onClick(event) {
+      if (company.id === profile.company.id) return done(profile);
+      event.currentTarget.disabled = true;
+      try {
+        done(await api('POST', '/session', { ...credentials, company_id: company.id }));
+      } catch (e) {
+        error.textContent = e.status ? e.message : t('error.network');
+      }
+    },
+  }, company.name)));
+  show(h('div', { class: 'card narrow', dataset: { chooseCompany: '' } },
+    h('h1', {}, t('signIn.chooseCompany')),
+    h('p', { class: 'muted' }, t('signIn.severalCompanies')),
+    h('ul', { class: 'choices' }, choices),
+    error));
 }

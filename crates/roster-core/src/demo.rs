@@ -226,15 +226,27 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
     DemoCompany { name, plan, admin, users, groups, tags, bases }
 }
 
-/// The two demo companies: "Demo" (gold, about 1,000 users) and "Acme"
-/// (standard, a few dozen), with administrators `admin@demo.example` and
-/// `admin@acme.example`.
+/// The demo companies: "Demo" (gold, about 1,000 users), "Acme" and
+/// "Globex" (standard, a few dozen each), with administrators
+/// `admin@demo.example` (of Demo and Globex) and `admin@acme.example`.
+///
+/// # Panics
+/// Never: the demo data is valid (a test builds it).
 pub fn companies() -> Vec<DemoCompany> {
+    // Demo's administrator also administers Globex: signing in picks Demo
+    // (first by name) and offers Globex. The test suite's API fuzzer works
+    // in Globex, so what it changes disturbs no other test.
+    let mut globex = company("Globex", Plan::Standard, "globex.example", 25, 0x5eed_0003);
+    globex.admin.email = Some(crate::model::Email::parse(SHARED_ADMIN).expect("the demo address is valid"));
     vec![
         company("Demo", Plan::Gold, "demo.example", 1000, 0x5eed_0001),
         company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002),
+        globex,
     ]
 }
+
+/// The administrator of both Demo and Globex.
+pub const SHARED_ADMIN: &str = "admin@demo.example";
 
 /// The headers of [`import_rows`]: twelve columns, as an admin's export
 /// from another system would have them, in French.

@@ -51,7 +51,9 @@ impl Cursor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserQuery {
     /// Folded words that each result's names, e-mail, mobile or employee id
-    /// all contain, in any order ("zoe mar" finds Zoé Martin).
+    /// all contain, in any order ("zoe mar" finds Zoé Martin). They are
+    /// matched as plain substrings, never as patterns, so any length and any
+    /// character (`%`, `_`) is literal.
     pub search: Vec<String>,
     /// Only users of this status; by default everyone but the deleted.
     pub status: Option<UserStatus>,
@@ -78,53 +80,78 @@ pub enum QueryError {
     /// `group` is not a group id.
     #[error("the group is not a group id")]
     Group,
+    /// `limit` is outside the page bounds.
+    #[error("the limit must be between 1 and {0}")]
+    LimitRange(u32),
+    /// A filter was given without a value (`status=`).
+    #[error("“{0}” is given without a value; leave it out to mean any")]
+    Blank(&'static str),
+    /// The search holds control characters (`%00`, line breaks).
+    #[error("the search holds control characters")]
+    Control,
+}
+
+/// How many users one page may hold: by default and at most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageBounds {
+    /// The page size without `limit`.
+    pub default: u32,
+    /// The largest `limit` accepted.
+    pub max: u32,
+}
+
+impl PageBounds {
+    /// The directory's pages.
+    pub const DIRECTORY: Self = Self { default: DEFAULT_PAGE, max: MAX_PAGE };
 }
 
 impl UserQuery {
-    /// Parses the query-string values; absent or blank values mean "any".
-    /// The limit is clamped to 1..=[`MAX_PAGE`].
+    /// Parses the query-string values; absent values mean "any", a blank
+    /// search means no search.
     ///
     /// # Errors
-    /// [`QueryError`] for an unknown status, a forged cursor or a bad limit.
+    /// [`QueryError`] for an unknown status, a forged cursor, a limit out of
+    /// `bounds`, a blank filter or a search holding control characters.
     pub fn parse(
         q: Option<&str>,
         status: Option<&str>,
         group: Option<&str>,
         cursor: Option<&str>,
         limit: Option<&str>,
+        bounds: PageBounds,
     ) -> Result<Self, QueryError> {
-        fn blank(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|v| !v.is_empty())
+        fn given<'a>(name: &'static str, v: Option<&'a str>) -> Result<Option<&'a str>, QueryError> {
+            match v.map(str::trim) {
+                Some("") => Err(QueryError::Blank(name)),
+                other => Ok(other),
+            }
         }
-        let search = blank(q)
-            .map(|q| text::fold(&q.chars().take(MAX_SEARCH_LEN).collect::<String>()))
-            .map(|q| q.split_whitespace().take(MAX_SEARCH_WORDS).map(str::to_owned).collect())
-            .unwrap_or_default();
-        let status =
-            blank(status).map(|s| UserStatus::parse(s).map_err(|_| QueryError::Status(s.to_owned()))).transpose()?;
-        let group = blank(group).map(|g| g.parse::<i64>().map_err(|_| QueryError::Group)).transpose()?;
-        let after = blank(cursor).map(|c| Cursor::decode(c).ok_or(QueryError::Cursor)).transpose()?;
-        let limit = match blank(limit) {
-            None => DEFAULT_PAGE,
-            Some(l) => l.parse::<u32>().map_err(|_| QueryError::Limit)?.clamp(1, MAX_PAGE),
+        let q = q.unwrap_or_default();
+        if text::has_control(q) {
+            return Err(QueryError::Control);
+        }
+        let search = text::fold(&q.chars().take(MAX_SEARCH_LEN).collect::<String>())
+            .split_whitespace()
+            .take(MAX_SEARCH_WORDS)
+            .map(str::to_owned)
+            .collect();
+        let status = given("status", status)?
+            .map(|s| UserStatus::parse(s).map_err(|_| QueryError::Status(s.to_owned())))
+            .transpose()?;
+        let group = given("group", group)?
+            .map(|g| g.parse::<i64>().ok().filter(|g| *g > 0).ok_or(QueryError::Group))
+            .transpose()?;
+        let after = given("cursor", cursor)?.map(|c| Cursor::decode(c).ok_or(QueryError::Cursor)).transpose()?;
+        let limit = match given("limit", limit)? {
+            None => bounds.default,
+            Some(l) => match l.parse::<i64>() {
+                Ok(n) if (1..=i64::from(bounds.max)).contains(&n) => u32::try_from(n).unwrap_or(bounds.max),
+                Ok(_) => return Err(QueryError::LimitRange(bounds.max)),
+                Err(_) => return Err(QueryError::Limit),
+            },
         };
         Ok(Self { search, status, group, after, limit })
     }
-}
-
-/// Escapes `%`, `_` and `\` so a search text matches literally in a SQL
-/// `LIKE … ESCAPE '\'` pattern, and wraps it to match anywhere.
-pub fn like_pattern(search: &str) -> String {
-    let mut out = String::with_capacity(search.len() + 2);
-    out.push('%');
-    for c in search.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 #[cfg(test)]
@@ -137,31 +164,53 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
     }
 
+    const BOUNDS: PageBounds = PageBounds::DIRECTORY;
+
     #[test]
     fn forged_cursors_are_refused() {
         for raw in ["", "zz.00", "1.0", "1.zz", "1.c328"] {
             assert_eq!(Cursor::decode(raw), None, "{raw}");
         }
-        assert_eq!(UserQuery::parse(None, None, None, Some("nope"), None), Err(QueryError::Cursor));
+        assert_eq!(UserQuery::parse(None, None, None, Some("nope"), None, BOUNDS), Err(QueryError::Cursor));
     }
 
     #[test]
-    fn blank_values_mean_any_and_the_limit_is_clamped() {
-        let q = UserQuery::parse(Some("  "), Some(""), Some(" "), None, Some("100000")).unwrap();
-        assert_eq!((q.search.len(), q.status, q.limit), (0, None, MAX_PAGE));
-        assert_eq!(UserQuery::parse(None, None, None, None, None).unwrap().limit, DEFAULT_PAGE);
+    fn a_blank_search_is_no_search_but_a_blank_filter_is_refused() {
+        let q = UserQuery::parse(Some("  "), None, None, None, None, BOUNDS).unwrap();
+        assert_eq!((q.search.len(), q.status, q.limit), (0, None, DEFAULT_PAGE));
+        for (status, group, cursor, limit) in [
+            (Some(""), None, None, None),
+            (None, Some(" "), None, None),
+            (None, None, Some(""), None),
+            (None, None, None, Some("")),
+        ] {
+            assert!(matches!(UserQuery::parse(None, status, group, cursor, limit, BOUNDS), Err(QueryError::Blank(_))));
+        }
+    }
+
+    #[test]
+    fn limits_outside_the_bounds_are_refused_not_clamped() {
+        assert_eq!(UserQuery::parse(None, None, None, None, Some("200"), BOUNDS).unwrap().limit, MAX_PAGE);
+        for bad in ["0", "-1", "201", "99999999999999999999"] {
+            assert!(UserQuery::parse(None, None, None, None, Some(bad), BOUNDS).is_err(), "{bad}");
+        }
+        assert_eq!(UserQuery::parse(None, None, None, None, Some("x"), BOUNDS), Err(QueryError::Limit));
+    }
+
+    #[test]
+    fn control_characters_in_a_search_are_refused() {
+        for q in ["\u{0}", "a\u{0}b", "x\ny", "\u{7f}"] {
+            assert_eq!(UserQuery::parse(Some(q), None, None, None, None, BOUNDS), Err(QueryError::Control), "{q:?}");
+        }
     }
 
     #[test]
     fn search_is_folded_and_statuses_read_in_any_language() {
-        let q = UserQuery::parse(Some(" Élodie  Martin "), Some("désactivé"), Some("7"), None, Some("10")).unwrap();
+        let q =
+            UserQuery::parse(Some(" Élodie  Martin "), Some("désactivé"), Some("7"), None, Some("10"), BOUNDS).unwrap();
         assert_eq!(q.search, ["elodie", "martin"]);
         assert_eq!((q.status, q.group), (Some(UserStatus::Inactive), Some(7)));
-        assert!(matches!(UserQuery::parse(None, Some("zombie"), None, None, None), Err(QueryError::Status(_))));
-    }
-
-    #[test]
-    fn like_wildcards_in_searches_are_literal() {
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert!(matches!(UserQuery::parse(None, Some("zombie"), None, None, None, BOUNDS), Err(QueryError::Status(_))));
+        assert_eq!(UserQuery::parse(None, None, Some("-3"), None, None, BOUNDS), Err(QueryError::Group));
     }
 }

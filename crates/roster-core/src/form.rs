@@ -9,9 +9,80 @@ use crate::model::{
 };
 use crate::{Language, text};
 
+/// A field of a user's record that people fill in: the one list the form,
+/// the import, the import's diff and the database all follow. Its code is
+/// the form's field, the import's column code and the database column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserField {
+    /// Last name (required).
+    LastName,
+    /// First name.
+    FirstName,
+    /// E-mail address.
+    Email,
+    /// Mobile number (E.164).
+    Mobile,
+    /// The company's identifier for the employee.
+    EmployeeId,
+    /// Department.
+    Department,
+    /// User type.
+    UserType,
+    /// Role (rights).
+    Role,
+    /// Licence level.
+    LicenceLevel,
+    /// Preferred channel.
+    PreferredChannel,
+    /// Language.
+    Language,
+}
+
+impl UserField {
+    /// Every field, in the order forms and files show them.
+    pub const ALL: [Self; 11] = [
+        Self::LastName,
+        Self::FirstName,
+        Self::Email,
+        Self::Mobile,
+        Self::EmployeeId,
+        Self::Department,
+        Self::UserType,
+        Self::Role,
+        Self::LicenceLevel,
+        Self::PreferredChannel,
+        Self::Language,
+    ];
+
+    /// The field's code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::LastName => "last_name",
+            Self::FirstName => "first_name",
+            Self::Email => "email",
+            Self::Mobile => "mobile",
+            Self::EmployeeId => "employee_id",
+            Self::Department => "department",
+            Self::UserType => "user_type",
+            Self::Role => "role",
+            Self::LicenceLevel => "licence_level",
+            Self::PreferredChannel => "preferred_channel",
+            Self::Language => "language",
+        }
+    }
+
+    /// The field with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
 /// The form as submitted: every field optional text, as a browser sends it.
+/// Fields it does not know are refused, so a misspelt field is never
+/// silently dropped.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct NewUserForm {
     /// Last name (required).
     pub last_name: Option<String>,
@@ -35,6 +106,25 @@ pub struct NewUserForm {
     pub preferred_channel: Option<String>,
     /// Language; the administrator's when absent.
     pub language: Option<String>,
+}
+
+impl NewUserForm {
+    /// What was typed into `field`.
+    pub const fn raw(&self, field: UserField) -> Option<&String> {
+        match field {
+            UserField::LastName => self.last_name.as_ref(),
+            UserField::FirstName => self.first_name.as_ref(),
+            UserField::Email => self.email.as_ref(),
+            UserField::Mobile => self.mobile.as_ref(),
+            UserField::EmployeeId => self.employee_id.as_ref(),
+            UserField::Department => self.department.as_ref(),
+            UserField::UserType => self.user_type.as_ref(),
+            UserField::Role => self.role.as_ref(),
+            UserField::LicenceLevel => self.licence_level.as_ref(),
+            UserField::PreferredChannel => self.preferred_channel.as_ref(),
+            UserField::Language => self.language.as_ref(),
+        }
+    }
 }
 
 /// Who fills the form in, which sets the defaults and what may be granted.
@@ -188,6 +278,34 @@ impl NewUserForm {
 }
 
 impl NewUser {
+    /// The stored text of `field`: what the database holds and an import
+    /// compares against.
+    pub fn value(&self, field: UserField) -> Option<&str> {
+        match field {
+            UserField::LastName => Some(self.last_name.as_str()),
+            UserField::FirstName => self.first_name.as_ref().map(PersonName::as_str),
+            UserField::Email => self.email.as_ref().map(Email::as_str),
+            UserField::Mobile => self.mobile.as_ref().map(Mobile::as_str),
+            UserField::EmployeeId => self.employee_id.as_ref().map(EmployeeId::as_str),
+            UserField::Department => self.department.as_ref().map(PersonName::as_str),
+            UserField::UserType => Some(self.user_type.code()),
+            UserField::Role => Some(self.role.code()),
+            UserField::LicenceLevel => Some(self.licence_level.code()),
+            UserField::PreferredChannel => Some(self.preferred_channel.code()),
+            UserField::Language => Some(self.language.code()),
+        }
+    }
+
+    /// Every field's stored text by code, plus the directory keys: the
+    /// record the database receives.
+    pub fn record(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut record: serde_json::Map<String, serde_json::Value> =
+            UserField::ALL.iter().map(|&f| (f.code().to_owned(), self.value(f).into())).collect();
+        record.insert("sort_key".into(), self.sort_key().into());
+        record.insert("search_text".into(), self.search_text().into());
+        record
+    }
+
     /// The key users are sorted by in the directory: last then first name,
     /// case and accents ignored.
     pub fn sort_key(&self) -> String {
@@ -219,6 +337,20 @@ pub fn sort_key(last_name: &str, first_name: &str) -> String {
 pub fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
     let joined: Vec<&str> = parts.into_iter().flatten().collect();
     text::fold(&joined.join(" "))
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::UserField;
+    use crate::import::users::Column;
+
+    #[test]
+    fn every_field_is_an_import_column_with_the_same_code() {
+        for field in UserField::ALL {
+            assert_eq!(UserField::from_code(field.code()), Some(field));
+            assert_eq!(Column::parse(field.code()).ok().and_then(Column::field), Some(field), "{field:?}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,16 +6,19 @@
 
 mod vocabulary;
 
+pub mod budget;
 pub mod demo;
 pub mod directory;
 pub mod export;
 pub mod form;
 pub mod import;
+pub mod jobs;
 pub mod messages;
 pub mod model;
 pub mod secret;
 pub mod sheet;
 pub mod text;
+pub mod throttle;
 pub mod time;
 
 pub use messages::{FieldError, Language, Message};

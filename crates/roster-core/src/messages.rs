@@ -44,6 +44,8 @@ pub enum Message {
     TooLong,
     /// Text holds tabs, line breaks or other control characters.
     ControlCharacters,
+    /// A number outside the range the field takes.
+    OutOfRange,
     /// Not a usable e-mail address.
     InvalidEmail,
     /// Not a usable mobile number.
@@ -100,6 +102,9 @@ impl Message {
         let (fr, en) = match self {
             Self::Required => ("Ce champ est obligatoire.", "This field is required."),
             Self::TooLong => ("Ce texte est trop long.", "This text is too long."),
+            Self::OutOfRange => {
+                ("Cette valeur est hors des limites permises.", "This value is outside the allowed range.")
+            }
             Self::ControlCharacters => (
                 "Ce texte contient des caractères invisibles (tabulation, retour à la ligne).",
                 "This text holds invisible characters (tab, line break).",

@@ -1,6 +1,9 @@
 //! Passwords and bearer secrets (K1). Randomness comes from the caller.
 
+use pbkdf2::Pbkdf2;
+use pbkdf2::password_hash::{Ident, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::Message;
 
@@ -11,7 +14,10 @@ pub const PASSWORD_ROUNDS: u32 = 100_000;
 /// The shortest password accepted.
 pub const PASSWORD_MIN_LEN: usize = 10;
 
-const SCHEME: &str = "pbkdf2-sha256";
+/// The longest password accepted: hashing cost grows with it.
+pub const PASSWORD_MAX_LEN: usize = 200;
+
+const ALGORITHM: Ident<'static> = Ident::new_unwrap("pbkdf2-sha256");
 
 /// Checks that `password` may be set.
 ///
@@ -25,34 +31,31 @@ pub fn check_new_password(password: &str) -> Result<(), Message> {
 }
 
 /// Hashes `password` with `salt` (16 random bytes from the caller) into a
-/// self-describing string: `pbkdf2-sha256$rounds$salt$hash`, hex-encoded.
+/// PHC string: `$pbkdf2-sha256$i=100000,l=32$<salt>$<hash>`, which any
+/// password library reads.
 pub fn hash_password(password: &str, salt: [u8; 16]) -> String {
-    hash_with(password, &salt, PASSWORD_ROUNDS)
+    hash_with(password, &salt, PASSWORD_ROUNDS).unwrap_or_default()
 }
 
-fn hash_with(password: &str, salt: &[u8], rounds: u32) -> String {
-    let mut derived = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, rounds, &mut derived);
-    format!("{SCHEME}${rounds}${}${}", hex(salt), hex(&derived))
+fn hash_with(password: &str, salt: &[u8], rounds: u32) -> Option<String> {
+    let salt = SaltString::encode_b64(salt).ok()?;
+    let params = pbkdf2::Params { rounds, output_length: 32 };
+    let hash = Pbkdf2.hash_password_customized(password.as_bytes(), Some(ALGORITHM), None, params, &salt).ok()?;
+    Some(hash.to_string())
 }
 
 /// True when `password` matches `stored`, a string from [`hash_password`].
-/// A malformed `stored` matches nothing. Comparison time does not depend on
-/// where the hashes differ.
+/// A malformed `stored`, another algorithm or an unreasonable round count
+/// matches nothing; the comparison is constant-time.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    let mut parts = stored.split('$');
-    let (Some(SCHEME), Some(rounds), Some(salt), Some(_), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let Ok(hash) = PasswordHash::new(stored) else {
         return false;
     };
-    let (Ok(rounds), Some(salt)) = (rounds.parse::<u32>(), unhex(salt)) else {
-        return false;
-    };
-    if rounds == 0 || rounds > 10 * PASSWORD_ROUNDS {
+    let rounds = hash.params.get_decimal("i").unwrap_or(0);
+    if hash.algorithm != ALGORITHM || rounds == 0 || rounds > 10 * PASSWORD_ROUNDS {
         return false;
     }
-    constant_time_eq(hash_with(password, &salt, rounds).as_bytes(), stored.as_bytes())
+    Pbkdf2.verify_password(password.as_bytes(), &hash).is_ok()
 }
 
 /// Hashes a password nobody knows, so that signing in as an unknown person
@@ -68,6 +71,8 @@ pub enum SecretKind {
     Session,
     /// An API token for automation.
     ApiToken,
+    /// A browser an administrator signed in from, carried in a cookie.
+    Device,
 }
 
 impl SecretKind {
@@ -75,7 +80,45 @@ impl SecretKind {
         match self {
             Self::Session => "rss_",
             Self::ApiToken => "rst_",
+            Self::Device => "rsd_",
         }
+    }
+}
+
+/// How long a browser stays trusted after a sign-in from it.
+pub const DEVICE_DAYS: i64 = 180;
+/// An API token's life when its creator does not say.
+pub const TOKEN_DEFAULT_DAYS: i64 = 90;
+/// The longest life an API token may be given.
+pub const TOKEN_MAX_DAYS: i64 = 365;
+
+/// What an API token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Read only: `GET` requests.
+    Read,
+    /// Read and change the company's data; never manage tokens.
+    Write,
+}
+
+impl TokenScope {
+    /// The stored code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Read, Self::Write].into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether a request that changes something (`changes`) is allowed.
+    pub const fn allows(self, changes: bool) -> bool {
+        matches!(self, Self::Write) || !changes
     }
 }
 
@@ -111,15 +154,10 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// True when two secrets (or digests) are equal, in a time that does not
+/// depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 #[cfg(test)]
@@ -129,7 +167,7 @@ mod tests {
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {
         let stored = hash_password("correct horse", [7; 16]);
-        assert!(stored.starts_with("pbkdf2-sha256$100000$"));
+        assert!(stored.starts_with("$pbkdf2-sha256$i=100000,l=32$"), "{stored}");
         assert!(!stored.contains("correct horse"));
         assert!(verify_password("correct horse", &stored));
         assert!(!verify_password("correct horsE", &stored));
@@ -142,7 +180,9 @@ mod tests {
 
     #[test]
     fn malformed_stored_hashes_match_nothing() {
-        for stored in ["", "plain", "pbkdf2-sha256$x$00$00", "md5$1$00$00", "pbkdf2-sha256$0$00$00"] {
+        let too_slow = hash_with("anything", &[1; 16], 10 * PASSWORD_ROUNDS + 1).unwrap();
+        let other = hash_password("anything", [1; 16]).replace("pbkdf2-sha256", "pbkdf2-sha512");
+        for stored in ["", "plain", "$pbkdf2-sha256$i=x$AAAA$AAAA", "md5$1$00$00", too_slow.as_str(), other.as_str()] {
             assert!(!verify_password("anything", stored), "{stored}");
         }
     }
@@ -150,8 +190,25 @@ mod tests {
     #[test]
     fn the_known_pbkdf2_vector_is_reproduced() {
         // RFC 7914 §11: PBKDF2-HMAC-SHA256("passwd", "salt", 1 round).
-        let stored = hash_with("passwd", b"salt", 1);
-        assert!(stored.ends_with("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"));
+        let stored = hash_with("passwd", b"salt", 1).unwrap();
+        let digest = PasswordHash::new(&stored).unwrap().hash.unwrap();
+        assert_eq!(hex(digest.as_bytes()), "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
+        assert!(verify_password("passwd", &stored));
+    }
+
+    #[test]
+    fn a_read_token_only_reads() {
+        assert!(TokenScope::Read.allows(false) && !TokenScope::Read.allows(true));
+        assert!(TokenScope::Write.allows(true));
+        assert_eq!(TokenScope::parse("write"), Some(TokenScope::Write));
+        assert_eq!(TokenScope::parse("admin"), None);
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
     }
 
     #[test]

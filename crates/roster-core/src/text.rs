@@ -59,35 +59,11 @@ fn folded_key(raw: &str) -> String {
     out
 }
 
-/// A fast hasher for maps keyed by text from the file being read. The keys
-/// are the file's own identifiers, so flooding only slows the one import that
-/// carries it; the row bound caps the cost.
-#[derive(Default, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        // FNV-1a, eight bytes at a time.
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0 ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        // murmur3's finaliser: hash tables read the high bits too.
-        let mut x = self.0;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        x ^ (x >> 33)
-    }
-}
-
-/// A `HashMap` using [`FastHasher`].
-pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+/// A `HashMap` with a fast, non-cryptographic hasher, for maps keyed by
+/// text from the file being read. The keys are the file's own identifiers,
+/// so flooding only slows the one import that carries it; the row bound
+/// caps the cost.
+pub type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// Collapses runs of white space into one space and trims both ends.
 pub fn squash_spaces(raw: &str) -> String {
@@ -104,6 +80,33 @@ pub fn squash_spaces(raw: &str) -> String {
 /// True when `raw` holds a control character (tabs and line breaks included).
 pub fn has_control(raw: &str) -> bool {
     raw.chars().any(char::is_control)
+}
+
+/// True for characters that change how text is shown without being seen:
+/// bidirectional overrides, isolates and marks, zero-width spaces and
+/// joiners, the byte-order mark. In a file name they can disguise its
+/// extension ("cv\u{202E}fdp.exe" shows as "cvexe.pdf").
+pub const fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}' | '\u{180E}')
+}
+
+/// The longest file name kept, in characters.
+pub const MAX_FILE_NAME: usize = 200;
+
+/// A file name as stored and shown: control and invisible formatting
+/// characters dropped, path separators replaced, spaces squashed, at most
+/// [`MAX_FILE_NAME`] characters. `None` when nothing printable is left.
+pub fn file_name(raw: &str) -> Option<String> {
+    let visible: String = raw
+        .chars()
+        .filter(|&c| !c.is_control() && !is_invisible_format(c))
+        .map(|c| if matches!(c, '/' | '\\') { '_' } else { c })
+        .collect();
+    let squashed = squash_spaces(&visible);
+    let name: String = squashed.chars().take(MAX_FILE_NAME).collect();
+    let name = name.trim_end();
+    (!name.is_empty() && name.chars().any(|c| c != '.' && c != '_')).then(|| name.to_owned())
 }
 
 fn unaccent(c: char) -> Option<&'static str> {
@@ -211,6 +214,18 @@ mod tests {
         assert_eq!(key(" CANAL-PREFERE "), "canal_prefere");
         assert_eq!(key("adresse  mail"), "adresse_mail");
         assert_eq!(key("Prénom"), "prenom");
+    }
+
+    #[test]
+    fn file_names_lose_what_cannot_be_seen() {
+        assert_eq!(file_name("cv\u{202E}fdp.exe").as_deref(), Some("cvfdp.exe"));
+        assert_eq!(file_name("a\u{200B}b\u{FEFF}.xlsx\u{0}").as_deref(), Some("ab.xlsx"));
+        assert_eq!(file_name("../../etc/passwd").as_deref(), Some(".._.._etc_passwd"));
+        assert_eq!(file_name("  Liste   des   salariés.xlsx ").as_deref(), Some("Liste des salariés.xlsx"));
+        for nothing in ["", "\u{0}", "\u{202E}\u{200D}", " . ", "..", "/"] {
+            assert_eq!(file_name(nothing), None, "{nothing:?}");
+        }
+        assert_eq!(file_name(&"é".repeat(500)).map(|n| n.chars().count()), Some(MAX_FILE_NAME));
     }
 
     #[test]

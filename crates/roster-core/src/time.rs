@@ -64,6 +64,19 @@ impl Timestamp {
     }
 }
 
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("not a UTC time: {raw}")))
+    }
+}
+
 impl fmt::Display for Timestamp {
     /// Writes RFC 3339 in UTC, which sorts correctly as text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

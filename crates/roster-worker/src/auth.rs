@@ -3,7 +3,7 @@
 
 use roster_core::Language;
 use roster_core::model::{CompanySettings, Role};
-use roster_core::secret::{SecretKind, looks_like};
+use roster_core::secret::{SecretKind, TokenScope, looks_like};
 use worker::{Method, Request};
 
 use crate::db::Db;
@@ -14,15 +14,32 @@ use crate::tenant::{Admin, CompanyId};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "roster_session";
+/// The cookie of a browser an administrator signed in from.
+pub const DEVICE_COOKIE: &str = "roster_device";
 
-/// The session secret carried by the request's cookie, if any.
-pub fn session_secret(req: &Request) -> Option<String> {
+/// The value of the request's cookie `name`, if any.
+fn cookie_value(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("cookie").ok().flatten()?;
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_owned())
+}
+
+/// The session secret carried by the request's cookie, if any.
+pub fn session_secret(req: &Request) -> Option<String> {
+    cookie_value(req, COOKIE)
+}
+
+/// The device secret the browser holds, if it has the shape of one.
+pub fn device_secret(req: &Request) -> Option<String> {
+    cookie_value(req, DEVICE_COOKIE).filter(|s| looks_like(SecretKind::Device, s))
+}
+
+/// The client's network address as the platform reports it.
+pub fn client_address(req: &Request) -> String {
+    req.headers().get("cf-connecting-ip").ok().flatten().map_or_else(|| "unknown".to_owned(), |a| a.trim().to_owned())
 }
 
 fn bearer(req: &Request) -> Option<String> {
@@ -34,15 +51,21 @@ fn bearer(req: &Request) -> Option<String> {
 /// The `Set-Cookie` value that stores `secret`, or clears the cookie when
 /// `secret` is `None`. `Secure` whenever the console is served over HTTPS.
 pub fn cookie(req: &Request, secret: Option<&str>) -> String {
+    set_cookie(req, COOKIE, secret, access::SESSION_DAYS)
+}
+
+/// The `Set-Cookie` value that marks this browser as trusted by an account.
+pub fn device_cookie(req: &Request, secret: &str) -> String {
+    set_cookie(req, DEVICE_COOKIE, Some(secret), roster_core::secret::DEVICE_DAYS)
+}
+
+fn set_cookie(req: &Request, name: &str, secret: Option<&str>, days: i64) -> String {
     let secure = req.url().is_ok_and(|u| u.scheme() == "https");
     let (value, max_age) = match secret {
-        Some(secret) => (secret, access::SESSION_DAYS * 86_400),
+        Some(secret) => (secret, days * 86_400),
         None => ("", 0),
     };
-    format!(
-        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    )
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
 }
 
 /// Refuses a state-changing request that a browser says comes from another
@@ -74,12 +97,34 @@ pub fn caller_language(req: &Request) -> Language {
 }
 
 /// The administrator behind the request: a bearer token, or a session
-/// cookie on a same-site request.
+/// cookie on a same-site request. A read-only token may only read.
 ///
 /// # Errors
 /// [`ApiError::Unauthenticated`] without a live session or token;
-/// [`ApiError::CrossSite`] for a cookie request from another site.
+/// [`ApiError::CrossSite`] for a cookie request from another site;
+/// [`ApiError::Forbidden`] for a change asked with a read-only token.
 pub async fn admin(req: &Request, db: &Db) -> ApiResult<Admin> {
+    let (admin, scope) = holder(req, db).await?;
+    let changes = !matches!(req.method(), Method::Get | Method::Head);
+    if scope.is_some_and(|s| !s.allows(changes)) {
+        return Err(ApiError::Forbidden("This API token may only read."));
+    }
+    Ok(admin)
+}
+
+/// The administrator behind a console session (never a token): what
+/// managing tokens requires, so that a token cannot mint others.
+///
+/// # Errors
+/// As [`admin`]; [`ApiError::Forbidden`] for a token.
+pub async fn session_admin(req: &Request, db: &Db) -> ApiResult<Admin> {
+    match holder(req, db).await? {
+        (admin, None) => Ok(admin),
+        (_, Some(_)) => Err(ApiError::Forbidden("API tokens are managed from a signed-in console session.")),
+    }
+}
+
+async fn holder(req: &Request, db: &Db) -> ApiResult<(Admin, Option<TokenScope>)> {
     let now = platform::now();
     let holder = if let Some(token) = bearer(req) {
         if !looks_like(SecretKind::ApiToken, &token) {
@@ -95,7 +140,12 @@ pub async fn admin(req: &Request, db: &Db) -> ApiResult<Admin> {
     } else {
         None
     };
-    holder.ok_or(ApiError::Unauthenticated).and_then(|h| admin_from(&h))
+    let holder = holder.ok_or(ApiError::Unauthenticated)?;
+    let scope = match holder.scope.as_deref() {
+        None => None,
+        Some(code) => Some(TokenScope::parse(code).ok_or_else(|| ApiError::Internal(format!("token scope {code}")))?),
+    };
+    Ok((admin_from(&holder)?, scope))
 }
 
 /// The administrator a stored session or token holder stands for.

@@ -22,6 +22,8 @@ pub enum ApiError {
     BadRequest(String),
     /// The body is larger than accepted (413).
     TooLarge,
+    /// The path exists but not with this method (405); lists those it takes.
+    MethodNotAllowed(String),
     /// Fields with problems, each shown next to its field (422).
     Invalid(Vec<FieldError>, Language),
     /// The request clashes with the current state (409).
@@ -42,6 +44,7 @@ impl ApiError {
             Self::NotFound => 404,
             Self::BadRequest(_) => 400,
             Self::TooLarge => 413,
+            Self::MethodNotAllowed(_) => 405,
             Self::Invalid(..) => 422,
             Self::Conflict => 409,
             Self::Gone => 410,
@@ -66,6 +69,7 @@ impl ApiError {
             Self::NotFound => ("not_found", "Not found.".to_owned()),
             Self::BadRequest(why) => ("bad_request", why.clone()),
             Self::TooLarge => ("too_large", "The request body is too large.".to_owned()),
+            Self::MethodNotAllowed(allowed) => ("method_not_allowed", format!("This address takes {allowed}.")),
             Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
             Self::Conflict => ("conflict", "This clashes with changes made meanwhile.".to_owned()),
             Self::Gone => ("gone", "This file has expired and was deleted; ask for a new export.".to_owned()),
@@ -90,8 +94,28 @@ impl ApiError {
         }
         let headers = Headers::new();
         let _ = headers.set("content-type", "application/json; charset=utf-8");
+        let _ = headers.set("cache-control", "no-store");
+        if let Self::MethodNotAllowed(allowed) = &self {
+            let _ = headers.set("allow", allowed);
+        }
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();
         Response::builder().with_status(self.status()).with_headers(headers).fixed(body)
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    /// The one place the repository's failures become HTTP: a unique
+    /// violation that a route did not turn into a field error is a clash
+    /// with a concurrent change (409); anything else is ours (500).
+    fn from(e: crate::db::DbError) -> Self {
+        match e {
+            crate::db::DbError::Unique(detail) => {
+                worker::console_log!("refused as a clash: {detail}");
+                Self::Conflict
+            }
+            crate::db::DbError::Budget(limit) => Self::Internal(format!("statement refused before sending: {limit}")),
+            crate::db::DbError::Platform(detail) => Self::Internal(detail),
+        }
     }
 }
 

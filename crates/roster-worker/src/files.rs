@@ -47,6 +47,14 @@ impl<'a> PartUpload<'a> {
         Ok(())
     }
 
+    /// Gives up: parts sent so far are discarded, nothing is stored.
+    pub async fn abort(self) {
+        if let Some(upload) = &self.upload {
+            // Storage discards unfinished uploads by itself anyway.
+            let _ = upload.abort().await;
+        }
+    }
+
     /// Adds the last bytes and stores the file; gives its size.
     pub async fn finish(mut self, last: &[u8]) -> ApiResult<u64> {
         self.size += last.len() as u64;
@@ -65,4 +73,33 @@ impl<'a> PartUpload<'a> {
         upload.complete(std::mem::take(&mut self.parts)).await?;
         Ok(self.size)
     }
+}
+
+/// Sends a stored file of a job to an administrator of its company, and
+/// records the download. After the job's last day the answer is 410 Gone.
+pub async fn download(
+    db: &crate::db::Db,
+    env: &worker::Env,
+    admin: &crate::tenant::Admin,
+    job: &crate::db::jobs::JobRow,
+    name: &str,
+) -> ApiResult<worker::Response> {
+    use crate::db::{exports, jobs};
+    let file = jobs::files(db, admin.company, &job.id).await?.into_iter().find(|f| f.name == name);
+    let file = file.ok_or(ApiError::NotFound)?;
+    if file.deleted_at.is_some() || job.files_expired(crate::platform::now()) {
+        return Err(ApiError::Gone);
+    }
+    let object = env.bucket("FILES")?.get(file.object_key.clone()).execute().await?.ok_or(ApiError::Gone)?;
+    exports::record_download(db, admin.company, admin.user_id, &job.id, name).await?;
+    let body = object.body().ok_or_else(|| ApiError::Internal("stored file has no body".into()))?.stream()?;
+    let mut resp = worker::Response::from_stream(body)?;
+    let headers = resp.headers_mut();
+    let extension = name.rsplit_once('.').map(|(_, e)| e).and_then(roster_core::export::Format::parse);
+    let media = extension.map_or("application/octet-stream", roster_core::export::Format::media_type);
+    headers.set("content-type", media)?;
+    headers.set("content-length", &file.bytes.to_string())?;
+    headers.set("content-disposition", &crate::http::attachment(name))?;
+    headers.set("cache-control", "no-store")?;
+    Ok(resp)
 }

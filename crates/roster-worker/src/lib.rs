@@ -5,29 +5,32 @@
 //! in `roster-core`. All SQL lives in [`db`].
 
 mod auth;
+mod consumer;
 mod db;
 mod error;
 mod files;
-mod jobs;
+mod http;
 mod platform;
+mod queue;
 mod routes;
 mod tenant;
+mod views;
 
 use worker::{Context, Env, MessageBatch, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    Ok(routes::handle(req, &env).await.unwrap_or_else(error::ApiError::into_response))
+    Ok(http::secure(routes::handle(req, &env).await.unwrap_or_else(error::ApiError::into_response)))
 }
 
 #[event(queue)]
-async fn queue(batch: MessageBatch<routes::imports::JobMessage>, env: Env, _ctx: Context) -> worker::Result<()> {
-    jobs::consume(batch, &env).await
+async fn queue(batch: MessageBatch<queue::JobMessage>, env: Env, _ctx: Context) -> worker::Result<()> {
+    consumer::consume(batch, &env).await
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    match jobs::clean_expired(&env).await {
+    match consumer::clean_expired(&env).await {
         Ok(deleted) => worker::console_log!("cleanup: {deleted} expired file(s) deleted"),
         Err(e) => worker::console_error!("cleanup failed: {e:?}"),
     }

@@ -23,3 +23,9 @@ pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
         .map_err(|_| ApiError::Internal("getRandomValues failed".into()))?;
     Ok(bytes)
 }
+
+/// Whether the Worker runs locally (started with a demo key, which
+/// `cargo xtask dev` and `cargo xtask test` draw at random for each run).
+pub fn is_local(env: &worker::Env) -> bool {
+    env.var("DEMO_SEED_KEY").is_ok_and(|v| v.to_string().len() >= 16)
+}

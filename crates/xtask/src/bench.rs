@@ -153,7 +153,7 @@ fn server_import_and_export(root: &Path, file: &Path) -> Result<Vec<String>> {
     if code != 202 {
         return Err(format!("the upload failed with HTTP {code}: {job}"));
     }
-    let took = wait_for_job(&server, &cookie, &job_id(&job)?, started)?;
+    let took = wait_for_job(&server, &cookie, "imports", &job_id(&job)?, started)?;
     #[allow(clippy::cast_precision_loss)]
     let rate = ROWS as f64 / took.as_secs_f64();
     let mut lines = vec![format!(
@@ -173,7 +173,7 @@ fn server_import_and_export(root: &Path, file: &Path) -> Result<Vec<String>> {
         if code != 202 {
             return Err(format!("the export request failed with HTTP {code}: {job}"));
         }
-        let took = wait_for_job(&server, &cookie, &job_id(&job)?, started)?;
+        let took = wait_for_job(&server, &cookie, "imports", &job_id(&job)?, started)?;
         #[allow(clippy::cast_precision_loss)]
         let rate = ROWS as f64 / took.as_secs_f64();
         lines.push(format!(
@@ -191,10 +191,11 @@ fn job_id(job: &str) -> Result<String> {
 }
 
 /// Polls a job until it is done; gives the time since `started`.
-fn wait_for_job(server: &Server, cookie: &str, id: &str, started: Instant) -> Result<Duration> {
+/// `kind` is where the job lives: `imports` or `exports`.
+fn wait_for_job(server: &Server, cookie: &str, kind: &str, id: &str, started: Instant) -> Result<Duration> {
     loop {
         std::thread::sleep(Duration::from_millis(500));
-        let (_, job) = server.call(cookie, "GET", &format!("/api/v1/exports/{id}"), &[], b"")?;
+        let (_, job) = server.call(cookie, "GET", &format!("/api/v1/{kind}/{id}"), &[], b"")?;
         if job.contains("\"status\":\"done\"") {
             return Ok(started.elapsed());
         }

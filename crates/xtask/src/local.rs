@@ -195,17 +195,27 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
 impl Server {
     /// Signs in and returns the session cookie pair.
     pub fn sign_in(&self, email: &str, password: &str) -> Result<String> {
-        let body = format!("{{\"email\":{},\"password\":{}}}", json_string(email), json_string(password));
+        self.sign_in_to(email, password, None).map(|(cookie, _)| cookie)
+    }
+
+    /// Signs in to `company` (by default the first the address
+    /// administers): the session cookie pair and the answer's body.
+    pub fn sign_in_to(&self, email: &str, password: &str, company: Option<i64>) -> Result<(String, String)> {
+        let chosen = company.map(|id| format!(",\"company_id\":{id}")).unwrap_or_default();
+        let body = format!("{{\"email\":{},\"password\":{}{chosen}}}", json_string(email), json_string(password));
         let (code, head, answer) =
             exchange(self.port, "POST", "/api/v1/session", &[("content-type", "application/json")], body.as_bytes())?;
         if code != 201 {
             return Err(format!("signing in failed with HTTP {code}: {answer}"));
         }
-        head.lines()
-            .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        let cookie = head
+            .lines()
+            .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+            .find(|c| c.starts_with("roster_session="))
             .and_then(|c| c.split(';').next())
             .map(str::to_owned)
-            .ok_or_else(|| "no session cookie".into())
+            .ok_or("no session cookie")?;
+        Ok((cookie, answer))
     }
 
     /// Sends a request with a session cookie: (status, body).

@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod fuzz;
 mod local;
 mod run;
 mod test;

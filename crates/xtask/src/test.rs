@@ -24,6 +24,16 @@ impl Steps {
         self.0.push((name, started.elapsed(), outcome));
     }
 
+    /// As [`Steps::run`], keeping what the step gave when it succeeded.
+    fn run_with<T>(&mut self, name: &'static str, step: impl FnOnce() -> Result<T>) -> Option<T> {
+        let mut kept = None;
+        self.run(name, || {
+            kept = Some(step()?);
+            Ok(())
+        });
+        kept
+    }
+
     fn report(&self) -> Result {
         println!("\n==> Summary");
         for (name, took, outcome) in &self.0 {
@@ -132,6 +142,7 @@ fn end_to_end(root: &Path, steps: &mut Steps) {
     steps.run("HTTP end-to-end tests", || {
         status(cargo().current_dir(root).args(["test", "--package", "roster-e2e"]).envs(env.clone()))
     });
+    let fuzzer = steps.run_with("Install the API fuzzer (schemathesis)", || crate::fuzz::ensure(root));
     steps.run("Browser tests (Chromium)", || {
         status(
             in_dir("node", root)
@@ -140,6 +151,12 @@ fn end_to_end(root: &Path, steps: &mut Steps) {
                 .env("CHROMIUM", tools::CHROMIUM),
         )
     });
+    // Last: the fuzzer's random sign-ins count against this machine's address.
+    if let Some(binary) = fuzzer {
+        steps.run("API fuzzing (schemathesis, every check, Globex company)", || {
+            crate::fuzz::run(root, &binary, &server)
+        });
+    }
     drop(server);
     let _ = std::fs::remove_dir_all(&state);
 }

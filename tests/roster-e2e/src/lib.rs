@@ -24,8 +24,10 @@ pub struct Answer {
     pub status: u16,
     /// Parsed body.
     pub body: Value,
-    /// The `Set-Cookie` header, if any.
+    /// The first `Set-Cookie` header, if any.
     pub set_cookie: Option<String>,
+    /// Every `Set-Cookie` header.
+    pub set_cookies: Vec<String>,
 }
 
 /// A caller: anonymous, or holding a session cookie or a bearer token.
@@ -35,6 +37,8 @@ pub struct Client {
     bearer: Option<String>,
     origin: Option<String>,
     seed_key: Option<String>,
+    address: Option<String>,
+    device: Option<String>,
 }
 
 fn agent() -> ureq::Agent {
@@ -82,6 +86,19 @@ impl Client {
         Self { origin: Some(origin.to_owned()), ..self.clone() }
     }
 
+    /// The same caller, from another network address (as the platform
+    /// reports it in `CF-Connecting-IP`).
+    #[must_use]
+    pub fn from_address(&self, address: &str) -> Self {
+        Self { address: Some(address.to_owned()), ..self.clone() }
+    }
+
+    /// The same caller, its browser holding this device cookie pair.
+    #[must_use]
+    pub fn with_device(&self, device: &str) -> Self {
+        Self { device: Some(device.to_owned()), ..self.clone() }
+    }
+
     /// Sends a request with an optional JSON body.
     ///
     /// # Panics
@@ -93,8 +110,12 @@ impl Client {
     fn exchange(&self, method: &str, path: &str, body: Option<String>) -> Answer {
         let url = format!("{}{path}", base_url());
         let mut request = ureq::http::Request::builder().method(method).uri(&url);
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
+        let cookies: Vec<&str> = [&self.cookie, &self.device].into_iter().flatten().map(String::as_str).collect();
+        if !cookies.is_empty() {
+            request = request.header("cookie", cookies.join("; "));
+        }
+        if let Some(address) = &self.address {
+            request = request.header("cf-connecting-ip", address);
         }
         if let Some(token) = &self.bearer {
             request = request.header("authorization", format!("Bearer {token}"));
@@ -111,11 +132,18 @@ impl Client {
         let request = request.body(body.unwrap_or_default()).expect("a well-formed request");
         let mut response = agent().run(request).unwrap_or_else(|e| panic!("{method} {url}: {e}"));
         let status = response.status().as_u16();
-        let set_cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(ToOwned::to_owned);
+        let set_cookies: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(ToOwned::to_owned)
+            .collect();
+        let set_cookie = set_cookies.first().cloned();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body =
             if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, body, set_cookie }
+        Answer { status, body, set_cookie, set_cookies }
     }
 
     /// Uploads `bytes` as a user import file; returns the job answer.
@@ -132,7 +160,54 @@ impl Client {
         let mut response = agent().run(request).unwrap_or_else(|e| panic!("upload: {e}"));
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
-        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)), set_cookie: None }
+        Answer {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            set_cookie: None,
+            set_cookies: Vec::new(),
+        }
+    }
+
+    /// Sends `body` to `path` as a chunked stream, with no declared length,
+    /// and the given headers. `Err` when the server closed the connection
+    /// before answering (it may stop reading a body it refuses).
+    pub fn post_stream(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl std::io::Read + Send + 'static,
+    ) -> Result<Answer, String> {
+        let url = format!("{}{path}", base_url());
+        let mut request = agent().post(&url);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = request.send(ureq::SendBody::from_owned_reader(body)).map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Ok(Answer { status, body, set_cookie: None, set_cookies: Vec::new() })
+    }
+
+    /// The response headers of `GET path`.
+    ///
+    /// # Panics
+    /// When the server cannot be reached.
+    pub fn headers(&self, path: &str) -> Vec<(String, String)> {
+        let url = format!("{}{path}", base_url());
+        let mut request = agent().get(&url);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.call().unwrap_or_else(|e| panic!("{url}: {e}"));
+        response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .collect()
     }
 
     /// Calls a local-only route, opened by the run's seed key.
@@ -176,7 +251,11 @@ impl Client {
     pub fn wait_for_job(&self, id: &str) -> Value {
         let started = std::time::Instant::now();
         loop {
-            let job = self.get(&format!("/api/v1/imports/{id}")).body;
+            let mut answer = self.get(&format!("/api/v1/imports/{id}"));
+            if answer.status == 404 {
+                answer = self.get(&format!("/api/v1/exports/{id}"));
+            }
+            let job = answer.body;
             if job["status"] == "done" || job["status"] == "failed" {
                 return job;
             }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use super::{Outcome, Remark, Remarks, Severity};
-use crate::form::{FormContext, NewUser, NewUserForm};
+use crate::form::{FormContext, NewUser, NewUserForm, UserField};
 use crate::model::{Channel, CountryCode, Label, LicenceLevel, Role, UserType};
 use crate::sheet::{self, Format, Limits, Row, SheetError, Value};
 use crate::text::FastMap;
@@ -72,6 +72,11 @@ impl Column {
         })
     }
 
+    /// The user field this column fills, if it is one (not a list).
+    pub fn field(self) -> Option<UserField> {
+        UserField::from_code(self.code())
+    }
+
     /// Whether a cell holds a comma-separated list.
     pub const fn is_list(self) -> bool {
         matches!(self, Self::Groups | Self::AllowedGroups | Self::Tags)
@@ -129,6 +134,23 @@ pub struct ExistingUser {
 }
 
 impl ExistingUser {
+    /// The stored text of `field`.
+    pub fn value(&self, field: UserField) -> Option<&str> {
+        match field {
+            UserField::LastName => Some(&self.last_name),
+            UserField::FirstName => self.first_name.as_deref(),
+            UserField::Email => self.email.as_deref(),
+            UserField::Mobile => self.mobile.as_deref(),
+            UserField::EmployeeId => self.employee_id.as_deref(),
+            UserField::Department => self.department.as_deref(),
+            UserField::UserType => Some(&self.user_type),
+            UserField::Role => Some(&self.role),
+            UserField::LicenceLevel => Some(&self.licence_level),
+            UserField::PreferredChannel => Some(&self.preferred_channel),
+            UserField::Language => Some(&self.language),
+        }
+    }
+
     /// What of `wanted` the user does not have yet in `have`: names compare
     /// as groups and tags do, accents and case aside.
     fn missing(have: &[String], wanted: Vec<Label>) -> Vec<Label> {
@@ -518,7 +540,7 @@ impl<'a> Checker<'a> {
             Ok(user) => user,
             Err(errors) => {
                 for e in errors {
-                    let detail = field_value(&form, e.field);
+                    let detail = UserField::from_code(e.field).and_then(|f| form.raw(f).cloned());
                     self.remarks.add(number, e.field, e.code, Severity::Blocking, detail);
                 }
                 return;
@@ -653,52 +675,18 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// The value a form field was given, to quote it in a remark.
-fn field_value(form: &NewUserForm, field: &str) -> Option<String> {
-    match field {
-        "last_name" => form.last_name.clone(),
-        "first_name" => form.first_name.clone(),
-        "email" => form.email.clone(),
-        "mobile" => form.mobile.clone(),
-        "employee_id" => form.employee_id.clone(),
-        "department" => form.department.clone(),
-        "user_type" => form.user_type.clone(),
-        "role" => form.role.clone(),
-        "licence_level" => form.licence_level.clone(),
-        "preferred_channel" => form.preferred_channel.clone(),
-        "language" => form.language.clone(),
-        _ => None,
-    }
-}
-
 /// The fields the file fills in that differ from the user's current values.
 fn changes(existing: &ExistingUser, user: &NewUser, given: &[Column]) -> Vec<FieldChange> {
-    let text = |v: Option<&str>| v.map(str::to_owned);
     given
         .iter()
-        .filter_map(|&field| {
-            let (from, to) = match field {
-                Column::LastName => (Some(existing.last_name.clone()), Some(user.last_name.to_string())),
-                Column::FirstName => (existing.first_name.clone(), user.first_name.as_ref().map(ToString::to_string)),
-                Column::Email => (existing.email.clone(), user.email.as_ref().map(ToString::to_string)),
-                Column::Mobile => (existing.mobile.clone(), user.mobile.as_ref().map(ToString::to_string)),
-                Column::EmployeeId => (
-                    existing.employee_id.clone(),
-                    text(user.employee_id.as_ref().map(crate::model::EmployeeId::as_str)),
-                ),
-                Column::Department => (existing.department.clone(), user.department.as_ref().map(ToString::to_string)),
-                Column::UserType => (Some(existing.user_type.clone()), Some(user.user_type.code().to_owned())),
-                Column::Role => (Some(existing.role.clone()), Some(user.role.code().to_owned())),
-                Column::LicenceLevel => {
-                    (Some(existing.licence_level.clone()), Some(user.licence_level.code().to_owned()))
-                }
-                Column::PreferredChannel => {
-                    (Some(existing.preferred_channel.clone()), Some(user.preferred_channel.code().to_owned()))
-                }
-                Column::Language => (Some(existing.language.clone()), Some(user.language.code().to_owned())),
-                Column::Groups | Column::AllowedGroups | Column::Tags => return None,
-            };
-            (from != to).then_some(FieldChange { field, from, to })
+        .filter_map(|&column| {
+            let field = column.field()?;
+            let (from, to) = (existing.value(field), user.value(field));
+            (from != to).then(|| FieldChange {
+                field: column,
+                from: from.map(str::to_owned),
+                to: to.map(str::to_owned),
+            })
         })
         .collect()
 }

@@ -1,20 +1,17 @@
 //! Sign-in, sessions and API tokens (K1).
 
-use roster_core::secret::secret_digest;
+use roster_core::secret::{DEVICE_DAYS, TokenScope, secret_digest};
+use roster_core::throttle::{self, Counter};
 use roster_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
+use super::DbResult;
 use super::{CompanyId, Db, audit, params};
-use crate::error::ApiResult;
 use crate::platform;
 
 /// How long a console session lasts.
 pub const SESSION_DAYS: i64 = 7;
-/// Failed sign-ins for one address within [`THROTTLE_MINUTES`] before refusing.
-pub const THROTTLE_FAILURES: i64 = 10;
-/// The window failed sign-ins are counted over.
-pub const THROTTLE_MINUTES: i64 = 15;
 
 /// An administrator account that may sign in with an e-mail address.
 #[derive(Debug, Deserialize)]
@@ -23,68 +20,103 @@ pub struct SignInCandidate {
     pub id: i64,
     /// Company id.
     pub company_id: i64,
+    /// The company's name, to choose by.
+    pub company_name: String,
     /// Stored password hash.
     pub password_hash: String,
 }
 
 /// The active administrators with this e-mail and a password, in every
-/// company: the one query that runs before a company is known.
-pub async fn sign_in_candidates(db: &Db, email: &str) -> ApiResult<Vec<SignInCandidate>> {
+/// company, by company name: the one query that runs before a company is
+/// known. The order makes sign-in deterministic for an address that
+/// administers several companies.
+pub async fn sign_in_candidates(db: &Db, email: &str) -> DbResult<Vec<SignInCandidate>> {
     db.all(
-        "SELECT id, company_id, password_hash FROM users WHERE email = ? AND password_hash IS NOT NULL \
-         AND status = 'active' AND role IN ('team_admin', 'company_admin') LIMIT 10",
+        "SELECT u.id, u.company_id, c.name AS company_name, u.password_hash FROM users u \
+         JOIN companies c ON c.id = u.company_id WHERE u.email = ? AND u.password_hash IS NOT NULL \
+         AND u.status = 'active' AND u.role IN ('team_admin', 'company_admin') ORDER BY c.name, c.id LIMIT 10",
         params![email],
     )
     .await
 }
 
-/// How many sign-ins failed for this address lately.
-pub async fn recent_failures(db: &Db, email: &str, now: Timestamp) -> ApiResult<i64> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: i64,
-    }
-    let since = now.plus_seconds(-THROTTLE_MINUTES * 60).to_string();
-    let row: Option<Count> = db
+/// The user a device secret was issued to, when it is live and that user
+/// has this e-mail address: the browser is trusted for this account.
+pub async fn trusted_device(db: &Db, secret: &str, email: &str, now: Timestamp) -> DbResult<bool> {
+    let row: Option<Value> = db
         .first(
-            "SELECT count(*) AS n FROM sign_in_failures WHERE email_digest = ? AND at > ?",
-            params![secret_digest(email), since],
+            "SELECT d.user_id FROM trusted_devices d JOIN users u ON u.id = d.user_id AND u.company_id = d.company_id \
+             WHERE d.digest = ? AND d.expires_at > ? AND u.email = ?",
+            params![secret_digest(secret), now, email],
         )
         .await?;
-    Ok(row.map_or(0, |c| c.n))
+    Ok(row.is_some())
 }
 
-/// Records a failed sign-in, and forgets old failures.
-pub async fn record_failure(db: &Db, email: &str, now: Timestamp) -> ApiResult<()> {
-    let old = now.plus_seconds(-THROTTLE_MINUTES * 60).to_string();
+/// Counts an attempt under each of its counters and reads the counts, in
+/// one transaction: parallel attempts each see the others. Old attempts
+/// are forgotten on the way. Returns the counts, this attempt included.
+pub async fn count_attempt(
+    db: &Db,
+    attempt_id: &str,
+    counters: &[(Counter, String)],
+    now: Timestamp,
+) -> DbResult<Vec<(Counter, u32)>> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    let since = now.plus_seconds(-throttle::WINDOW_MINUTES * 60);
+    let mut statements = vec![db.statement("DELETE FROM sign_in_attempts WHERE at <= ?", params![since])?];
+    for (_, key) in counters {
+        statements.push(db.statement(
+            "INSERT INTO sign_in_attempts (key_digest, attempt, at) VALUES (?, ?, ?)",
+            params![secret_digest(key), attempt_id, now],
+        )?);
+    }
+    for (_, key) in counters {
+        statements.push(db.statement(
+            "SELECT count(*) AS n FROM sign_in_attempts WHERE key_digest = ? AND at > ?",
+            params![secret_digest(key), since],
+        )?);
+    }
+    let results = db.batch(statements).await?;
+    let counts = results
+        .iter()
+        .skip(1 + counters.len())
+        .map(|r| r.results::<Count>().ok().and_then(|rows| rows.into_iter().next()).map_or(u32::MAX, |c| c.n));
+    Ok(counters.iter().map(|(c, _)| *c).zip(counts).collect())
+}
+
+/// Takes back an attempt that succeeded: it counts against nobody.
+pub async fn forget_attempt(db: &Db, attempt_id: &str) -> DbResult<()> {
+    db.run("DELETE FROM sign_in_attempts WHERE attempt = ?", params![attempt_id]).await?;
+    Ok(())
+}
+
+/// Trusts the browser holding `secret` for this administrator.
+pub async fn trust_device(db: &Db, company: CompanyId, user_id: i64, secret: &str, now: Timestamp) -> DbResult<()> {
     db.batch(vec![
         db.statement(
-            "INSERT INTO sign_in_failures (email_digest, at) VALUES (?, ?)",
-            params![secret_digest(email), now.to_string()],
+            "INSERT OR REPLACE INTO trusted_devices (digest, company_id, user_id, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?)",
+            params![secret_digest(secret), company, user_id, now, now.plus_days(DEVICE_DAYS)],
         )?,
-        db.statement("DELETE FROM sign_in_failures WHERE at <= ?", params![old])?,
+        db.statement("DELETE FROM trusted_devices WHERE expires_at <= ?", params![now])?,
     ])
     .await?;
     Ok(())
 }
 
 /// Opens a session for a verified administrator: stores the digest of
-/// `secret`, clears their failures, records the sign-in.
-pub async fn open_session(
-    db: &Db,
-    company: CompanyId,
-    user_id: i64,
-    email: &str,
-    secret: &str,
-    now: Timestamp,
-) -> ApiResult<()> {
+/// `secret`, records the sign-in.
+pub async fn open_session(db: &Db, company: CompanyId, user_id: i64, secret: &str, now: Timestamp) -> DbResult<()> {
     let at = now.to_string();
     db.batch(vec![
         db.statement(
             "INSERT INTO sessions (digest, company_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
             params![secret_digest(secret), company, user_id, at.clone(), now.plus_days(SESSION_DAYS).to_string()],
         )?,
-        db.statement("DELETE FROM sign_in_failures WHERE email_digest = ?", params![secret_digest(email)])?,
         db.statement(
             "UPDATE users SET last_access_at = ? WHERE company_id = ? AND id = ?",
             params![at.clone(), company, user_id],
@@ -101,7 +133,7 @@ pub async fn open_session(
 }
 
 /// Closes the session whose cookie holds `secret`.
-pub async fn close_session(db: &Db, secret: &str) -> ApiResult<()> {
+pub async fn close_session(db: &Db, secret: &str) -> DbResult<()> {
     db.run("DELETE FROM sessions WHERE digest = ?", params![secret_digest(secret)]).await?;
     Ok(())
 }
@@ -119,37 +151,42 @@ pub struct Holder {
     pub language: String,
     /// Company settings JSON.
     pub settings: String,
+    /// For a token, what it may do; a session may do everything.
+    pub scope: Option<String>,
 }
 
-const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.role, u.language, c.settings FROM users u \
-    JOIN companies c ON c.id = u.company_id";
+const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.role, u.language, c.settings, {scope} AS scope \
+    FROM users u JOIN companies c ON c.id = u.company_id";
 
 /// The active administrator holding an unexpired session with this secret.
-pub async fn session_holder(db: &Db, secret: &str, now: Timestamp) -> ApiResult<Option<Holder>> {
+pub async fn session_holder(db: &Db, secret: &str, now: Timestamp) -> DbResult<Option<Holder>> {
     db.first(
         &format!(
-            "{HOLDER} JOIN sessions s ON s.user_id = u.id AND s.company_id = u.company_id \
-             WHERE s.digest = ? AND s.expires_at > ? AND u.status = 'active'"
+            "{} JOIN sessions s ON s.user_id = u.id AND s.company_id = u.company_id \
+             WHERE s.digest = ? AND s.expires_at > ? AND u.status = 'active'",
+            HOLDER.replace("{scope}", "NULL")
         ),
         params![secret_digest(secret), now.to_string()],
     )
     .await
 }
 
-/// The active administrator holding this unrevoked API token; notes its use.
-pub async fn token_holder(db: &Db, secret: &str, now: Timestamp) -> ApiResult<Option<Holder>> {
+/// The active administrator holding this unrevoked, unexpired API token;
+/// notes its use.
+pub async fn token_holder(db: &Db, secret: &str, now: Timestamp) -> DbResult<Option<Holder>> {
     let digest = secret_digest(secret);
     let holder: Option<Holder> = db
         .first(
             &format!(
-                "{HOLDER} JOIN api_tokens t ON t.user_id = u.id AND t.company_id = u.company_id \
-                 WHERE t.digest = ? AND t.revoked_at IS NULL AND u.status = 'active'"
+                "{} JOIN api_tokens t ON t.user_id = u.id AND t.company_id = u.company_id \
+                 WHERE t.digest = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.status = 'active'",
+                HOLDER.replace("{scope}", "t.scope")
             ),
-            params![digest.clone()],
+            params![digest.clone(), now],
         )
         .await?;
     if holder.is_some() {
-        db.run("UPDATE api_tokens SET last_used_at = ? WHERE digest = ?", params![now.to_string(), digest]).await?;
+        db.run("UPDATE api_tokens SET last_used_at = ? WHERE digest = ?", params![now, digest]).await?;
     }
     Ok(holder)
 }
@@ -167,34 +204,66 @@ pub struct TokenRow {
     pub created_at: String,
     /// When last used.
     pub last_used_at: Option<String>,
+    /// When it stops working.
+    pub expires_at: String,
+    /// What it may do.
+    pub scope: TokenScope,
 }
 
 /// The company's live API tokens.
-pub async fn tokens(db: &Db, company: CompanyId) -> ApiResult<Vec<TokenRow>> {
+pub async fn tokens(db: &Db, company: CompanyId, now: Timestamp) -> DbResult<Vec<TokenRow>> {
     db.all(
-        "SELECT id, name, user_id, created_at, last_used_at FROM api_tokens \
-         WHERE company_id = ? AND revoked_at IS NULL ORDER BY created_at DESC",
-        params![company],
+        "SELECT id, name, user_id, created_at, last_used_at, expires_at, scope FROM api_tokens \
+         WHERE company_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT 500",
+        params![company, now],
     )
     .await
 }
 
+/// A token to create.
+pub struct NewToken<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Its secret (only the digest is stored).
+    pub secret: &'a str,
+    /// What it may do.
+    pub scope: TokenScope,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
 /// Stores a new token (its digest) for `user_id`; returns its id.
-pub async fn create_token(db: &Db, company: CompanyId, user_id: i64, name: &str, secret: &str) -> ApiResult<i64> {
+pub async fn create_token(db: &Db, company: CompanyId, user_id: i64, token: &NewToken<'_>) -> DbResult<i64> {
     let results = db
         .batch(vec![
             db.statement(
-                "INSERT INTO api_tokens (company_id, user_id, name, digest, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                params![company, user_id, name, secret_digest(secret), platform::now().to_string()],
+                "INSERT INTO api_tokens (company_id, user_id, name, digest, created_at, expires_at, scope) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                params![
+                    company,
+                    user_id,
+                    token.name,
+                    secret_digest(token.secret),
+                    platform::now(),
+                    token.expires_at,
+                    token.scope.code()
+                ],
             )?,
-            audit::entry(db, company, Some(user_id), "token.create", Some(name), &json!({}))?,
+            audit::entry(
+                db,
+                company,
+                Some(user_id),
+                "token.create",
+                Some(token.name),
+                &json!({ "scope": token.scope, "expires_at": token.expires_at }),
+            )?,
         ])
         .await?;
     super::returned_id(&results)
 }
 
 /// Revokes a token of the company; `false` when there is no such live token.
-pub async fn revoke_token(db: &Db, company: CompanyId, actor: i64, id: i64) -> ApiResult<bool> {
+pub async fn revoke_token(db: &Db, company: CompanyId, actor: i64, id: i64) -> DbResult<bool> {
     let changed = db
         .run(
             "UPDATE api_tokens SET revoked_at = ? WHERE company_id = ? AND id = ? AND revoked_at IS NULL",

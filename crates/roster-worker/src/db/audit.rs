@@ -3,8 +3,8 @@
 use serde_json::Value;
 use worker::D1PreparedStatement;
 
+use super::DbResult;
 use super::{CompanyId, Db, params};
-use crate::error::ApiResult;
 use crate::platform;
 
 /// An audit entry as a statement, to run in the same batch as the change it
@@ -16,7 +16,7 @@ pub fn entry(
     action: &str,
     subject: Option<&str>,
     detail: &Value,
-) -> ApiResult<D1PreparedStatement> {
+) -> DbResult<D1PreparedStatement> {
     db.statement(
         "INSERT INTO audit_log (company_id, actor_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
         params![company, actor, action, subject, detail.to_string(), platform::now().to_string()],
@@ -43,7 +43,7 @@ pub struct Entry {
 }
 
 /// The company's latest entries, newest first, of `action` when given.
-pub async fn recent(db: &Db, company: CompanyId, action: Option<&str>, limit: u32) -> ApiResult<Vec<Entry>> {
+pub async fn recent(db: &Db, company: CompanyId, action: Option<&str>, limit: u32) -> DbResult<Vec<Entry>> {
     db.all(
         "SELECT a.id, a.actor_id, u.email AS actor_email, a.action, a.subject, a.detail, a.at FROM audit_log a \
          LEFT JOIN users u ON u.id = a.actor_id AND u.company_id = a.company_id \

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::DbResult;
 use super::{CompanyId, Db, params};
-use crate::error::ApiResult;
 
 /// What the console shows of the signed-in administrator's company.
 #[derive(Debug, Serialize, Deserialize)]
@@ -17,6 +17,6 @@ pub struct CompanySummary {
 }
 
 /// The caller's own company.
-pub async fn summary(db: &Db, company: CompanyId) -> ApiResult<Option<CompanySummary>> {
+pub async fn summary(db: &Db, company: CompanyId) -> DbResult<Option<CompanySummary>> {
     db.first("SELECT id, name, plan FROM companies WHERE id = ?", params![company]).await
 }

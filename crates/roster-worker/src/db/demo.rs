@@ -3,11 +3,12 @@
 use roster_core::demo::DemoCompany;
 use roster_core::time::Timestamp;
 use serde::Deserialize;
+use serde_json::json;
 use wasm_bindgen::JsValue;
 
-use super::users::{UserDates, insert_statement};
-use super::{CompanyId, Db, params};
-use crate::error::ApiResult;
+use super::DbResult;
+use super::users::{UserDates, insert_statement, stored_record};
+use super::{CompanyId, Db, JsonRows, params};
 
 #[derive(Deserialize)]
 struct Existing {
@@ -15,21 +16,24 @@ struct Existing {
 }
 
 /// The id of the company with this name, if it exists.
-pub async fn company_named(db: &Db, name: &str) -> ApiResult<Option<CompanyId>> {
+pub async fn company_named(db: &Db, name: &str) -> DbResult<Option<CompanyId>> {
     let row: Option<Existing> = db.first("SELECT id FROM companies WHERE name = ?", params![name]).await?;
     Ok(row.map(|r| CompanyId::trusted(r.id)))
 }
 
 /// Sets the password of the company's administrator.
-pub async fn set_admin_password(db: &Db, company: CompanyId, email: &str, hash: &str) -> ApiResult<()> {
+pub async fn set_admin_password(db: &Db, company: CompanyId, email: &str, hash: &str) -> DbResult<()> {
     db.run("UPDATE users SET password_hash = ? WHERE company_id = ? AND email = ?", params![hash, company, email])
         .await?;
     Ok(())
 }
 
 /// Stores a whole demo company in one transaction, so that an interrupted
-/// seeding leaves nothing half-made. Dates are counted back from `now`.
-pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: Timestamp) -> ApiResult<()> {
+/// seeding leaves nothing half-made. Users, memberships and sign-ins travel
+/// as JSON rows, a few statements whatever the company's size. Dates are
+/// counted back from `now`.
+pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: Timestamp) -> DbResult<()> {
+    use roster_core::model::UserStatus as S;
     let company_sql = "(SELECT id FROM companies WHERE name = ?)";
     let company_param = JsValue::from_str(demo.name);
     let at = |days_ago: u32| now.plus_days(-i64::from(days_ago)).to_string();
@@ -42,27 +46,16 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
         params![demo.name, demo.plan.code(), settings, at(800)],
     )?];
     let admin_dates = UserDates {
-        status: roster_core::model::UserStatus::Active,
+        status: S::Active,
         created_at: at(800),
         invited_at: Some(at(800)),
         activated_at: Some(at(799)),
         last_access_at: None,
     };
-    s.push(insert_statement(db, company_sql, &company_param, &demo.admin, Some(admin_password_hash), &admin_dates)?);
-    for (i, group) in demo.groups.iter().enumerate() {
-        s.push(db.statement(
-            &format!("INSERT INTO groups (company_id, name, name_key, archived_at, created_at) VALUES ({company_sql}, ?, ?, ?, ?)"),
-            params![demo.name, group.name.as_str(), group.name.unique_key(), group.archived.then(|| at(30)), at(700 - u32::try_from(i).unwrap_or(0))],
-        )?);
-    }
-    for tag in &demo.tags {
-        s.push(db.statement(
-            &format!("INSERT INTO tags (company_id, name, name_key) VALUES ({company_sql}, ?, ?)"),
-            params![demo.name, tag.as_str(), tag.unique_key()],
-        )?);
-    }
+    let (mut users, mut members, mut tagged, mut logins) =
+        (JsonRows::default(), JsonRows::default(), JsonRows::default(), JsonRows::default());
+    users.push(&stored_record(&demo.admin, Some(admin_password_hash), &admin_dates));
     for person in &demo.users {
-        use roster_core::model::UserStatus as S;
         let created = person.created_days_ago;
         let dates = UserDates {
             status: person.status,
@@ -76,32 +69,34 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
         if person.status == S::Deleted {
             (user.email, user.mobile, user.employee_id) = (None, None, None);
         }
-        s.push(insert_statement(db, company_sql, &company_param, &user, None, &dates)?);
-        let email = user.email.as_ref().map(ToString::to_string);
+        users.push(&stored_record(&user, None, &dates));
+        let Some(email) = user.email.as_ref().map(ToString::to_string) else { continue };
         for &g in &person.groups {
-            s.push(db.statement(
-                "INSERT INTO group_users (company_id, group_id, user_id, added_at) \
-                 SELECT u.company_id, g.id, u.id, ? FROM users u JOIN groups g ON g.company_id = u.company_id \
-                 WHERE u.company_id = (SELECT id FROM companies WHERE name = ?) AND u.email = ? AND g.name_key = ?",
-                params![at(created), demo.name, email.clone(), demo.groups[g].name.unique_key()],
-            )?);
+            members.push(&json!([email, demo.groups[g].name.unique_key(), at(created)]));
         }
         for &t in &person.tags {
-            s.push(db.statement(
-                "INSERT INTO user_tags (company_id, tag_id, user_id) \
-                 SELECT u.company_id, t.id, u.id FROM users u JOIN tags t ON t.company_id = u.company_id \
-                 WHERE u.company_id = (SELECT id FROM companies WHERE name = ?) AND u.email = ? AND t.name = ?",
-                params![demo.name, email.clone(), demo.tags[t].as_str()],
-            )?);
+            tagged.push(&json!([email, demo.tags[t].unique_key()]));
         }
         if let Some(days) = person.last_access_days_ago {
-            s.push(db.statement(
-                "INSERT INTO activity_events (company_id, user_id, kind, at) \
-                 SELECT company_id, id, 'login', ? FROM users WHERE company_id = (SELECT id FROM companies WHERE name = ?) AND email = ?",
-                params![at(days), demo.name, email],
-            )?);
+            logins.push(&json!([email, at(days)]));
         }
     }
+    for (i, group) in demo.groups.iter().enumerate() {
+        s.push(db.statement(
+            &format!("INSERT INTO groups (company_id, name, name_key, archived_at, created_at) VALUES ({company_sql}, ?, ?, ?, ?)"),
+            params![demo.name, group.name.as_str(), group.name.unique_key(), group.archived.then(|| at(30)), at(700 - u32::try_from(i).unwrap_or(0))],
+        )?);
+    }
+    for tag in &demo.tags {
+        s.push(db.statement(
+            &format!("INSERT INTO tags (company_id, name, name_key) VALUES ({company_sql}, ?, ?)"),
+            params![demo.name, tag.as_str(), tag.unique_key()],
+        )?);
+    }
+    for (_, array) in users.arrays() {
+        s.push(insert_statement(db, company_sql, &company_param, array)?);
+    }
+    links_by_email(db, &mut s, demo.name, [&members, &tagged, &logins])?;
     for base in &demo.bases {
         s.push(db.statement(
             &format!("INSERT INTO thematic_bases (company_id, name) VALUES ({company_sql}, ?)"),
@@ -122,7 +117,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
 
 /// Moves a job of the company `days` into the past: when it was asked,
 /// finished and its last day. Gives how many jobs changed (0 or 1).
-pub async fn age_job(db: &Db, company: CompanyId, id: &str, days: i64) -> ApiResult<usize> {
+pub async fn age_job(db: &Db, company: CompanyId, id: &str, days: i64) -> DbResult<usize> {
     let shift = format!("-{} days", days.clamp(0, 3650));
     let moved = |column: &str| format!("{column} = strftime('%Y-%m-%dT%H:%M:%SZ', {column}, ?)");
     db.run(
@@ -135,4 +130,74 @@ pub async fn age_job(db: &Db, company: CompanyId, id: &str, days: i64) -> ApiRes
         params![shift.clone(), shift.clone(), shift, company, id],
     )
     .await
+}
+
+/// Records `count` finished exports of the company, each with one file,
+/// in two statements.
+pub async fn fill_jobs(db: &Db, company: CompanyId, actor: i64, count: u32, now: Timestamp) -> DbResult<()> {
+    let finished = now.to_string();
+    let expires = roster_core::jobs::files_expire_at(now).to_string();
+    let params = r#"{"format":"csv","language":"en","origin":""}"#;
+    db.batch(vec![
+        db.statement(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) \
+             INSERT INTO jobs (id, company_id, kind, subject, status, progress, requested_by, params, result, \
+             created_at, finished_at, expires_at) \
+             SELECT 'filled-' || lower(hex(randomblob(8))) || '-' || i, ?, 'export', 'users', 'done', 100, ?, ?, '{}', ?, ?, ? FROM n",
+            params![count, company, actor, params, finished.clone(), finished, expires],
+        )?,
+        db.statement(
+            "INSERT INTO job_files (company_id, job_id, name, object_key, bytes, rows) \
+             SELECT company_id, id, 'active-users.csv', 'filled/' || id, 0, 0 FROM jobs \
+             WHERE company_id = ? AND id LIKE 'filled-%' AND id NOT IN (SELECT job_id FROM job_files WHERE company_id = ?)",
+            params![company, company],
+        )?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// The statements that store a demo company's memberships, tags and
+/// sign-ins, each row naming its user by e-mail: `[email, key, …]`.
+fn links_by_email(
+    db: &Db,
+    s: &mut Vec<worker::D1PreparedStatement>,
+    company: &str,
+    [members, tagged, logins]: [&JsonRows; 3],
+) -> DbResult<()> {
+    let company_sql = "(SELECT id FROM companies WHERE name = ?)";
+    let by_email = |select: &str, join: &str| {
+        format!(
+            "SELECT {select} FROM json_each(?) r JOIN users u ON u.company_id = {company_sql} \
+             AND u.email = json_extract(r.value, '$[0]') {join}"
+        )
+    };
+    for (_, array) in members.arrays() {
+        let sql = by_email(
+            "u.company_id, g.id, u.id, json_extract(r.value, '$[2]')",
+            "JOIN groups g ON g.company_id = u.company_id AND g.name_key = json_extract(r.value, '$[1]')",
+        );
+        s.push(db.statement(
+            &format!("INSERT INTO group_users (company_id, group_id, user_id, added_at) {sql}"),
+            params![array.as_str(), company],
+        )?);
+    }
+    for (_, array) in tagged.arrays() {
+        let sql = by_email(
+            "u.company_id, t.id, u.id",
+            "JOIN tags t ON t.company_id = u.company_id AND t.name_key = json_extract(r.value, '$[1]')",
+        );
+        s.push(db.statement(
+            &format!("INSERT INTO user_tags (company_id, tag_id, user_id) {sql}"),
+            params![array.as_str(), company],
+        )?);
+    }
+    for (_, array) in logins.arrays() {
+        let sql = by_email("u.company_id, u.id, 'login', json_extract(r.value, '$[1]')", "");
+        s.push(db.statement(
+            &format!("INSERT INTO activity_events (company_id, user_id, kind, at) {sql}"),
+            params![array.as_str(), company],
+        )?);
+    }
+    Ok(())
 }

@@ -3,12 +3,13 @@
 
 use roster_core::directory::{Cursor, UserQuery};
 use roster_core::export::users::ExportedUser;
+use roster_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::DbResult;
 use super::jobs::{self, JobFile};
 use super::{CompanyId, Db, audit, params, users};
-use crate::error::{ApiError, ApiResult};
 use crate::platform;
 
 /// A user as exports show them, with their directory position.
@@ -32,7 +33,7 @@ impl ExportRow {
 
 /// Up to `query.limit` users of a directory query, in directory order,
 /// as exports show them; statistics count events since `since`.
-pub async fn page(db: &Db, company: CompanyId, query: &UserQuery, since: &str) -> ApiResult<Vec<ExportRow>> {
+pub async fn page(db: &Db, company: CompanyId, query: &UserQuery, since: Timestamp) -> DbResult<Vec<ExportRow>> {
     let (filter, filter_binds) = users::directory_filter(company, query, true);
     // Each figure is an indexed lookup for the user's rows only.
     let sql = format!(
@@ -57,7 +58,7 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery, since: &str) -
 }
 
 /// How many users the company has in each status.
-pub async fn counts_by_status(db: &Db, company: CompanyId) -> ApiResult<Vec<(String, i64)>> {
+pub async fn counts_by_status(db: &Db, company: CompanyId) -> DbResult<Vec<(String, i64)>> {
     #[derive(Deserialize)]
     struct Count {
         status: String,
@@ -80,13 +81,13 @@ pub struct Notice {
 }
 
 /// Ends an export job with its files, in one batch: the files become
-/// downloadable for [`jobs::FILES_KEPT_DAYS`], the requester is notified
+/// downloadable until they expire, the requester is notified
 /// and the audit log records it. The first statement records the commit,
 /// so a second delivery of the job fails whole: one set of files, one
 /// entry, one notice.
 ///
 /// # Errors
-/// [`ApiError::Conflict`] when the job was already finished by another delivery.
+/// [`DbError::Unique`] when the job was already finished by another delivery.
 pub async fn finish(
     db: &Db,
     company: CompanyId,
@@ -94,9 +95,9 @@ pub async fn finish(
     files: &[JobFile],
     result: &Value,
     notice: Option<&Notice>,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     let now = platform::now();
-    let expires = now.plus_days(jobs::FILES_KEPT_DAYS).to_string();
+    let expires = roster_core::jobs::files_expire_at(now).to_string();
     let now = now.to_string();
     let mut statements = vec![
         db.statement("INSERT INTO job_commits (job_id, at) VALUES (?, ?)", params![job.id.as_str(), now.clone()])?,
@@ -116,14 +117,12 @@ pub async fn finish(
             params![company, notice.recipient.as_str(), notice.subject.as_str(), notice.body.as_str(), now],
         )?);
     }
-    match db.batch(statements).await {
-        Err(e) if super::is_unique_violation(&e) => Err(ApiError::Conflict),
-        other => other.map(|_| ()),
-    }
+    db.batch(statements).await?;
+    Ok(())
 }
 
 /// Records a download in the audit log: who, which file, when.
-pub async fn record_download(db: &Db, company: CompanyId, actor: i64, job: &str, name: &str) -> ApiResult<()> {
+pub async fn record_download(db: &Db, company: CompanyId, actor: i64, job: &str, name: &str) -> DbResult<()> {
     db.batch(vec![audit::entry(
         db,
         company,
@@ -154,7 +153,7 @@ pub struct OutboxMessage {
 }
 
 /// The company's latest outbox messages, newest first.
-pub async fn outbox(db: &Db, company: CompanyId) -> ApiResult<Vec<OutboxMessage>> {
+pub async fn outbox(db: &Db, company: CompanyId) -> DbResult<Vec<OutboxMessage>> {
     db.all(
         "SELECT id, channel, recipient, subject, body, created_at FROM outbox WHERE company_id = ? \
          ORDER BY created_at DESC, id DESC LIMIT 100",

@@ -4,8 +4,8 @@ use roster_core::model::GroupName;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::DbResult;
 use super::{CompanyId, Db, audit, params};
-use crate::error::ApiResult;
 use crate::platform;
 
 /// A group as the API shows it, with its member counts.
@@ -32,17 +32,17 @@ const SELECT: &str = "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived
     FROM groups g WHERE g.company_id = ?";
 
 /// Every group of the company, by name.
-pub async fn list(db: &Db, company: CompanyId) -> ApiResult<Vec<GroupRow>> {
+pub async fn list(db: &Db, company: CompanyId) -> DbResult<Vec<GroupRow>> {
     db.all(&format!("{SELECT} ORDER BY g.name_key"), params![company]).await
 }
 
 /// One group of the company, or `None` (also for another company's group).
-pub async fn get(db: &Db, company: CompanyId, id: i64) -> ApiResult<Option<GroupRow>> {
+pub async fn get(db: &Db, company: CompanyId, id: i64) -> DbResult<Option<GroupRow>> {
     db.first(&format!("{SELECT} AND g.id = ?"), params![company, id]).await
 }
 
 /// Whether another group of the company (not `except`) has this name's key.
-pub async fn name_taken(db: &Db, company: CompanyId, name: &GroupName, except: Option<i64>) -> ApiResult<bool> {
+pub async fn name_taken(db: &Db, company: CompanyId, name: &GroupName, except: Option<i64>) -> DbResult<bool> {
     let row: Option<serde_json::Value> = db
         .first(
             "SELECT id FROM groups WHERE company_id = ? AND name_key = ? AND id IS NOT ?",
@@ -52,18 +52,18 @@ pub async fn name_taken(db: &Db, company: CompanyId, name: &GroupName, except: O
     Ok(row.is_some())
 }
 
-/// Creates a group; `None` when the name is taken (also by a racing request).
-pub async fn create(db: &Db, company: CompanyId, actor: i64, name: &GroupName) -> ApiResult<Option<GroupRow>> {
+/// Creates a group.
+///
+/// # Errors
+/// [`super::DbError::Unique`] when the name is taken (also by a racing request).
+pub async fn create(db: &Db, company: CompanyId, actor: i64, name: &GroupName) -> DbResult<Option<GroupRow>> {
     let insert = db.statement(
         "INSERT INTO groups (company_id, name, name_key, created_at) VALUES (?, ?, ?, ?) RETURNING id",
         params![company, name.as_str(), name.unique_key(), platform::now().to_string()],
     )?;
     let log = audit::entry(db, company, Some(actor), "group.create", Some(name.as_str()), &json!({}))?;
-    match db.batch(vec![insert, log]).await {
-        Ok(results) => get(db, company, super::returned_id(&results)?).await,
-        Err(e) if super::is_unique_violation(&e) => Ok(None),
-        Err(e) => Err(e),
-    }
+    let results = db.batch(vec![insert, log]).await?;
+    get(db, company, super::returned_id(&results)?).await
 }
 
 /// What to change on a group.
@@ -75,8 +75,12 @@ pub struct GroupChange {
 }
 
 /// Applies `change` to a group of the company. `Ok(false)` when the group is
-/// not the company's; `Err(Invalid)` is left to the caller via `name_taken`.
-pub async fn update(db: &Db, company: CompanyId, actor: i64, id: i64, change: &GroupChange) -> ApiResult<bool> {
+/// not the company's.
+///
+/// # Errors
+/// [`super::DbError::Unique`] when another group has the new name, however
+/// close the two requests came.
+pub async fn update(db: &Db, company: CompanyId, actor: i64, id: i64, change: &GroupChange) -> DbResult<bool> {
     let now = platform::now().to_string();
     let mut statements = Vec::new();
     if let Some(name) = &change.name {
@@ -112,7 +116,7 @@ pub async fn update(db: &Db, company: CompanyId, actor: i64, id: i64, change: &G
 
 /// Deletes a group of the company; its members stay in the directory.
 /// `false` when the group is not the company's.
-pub async fn delete(db: &Db, company: CompanyId, actor: i64, id: i64) -> ApiResult<bool> {
+pub async fn delete(db: &Db, company: CompanyId, actor: i64, id: i64) -> DbResult<bool> {
     let Some(group) = get(db, company, id).await? else {
         return Ok(false);
     };

@@ -2,43 +2,58 @@
 //! asked, the claim that lets one delivery at a time run a job, progress,
 //! failure, and the dashboard's list.
 
+use roster_core::jobs::{self as rules, JobKind, JobParams, JobStatus, MAX_RUNS};
+use roster_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{CompanyId, Db, audit, params};
-use crate::error::ApiResult;
+use super::{CompanyId, Db, DbError, DbResult, audit, params};
 use crate::platform;
 
-/// A job as the API shows it.
+/// A job as stored, with typed values.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct JobRow {
     /// Random id.
     pub id: String,
-    /// `import` or `export`.
-    pub kind: String,
-    /// What is imported or exported (`users`).
+    /// What it does.
+    pub kind: JobKind,
+    /// What it is about (`users`).
     pub subject: String,
-    /// `queued`, `running`, `done` or `failed`.
-    pub status: String,
+    /// Where it stands.
+    pub status: JobStatus,
     /// 0 to 100.
     pub progress: i64,
     /// Who asked.
     pub requested_by: i64,
-    /// What was asked (JSON text).
+    /// What was asked (JSON text of [`JobParams`]).
     #[serde(skip_serializing)]
     pub params: String,
     /// The outcome (JSON text), once finished.
     #[serde(skip_serializing)]
     pub result: Option<String>,
     /// When it was asked.
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// When it finished.
-    pub finished_at: Option<String>,
+    pub finished_at: Option<Timestamp>,
     /// Until when its files may be downloaded.
-    pub expires_at: Option<String>,
+    pub expires_at: Option<Timestamp>,
 }
 
 impl JobRow {
+    /// What the job was asked, typed.
+    ///
+    /// # Errors
+    /// [`DbError::Platform`] when the stored parameters do not fit the kind.
+    pub fn params(&self) -> DbResult<JobParams> {
+        JobParams::read(self.kind, &self.params)
+            .ok_or_else(|| DbError::Platform(format!("job {} has unreadable parameters", self.id)))
+    }
+
+    /// Whether its files are gone at `now`.
+    pub fn files_expired(&self, now: Timestamp) -> bool {
+        rules::files_expired(self.expires_at, now)
+    }
+
     /// The job for the API: parameters and result as JSON values.
     pub fn to_json(&self) -> Value {
         let parse =
@@ -52,38 +67,39 @@ impl JobRow {
 
 const JOB: &str = "SELECT id, kind, subject, status, progress, requested_by, params, result, created_at, finished_at, expires_at FROM jobs";
 
-/// How long a finished job's files may be downloaded.
-pub const FILES_KEPT_DAYS: i64 = 4;
-/// How far back the dashboard lists jobs.
-pub const DASHBOARD_DAYS: i64 = 30;
-
-/// Records a queued job of `kind` (`import` or `export`) on users, with its
-/// files so far (an import's upload) and its audit entry, in one batch.
+/// Records a queued job with its files so far (an import's upload) and its
+/// audit entry, in one batch.
 pub async fn create(
     db: &Db,
     company: CompanyId,
-    kind: &str,
     actor: i64,
     id: &str,
-    params: &Value,
+    params: &JobParams,
     files: &[JobFile],
-) -> ApiResult<()> {
+) -> DbResult<()> {
+    let (kind, subject) = (params.kind().code(), params.subject());
+    let params = serde_json::to_value(params)?;
     let mut statements = vec![db.statement(
         "INSERT INTO jobs (id, company_id, kind, subject, status, progress, requested_by, params, created_at) \
-         VALUES (?, ?, ?, 'users', 'queued', 0, ?, ?, ?)",
-        params![id, company, kind, actor, params.to_string(), platform::now().to_string()],
+         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+        params![id, company, kind, subject, actor, params.to_string(), platform::now()],
     )?];
     for file in files {
         statements.push(add_file(db, company, file)?);
     }
-    statements.push(audit::entry(db, company, Some(actor), &format!("{kind}.request"), Some(id), params)?);
+    statements.push(audit::entry(db, company, Some(actor), &format!("{kind}.request"), Some(id), &params)?);
     db.batch(statements).await?;
     Ok(())
 }
 
-/// One job of the company.
-pub async fn job(db: &Db, company: CompanyId, id: &str) -> ApiResult<Option<JobRow>> {
+/// One job of the company, of any kind.
+pub async fn job(db: &Db, company: CompanyId, id: &str) -> DbResult<Option<JobRow>> {
     db.first(&format!("{JOB} WHERE company_id = ? AND id = ?"), params![company, id]).await
+}
+
+/// One job of the company of this kind: an import's id is not an export.
+pub async fn job_of_kind(db: &Db, company: CompanyId, kind: JobKind, id: &str) -> DbResult<Option<JobRow>> {
+    db.first(&format!("{JOB} WHERE company_id = ? AND id = ? AND kind = ?"), params![company, id, kind.code()]).await
 }
 
 /// Who asked for a job, as the import checks need them.
@@ -100,7 +116,7 @@ pub struct Requester {
 }
 
 /// The requester of a job of the company.
-pub async fn requester(db: &Db, company: CompanyId, user_id: i64) -> ApiResult<Option<Requester>> {
+pub async fn requester(db: &Db, company: CompanyId, user_id: i64) -> DbResult<Option<Requester>> {
     db.first(
         "SELECT u.email, u.role, u.language, c.settings FROM users u JOIN companies c ON c.id = u.company_id \
          WHERE u.company_id = ? AND u.id = ?",
@@ -108,10 +124,6 @@ pub async fn requester(db: &Db, company: CompanyId, user_id: i64) -> ApiResult<O
     )
     .await
 }
-
-/// How long a running job may go without a sign of life before another
-/// delivery of it takes over.
-pub const LEASE_SECONDS: i64 = 120;
 
 /// What a delivery finds when it tries to take a job.
 #[derive(Debug, PartialEq, Eq)]
@@ -127,14 +139,14 @@ pub enum Claim {
 /// Takes a queued job, or a running one whose consumer went silent, and
 /// clears what an interrupted earlier run staged. Only one delivery at a
 /// time can take a job.
-pub async fn claim(db: &Db, company: CompanyId, id: &str) -> ApiResult<Claim> {
+pub async fn claim(db: &Db, company: CompanyId, id: &str) -> DbResult<Claim> {
     let now = platform::now();
-    let stale = now.plus_seconds(-LEASE_SECONDS).to_string();
+    let stale = rules::lease_lapsed_before(now);
     let taken = db
         .run(
             "UPDATE jobs SET status = 'running', progress = 5, runs = runs + 1, started_at = coalesce(started_at, ?), heartbeat_at = ? \
              WHERE company_id = ? AND id = ? AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))",
-            params![now.to_string(), now.to_string(), company, id, stale],
+            params![now, now, company, id, stale],
         )
         .await?;
     if taken == 1 {
@@ -142,13 +154,13 @@ pub async fn claim(db: &Db, company: CompanyId, id: &str) -> ApiResult<Claim> {
         return Ok(Claim::Taken);
     }
     Ok(match job(db, company, id).await? {
-        Some(j) if j.status == "running" => Claim::Busy,
+        Some(j) if j.status == JobStatus::Running => Claim::Busy,
         _ => Claim::Finished,
     })
 }
 
 /// Sets a running job's progress, which is also its sign of life.
-pub async fn progress(db: &Db, company: CompanyId, id: &str, percent: i64) -> ApiResult<()> {
+pub async fn progress(db: &Db, company: CompanyId, id: &str, percent: i64) -> DbResult<()> {
     db.run(
         "UPDATE jobs SET progress = ?, heartbeat_at = ? WHERE company_id = ? AND id = ?",
         params![percent, platform::now().to_string(), company, id],
@@ -158,34 +170,25 @@ pub async fn progress(db: &Db, company: CompanyId, id: &str, percent: i64) -> Ap
 }
 
 /// Ends a job as failed with its `result`; nothing of it is live. Its
-/// files (an import's upload) stay downloadable for [`FILES_KEPT_DAYS`].
-pub async fn fail(db: &Db, company: CompanyId, job: &JobRow, result: &Value) -> ApiResult<()> {
+/// files (an import's upload) stay downloadable until they expire.
+pub async fn fail(db: &Db, company: CompanyId, job: &JobRow, result: &Value) -> DbResult<()> {
     let now = platform::now();
     db.batch(vec![
         db.statement("DELETE FROM import_staging WHERE job_id = ?", params![job.id.as_str()])?,
         db.statement(
             "UPDATE jobs SET status = 'failed', progress = 100, result = ?, finished_at = ?, expires_at = ? \
              WHERE company_id = ? AND id = ?",
-            params![
-                result.to_string(),
-                now.to_string(),
-                now.plus_days(FILES_KEPT_DAYS).to_string(),
-                company,
-                job.id.as_str()
-            ],
+            params![result.to_string(), now, rules::files_expire_at(now), company, job.id.as_str()],
         )?,
-        audit::entry(db, company, Some(job.requested_by), &format!("{}.fail", job.kind), Some(&job.id), result)?,
+        audit::entry(db, company, Some(job.requested_by), &format!("{}.fail", job.kind.code()), Some(&job.id), result)?,
     ])
     .await?;
     Ok(())
 }
 
-/// Runs a job may have before an error ends it for good.
-pub const MAX_RUNS: i64 = 3;
-
 /// After a run stopped on an error: hands the job back to the queue (true)
 /// while it has had fewer than [`MAX_RUNS`], else ends it as failed (false).
-pub async fn release(db: &Db, company: CompanyId, id: &str) -> ApiResult<bool> {
+pub async fn release(db: &Db, company: CompanyId, id: &str) -> DbResult<bool> {
     let released = db
         .run(
             "UPDATE jobs SET status = 'queued' WHERE company_id = ? AND id = ? AND status = 'running' AND runs < ?",
@@ -195,7 +198,7 @@ pub async fn release(db: &Db, company: CompanyId, id: &str) -> ApiResult<bool> {
     if released == 1 {
         return Ok(true);
     }
-    if let Some(job) = job(db, company, id).await?.filter(|j| j.status == "running") {
+    if let Some(job) = job(db, company, id).await?.filter(|j| j.status == JobStatus::Running) {
         let result = serde_json::json!({ "outcome": "failed", "error": { "code": "internal",
             "message": "The job stopped on an error several times; nothing of it was kept. Try again later." } });
         fail(db, company, &job, &result).await?;
@@ -203,11 +206,12 @@ pub async fn release(db: &Db, company: CompanyId, id: &str) -> ApiResult<bool> {
     Ok(false)
 }
 
-/// The company's jobs asked for since `since`, newest first.
-pub async fn recent(db: &Db, company: CompanyId, since: &str) -> ApiResult<Vec<JobRow>> {
+/// The company's jobs asked for since `since`, newest first, at most
+/// [`rules::DASHBOARD_MAX_JOBS`].
+pub async fn recent(db: &Db, company: CompanyId, since: Timestamp) -> DbResult<Vec<JobRow>> {
     db.all(
-        &format!("{JOB} WHERE company_id = ? AND created_at >= ? ORDER BY created_at DESC, id LIMIT 200"),
-        params![company, since],
+        &format!("{JOB} WHERE company_id = ? AND created_at >= ? ORDER BY created_at DESC, id LIMIT ?"),
+        params![company, since, rules::DASHBOARD_MAX_JOBS],
     )
     .await
 }
@@ -233,27 +237,33 @@ pub struct JobFile {
 const FILE: &str = "SELECT job_id, name, object_key, bytes, rows, deleted_at FROM job_files";
 
 /// The statement that records a file of a job.
-pub fn add_file(db: &Db, company: CompanyId, file: &JobFile) -> ApiResult<worker::D1PreparedStatement> {
+pub fn add_file(db: &Db, company: CompanyId, file: &JobFile) -> DbResult<worker::D1PreparedStatement> {
     db.statement(
         "INSERT INTO job_files (company_id, job_id, name, object_key, bytes, rows) VALUES (?, ?, ?, ?, ?, ?)",
         params![company, file.job_id.as_str(), file.name.as_str(), file.object_key.as_str(), file.bytes, file.rows],
     )
 }
 
-/// The files of the given jobs of the company.
-pub async fn files(db: &Db, company: CompanyId, jobs: &[&str]) -> ApiResult<Vec<JobFile>> {
-    if jobs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders = vec!["?"; jobs.len()].join(", ");
-    let mut binds = vec![company.to_js_value()];
-    binds.extend(jobs.iter().map(|id| wasm_bindgen::JsValue::from_str(id)));
-    db.all(&format!("{FILE} WHERE company_id = ? AND job_id IN ({placeholders}) ORDER BY job_id, name"), &binds).await
+/// The files of one job of the company.
+pub async fn files(db: &Db, company: CompanyId, job: &str) -> DbResult<Vec<JobFile>> {
+    db.all(&format!("{FILE} WHERE company_id = ? AND job_id = ? ORDER BY name"), params![company, job]).await
+}
+
+/// The files of the company's jobs asked for since `since`: one statement
+/// whatever the number of jobs.
+pub async fn files_since(db: &Db, company: CompanyId, since: Timestamp) -> DbResult<Vec<JobFile>> {
+    db.all(
+        "SELECT f.job_id, f.name, f.object_key, f.bytes, f.rows, f.deleted_at FROM job_files f \
+         JOIN jobs j ON j.id = f.job_id AND j.company_id = f.company_id \
+         WHERE f.company_id = ? AND j.created_at >= ? ORDER BY f.job_id, f.name",
+        params![company, since],
+    )
+    .await
 }
 
 /// Files whose job expired before `now` and that are still stored, across
 /// companies: the scheduled cleanup's work list.
-pub async fn expired_files(db: &Db, now: &str, limit: u32) -> ApiResult<Vec<(CompanyId, JobFile)>> {
+pub async fn expired_files(db: &Db, now: Timestamp, limit: u32) -> DbResult<Vec<(CompanyId, JobFile)>> {
     #[derive(Deserialize)]
     struct Expired {
         company_id: i64,
@@ -272,10 +282,10 @@ pub async fn expired_files(db: &Db, now: &str, limit: u32) -> ApiResult<Vec<(Com
 }
 
 /// Records that a file's stored bytes were deleted.
-pub async fn mark_deleted(db: &Db, company: CompanyId, file: &JobFile) -> ApiResult<()> {
+pub async fn mark_deleted(db: &Db, company: CompanyId, file: &JobFile) -> DbResult<()> {
     db.run(
         "UPDATE job_files SET deleted_at = ? WHERE company_id = ? AND job_id = ? AND name = ?",
-        params![platform::now().to_string(), company, file.job_id.as_str(), file.name.as_str()],
+        params![platform::now(), company, file.job_id.as_str(), file.name.as_str()],
     )
     .await?;
     Ok(())

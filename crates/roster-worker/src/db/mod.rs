@@ -12,13 +12,44 @@ pub mod imports;
 pub mod jobs;
 pub mod users;
 
+use std::cell::RefCell;
+
+use roster_core::budget::{self, BudgetError, StatementCount};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
-use crate::error::{ApiError, ApiResult};
 #[allow(unused_imports)] // used by the repository modules
 pub use crate::tenant::CompanyId;
+
+/// What the repository fails with; the HTTP layer maps it once.
+#[derive(Debug)]
+pub enum DbError {
+    /// A UNIQUE constraint refused the change: two requests raced past
+    /// the same check, or the caller asked for a taken name.
+    Unique(String),
+    /// The statement would break one of the database's hard limits; it
+    /// was not sent. Always a fault of ours.
+    Budget(BudgetError),
+    /// The database or the platform failed.
+    Platform(String),
+}
+
+impl From<worker::Error> for DbError {
+    fn from(e: worker::Error) -> Self {
+        let detail = e.to_string();
+        if detail.contains("UNIQUE constraint failed") { Self::Unique(detail) } else { Self::Platform(detail) }
+    }
+}
+
+impl From<serde_json::Error> for DbError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Platform(e.to_string())
+    }
+}
+
+/// The result of a repository function.
+pub type DbResult<T> = Result<T, DbError>;
 
 /// A value bound into a statement. D1 takes numbers as doubles (no `BigInt`).
 pub trait Param {
@@ -42,6 +73,12 @@ impl Param for i64 {
         JsValue::from_f64(*self as f64)
     }
 }
+impl Param for usize {
+    #[allow(clippy::cast_precision_loss)] // row counts stay far below 2^53
+    fn to_js(&self) -> JsValue {
+        JsValue::from_f64(*self as f64)
+    }
+}
 impl Param for u32 {
     fn to_js(&self) -> JsValue {
         JsValue::from_f64(f64::from(*self))
@@ -55,6 +92,11 @@ impl Param for bool {
 impl Param for CompanyId {
     fn to_js(&self) -> JsValue {
         self.get().to_js()
+    }
+}
+impl Param for roster_core::time::Timestamp {
+    fn to_js(&self) -> JsValue {
+        JsValue::from_str(&self.to_string())
     }
 }
 impl<T: Param> Param for Option<T> {
@@ -71,50 +113,102 @@ macro_rules! params {
 }
 pub(crate) use params;
 
-/// The database of the product.
-pub struct Db(D1Database);
+/// The database of the product, for one invocation: every statement is
+/// checked against the database's limits before it is sent, and counted.
+pub struct Db {
+    d1: D1Database,
+    sent: RefCell<StatementCount>,
+}
 
 impl Db {
     /// The `DB` binding of the Worker.
-    pub fn from_env(env: &Env) -> ApiResult<Self> {
-        Ok(Self(env.d1("DB")?))
+    pub fn from_env(env: &Env) -> DbResult<Self> {
+        Ok(Self { d1: env.d1("DB")?, sent: RefCell::default() })
     }
 
-    /// A statement with its parameters bound, for [`Db::batch`].
-    pub fn statement(&self, sql: &str, params: &[JsValue]) -> ApiResult<D1PreparedStatement> {
-        Ok(self.0.prepare(sql).bind(params)?)
+    /// A statement with its parameters bound, for [`Db::batch`]; refused
+    /// when it breaks a limit.
+    pub fn statement(&self, sql: &str, params: &[JsValue]) -> DbResult<D1PreparedStatement> {
+        let longest = params.iter().filter_map(JsValue::as_string).map(|s| s.len()).max().unwrap_or(0);
+        budget::check_statement(sql, params.len(), longest).map_err(DbError::Budget)?;
+        Ok(self.d1.prepare(sql).bind(params)?)
+    }
+
+    fn count(&self, statements: usize) -> DbResult<()> {
+        self.sent.borrow_mut().take(statements).map_err(DbError::Budget)
     }
 
     /// Every row of a query.
-    pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[JsValue]) -> ApiResult<Vec<T>> {
-        let result = self.statement(sql, params)?.all().await?;
+    pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[JsValue]) -> DbResult<Vec<T>> {
+        let statement = self.statement(sql, params)?;
+        self.count(1)?;
+        let result = statement.all().await?;
         if let Some(error) = result.error() {
-            return Err(ApiError::Internal(error));
+            return Err(DbError::Platform(error));
         }
         Ok(result.results()?)
     }
 
     /// The first row of a query, if any.
-    pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[JsValue]) -> ApiResult<Option<T>> {
-        Ok(self.statement(sql, params)?.first(None).await?)
+    pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[JsValue]) -> DbResult<Option<T>> {
+        let statement = self.statement(sql, params)?;
+        self.count(1)?;
+        Ok(statement.first(None).await?)
     }
 
     /// Runs a statement; returns how many rows it changed.
-    pub async fn run(&self, sql: &str, params: &[JsValue]) -> ApiResult<usize> {
-        let result = self.statement(sql, params)?.run().await?;
+    pub async fn run(&self, sql: &str, params: &[JsValue]) -> DbResult<usize> {
+        let statement = self.statement(sql, params)?;
+        self.count(1)?;
+        let result = statement.run().await?;
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
     }
 
     /// Runs statements in one transaction: all of them or none.
-    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
-        Ok(self.0.batch(statements).await?)
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> DbResult<Vec<D1Result>> {
+        self.count(statements.len())?;
+        Ok(self.d1.batch(statements).await?)
     }
 }
 
-/// True when a D1 error is a broken UNIQUE constraint (two requests racing
-/// past the same check).
-pub fn is_unique_violation(error: &ApiError) -> bool {
-    matches!(error, ApiError::Internal(detail) if detail.contains("UNIQUE constraint failed"))
+/// Bytes of rows bound as one JSON text in one statement: far below the
+/// largest value a statement may bind, and few statements even for the
+/// largest import.
+pub const JSON_ROWS_BYTES: usize = 256 * 1024;
+
+/// Rows packed as JSON arrays of at most [`JSON_ROWS_BYTES`] each, for
+/// statements that read them with `json_each(?)`: one bound parameter
+/// carries hundreds of rows, so no statement nears the parameter limit and
+/// an import needs few statements. Each array comes with the index of its
+/// first row.
+#[derive(Default)]
+pub struct JsonRows {
+    arrays: Vec<(usize, String)>,
+    rows: usize,
+}
+
+impl JsonRows {
+    /// Adds a row.
+    pub fn push(&mut self, row: &serde_json::Value) {
+        let text = row.to_string();
+        match self.arrays.last_mut() {
+            Some((_, array)) if array.len() + text.len() < JSON_ROWS_BYTES => {
+                array.pop();
+                array.push(',');
+            }
+            _ => self.arrays.push((self.rows, String::from("["))),
+        }
+        if let Some((_, array)) = self.arrays.last_mut() {
+            array.push_str(&text);
+            array.push(']');
+        }
+        self.rows += 1;
+    }
+
+    /// The arrays, each with the index of its first row.
+    pub fn arrays(&self) -> &[(usize, String)] {
+        &self.arrays
+    }
 }
 
 /// Reads an SQL truth value (D1 returns `0`/`1` numbers) as a `bool`.
@@ -123,7 +217,7 @@ pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 /// The id an `INSERT … RETURNING id` gave, first statement of a batch.
-pub fn returned_id(results: &[D1Result]) -> ApiResult<i64> {
+pub fn returned_id(results: &[D1Result]) -> DbResult<i64> {
     #[derive(serde::Deserialize)]
     struct NewId {
         id: i64,
@@ -133,5 +227,5 @@ pub fn returned_id(results: &[D1Result]) -> ApiResult<i64> {
         .and_then(|r| r.results::<NewId>().ok())
         .and_then(|rows| rows.into_iter().next())
         .map(|row| row.id)
-        .ok_or_else(|| ApiError::Internal("insert returned no id".into()))
+        .ok_or_else(|| DbError::Platform("insert returned no id".into()))
 }

@@ -1,14 +1,14 @@
 //! Users of a company (A2): the directory (F1) and the web form (B1).
 
-use roster_core::directory::{Cursor, UserQuery, like_pattern};
-use roster_core::form::NewUser;
-use roster_core::model::{Email, EmployeeId, Mobile, PersonName};
+use roster_core::directory::{Cursor, UserQuery};
+use roster_core::form::{NewUser, UserField};
+use roster_core::model::{Email, EmployeeId, Mobile};
 use roster_core::{FieldError, Message};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{CompanyId, Db, audit, params};
-use crate::error::{ApiError, ApiResult};
+use super::{DbError, DbResult};
 use crate::platform;
 
 const COLUMNS: &str = "id, last_name, first_name, email, mobile, employee_id, department, user_type, role, \
@@ -78,7 +78,7 @@ pub struct Membership {
 /// One page of the directory, in `sort_key, id` order, with one extra row
 /// when there is a next page. Each filter narrows an index range that starts
 /// with the company, so pages stay fast however deep.
-pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<Vec<UserRow>> {
+pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<Vec<UserRow>> {
     let (filter, mut binds) = directory_filter(company, query, true);
     binds.push(super::Param::to_js(&(query.limit + 1)));
     db.all(&format!("SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY sort_key, id LIMIT ?"), &binds).await
@@ -110,15 +110,16 @@ pub fn directory_filter(
         binds.push(after.sort_key.as_str().into());
         binds.push(super::Param::to_js(&after.id));
     }
+    // Plain substring tests: no pattern to escape, no pattern-length limit.
     for word in &query.search {
-        sql.push_str(" AND search_text LIKE ? ESCAPE '\\'");
-        binds.push(like_pattern(word).into());
+        sql.push_str(" AND instr(search_text, ?) > 0");
+        binds.push(word.as_str().into());
     }
     (sql, binds)
 }
 
 /// How many users a directory query finds, all pages together.
-pub async fn count(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<i64> {
+pub async fn count(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<i64> {
     #[derive(Deserialize)]
     struct Count {
         n: i64,
@@ -129,12 +130,12 @@ pub async fn count(db: &Db, company: CompanyId, query: &UserQuery) -> ApiResult<
 }
 
 /// One user of the company, or `None` (also for another company's user).
-pub async fn get(db: &Db, company: CompanyId, id: i64) -> ApiResult<Option<UserRow>> {
+pub async fn get(db: &Db, company: CompanyId, id: i64) -> DbResult<Option<UserRow>> {
     db.first(&format!("SELECT {COLUMNS} FROM users WHERE company_id = ? AND id = ?"), params![company, id]).await
 }
 
 /// The groups a user of the company belongs to.
-pub async fn memberships(db: &Db, company: CompanyId, user_id: i64) -> ApiResult<Vec<Membership>> {
+pub async fn memberships(db: &Db, company: CompanyId, user_id: i64) -> DbResult<Vec<Membership>> {
     db.all(
         "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived FROM group_users m \
          JOIN groups g ON g.id = m.group_id AND g.company_id = m.company_id \
@@ -152,7 +153,7 @@ struct Taken {
 }
 
 /// Field errors for identifiers another user of the company already holds.
-pub async fn clashes(db: &Db, company: CompanyId, user: &NewUser) -> ApiResult<Vec<FieldError>> {
+pub async fn clashes(db: &Db, company: CompanyId, user: &NewUser) -> DbResult<Vec<FieldError>> {
     let email = user.email.as_ref().map(Email::as_str);
     let mobile = user.mobile.as_ref().map(Mobile::as_str);
     let employee_id = user.employee_id.as_ref().map(EmployeeId::as_str);
@@ -176,46 +177,54 @@ pub async fn clashes(db: &Db, company: CompanyId, user: &NewUser) -> ApiResult<V
     Ok(errors)
 }
 
-/// The statement that inserts `user` into the company, returning its id.
-/// `company` may be given as a sub-select (seeding), hence the SQL fragment.
+/// The columns a stored user record fills besides the user's fields.
+const LIFE_COLUMNS: [&str; 9] = [
+    "status",
+    "password_hash",
+    "sort_key",
+    "search_text",
+    "created_at",
+    "invited_at",
+    "activated_at",
+    "last_access_at",
+    "updated_at",
+];
+
+/// A user's record as the database stores it, for [`insert_statement`]:
+/// the user's fields by code, their directory keys, status and dates.
+pub fn stored_record(user: &NewUser, password_hash: Option<&str>, dates: &UserDates) -> Value {
+    let mut record = user.record();
+    for (column, value) in [
+        ("status", Some(dates.status.code().to_owned())),
+        ("password_hash", password_hash.map(str::to_owned)),
+        ("created_at", Some(dates.created_at.clone())),
+        ("invited_at", dates.invited_at.clone()),
+        ("activated_at", dates.activated_at.clone()),
+        ("last_access_at", dates.last_access_at.clone()),
+        ("updated_at", Some(dates.created_at.clone())),
+    ] {
+        record.insert(column.into(), value.into());
+    }
+    Value::Object(record)
+}
+
+/// The statement that inserts users into the company from a JSON array of
+/// [`stored_record`]s, returning their ids. `company` may be given as a
+/// sub-select (seeding), hence the SQL fragment.
 pub fn insert_statement(
     db: &Db,
     company_sql: &str,
     company_param: &wasm_bindgen::JsValue,
-    user: &NewUser,
-    password_hash: Option<&str>,
-    dates: &UserDates,
-) -> ApiResult<worker::D1PreparedStatement> {
+    records: &str,
+) -> DbResult<worker::D1PreparedStatement> {
+    let columns: Vec<&str> = UserField::ALL.iter().map(|f| f.code()).chain(LIFE_COLUMNS).collect();
+    let values: Vec<String> = columns.iter().map(|c| format!("json_extract(value, '$.{c}')")).collect();
     let sql = format!(
-        "INSERT INTO users (company_id, last_name, first_name, email, mobile, employee_id, department, user_type, \
-         role, licence_level, preferred_channel, language, status, password_hash, sort_key, search_text, \
-         created_at, invited_at, activated_at, last_access_at, updated_at) \
-         VALUES ({company_sql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+        "INSERT INTO users (company_id, {}) SELECT {company_sql}, {} FROM json_each(?) ORDER BY key RETURNING id",
+        columns.join(", "),
+        values.join(", ")
     );
-    let mut binds = vec![company_param.clone()];
-    binds.extend_from_slice(params![
-        user.last_name.as_str(),
-        user.first_name.as_ref().map(PersonName::as_str),
-        user.email.as_ref().map(Email::as_str),
-        user.mobile.as_ref().map(Mobile::as_str),
-        user.employee_id.as_ref().map(EmployeeId::as_str),
-        user.department.as_ref().map(PersonName::as_str),
-        user.user_type.code(),
-        user.role.code(),
-        user.licence_level.code(),
-        user.preferred_channel.code(),
-        user.language.code(),
-        dates.status.code(),
-        password_hash,
-        user.sort_key(),
-        user.search_text(),
-        dates.created_at.clone(),
-        dates.invited_at.clone(),
-        dates.activated_at.clone(),
-        dates.last_access_at.clone(),
-        dates.created_at.clone(),
-    ]);
-    db.statement(&sql, &binds)
+    db.statement(&sql, &[company_param.clone(), records.into()])
 }
 
 /// Where a stored user stands: status and life-cycle dates.
@@ -235,18 +244,13 @@ pub struct UserDates {
 /// Creates a user from the web form, with its audit entry, in one transaction.
 ///
 /// # Errors
-/// [`ApiError::Invalid`] when an identifier was taken meanwhile.
-pub async fn create(
-    db: &Db,
-    company: CompanyId,
-    actor: i64,
-    user: &NewUser,
-    language: roster_core::Language,
-) -> ApiResult<UserRow> {
+/// [`DbError::Unique`] when an identifier was taken meanwhile.
+pub async fn create(db: &Db, company: CompanyId, actor: i64, user: &NewUser) -> DbResult<UserRow> {
     let now = platform::now().to_string();
     let dates =
         UserDates { status: user.status, created_at: now, invited_at: None, activated_at: None, last_access_at: None };
-    let insert = insert_statement(db, "?", &company.to_js_value(), user, None, &dates)?;
+    let records = Value::Array(vec![stored_record(user, None, &dates)]).to_string();
+    let insert = insert_statement(db, "?", &company.to_js_value(), &records)?;
     let log = audit::entry(
         db,
         company,
@@ -255,20 +259,14 @@ pub async fn create(
         user.email.as_ref().map(Email::as_str),
         &json!({ "last_name": user.last_name.as_str() }),
     )?;
-    let results = match db.batch(vec![insert, log]).await {
-        Ok(results) => results,
-        Err(e) if super::is_unique_violation(&e) => {
-            return Err(ApiError::Invalid(clashes(db, company, user).await?, language));
-        }
-        Err(e) => return Err(e),
-    };
+    let results = db.batch(vec![insert, log]).await?;
     let id = super::returned_id(&results)?;
-    get(db, company, id).await?.ok_or_else(|| ApiError::Internal("created user vanished".into()))
+    get(db, company, id).await?.ok_or_else(|| DbError::Platform("created user vanished".into()))
 }
 
 /// What an import is checked against: the company's users (deleted ones
 /// aside) with the fields a row may change, and its group names.
-pub async fn import_snapshot(db: &Db, company: CompanyId) -> ApiResult<roster_core::import::users::Snapshot> {
+pub async fn import_snapshot(db: &Db, company: CompanyId) -> DbResult<roster_core::import::users::Snapshot> {
     #[derive(Deserialize)]
     struct Name {
         name: String,

@@ -3,10 +3,10 @@
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{json, query_param};
 use crate::auth;
 use crate::db::{Db, audit};
 use crate::error::{ApiError, ApiResult};
+use crate::http::{json, query_number, query_param};
 
 /// The latest entries, newest first: `?action=` narrows, `?limit=` (1–500).
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
@@ -14,8 +14,11 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     if admin.role != roster_core::model::Role::CompanyAdmin {
         return Err(ApiError::Forbidden("Only company administrators read the audit log."));
     }
-    let action = query_param(req, "action")?.filter(|a| !a.is_empty());
-    let limit = query_param(req, "limit")?.and_then(|l| l.parse::<u32>().ok()).unwrap_or(100).clamp(1, 500);
+    let action = query_param(req, "action")?;
+    if action.as_deref().is_some_and(|a| a.trim().is_empty() || a.len() > 64) {
+        return Err(ApiError::BadRequest("“action” must be an action name such as group.create.".into()));
+    }
+    let limit = query_number(req, "limit", (1, 500), 100)?;
     let entries = audit::recent(db, admin.company, action.as_deref(), limit).await?;
     let items: Vec<_> = entries
         .into_iter()

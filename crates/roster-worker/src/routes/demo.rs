@@ -10,15 +10,10 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
-use super::{json, json_body};
 use crate::db::{Db, demo as store, jobs};
 use crate::error::{ApiError, ApiResult};
-use crate::platform;
-
-/// Whether the Worker runs locally (started with a demo key).
-pub fn is_local(env: &Env) -> bool {
-    env.var("DEMO_SEED_KEY").is_ok_and(|v| v.to_string().len() >= 16)
-}
+use crate::http::{json, json_body};
+use crate::{platform, queue};
 
 /// The local-only routes open only with the key drawn for this run.
 fn check_key(req: &Request, env: &Env) -> ApiResult<()> {
@@ -36,12 +31,12 @@ pub async fn redeliver(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult
     check_key(req, env)?;
     let admin = crate::auth::admin(req, db).await?;
     let job = jobs::job(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    let message = super::imports::JobMessage { job: job.id, company: admin.company.get() };
-    env.queue("JOBS")?.send(message).await?;
+    queue::enqueue(env, admin.company, &job.id).await?;
     json(202, &json!({ "redelivered": id }))
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Age {
     days: i64,
 }
@@ -58,13 +53,30 @@ pub async fn age(req: &mut Request, db: &Db, env: &Env, id: &str) -> ApiResult<R
     json(200, &json!({ "aged": id, "days": body.days }))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fill {
+    jobs: u32,
+}
+
+/// Records `jobs` finished exports of the caller's company at once, each
+/// with a file: tests see a dashboard as a busy company has it.
+pub async fn fill(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
+    check_key(req, env)?;
+    let admin = crate::auth::admin(req, db).await?;
+    let body: Fill = json_body(req).await?;
+    let count = body.jobs.min(1_000);
+    store::fill_jobs(db, admin.company, admin.user_id, count, platform::now()).await?;
+    json(201, &json!({ "jobs": count }))
+}
+
 /// Which files of one of the caller's jobs are still in storage.
 pub async fn stored(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
     check_key(req, env)?;
     let admin = crate::auth::admin(req, db).await?;
     let bucket = env.bucket("FILES")?;
     let mut names = Vec::new();
-    for file in jobs::files(db, admin.company, &[id]).await? {
+    for file in jobs::files(db, admin.company, id).await? {
         if bucket.head(file.object_key.clone()).await?.is_some() {
             names.push(file.name);
         }
@@ -73,6 +85,7 @@ pub async fn stored(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult<Re
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Seed {
     password: String,
 }

@@ -6,11 +6,11 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{json, json_body};
 use crate::auth;
-use crate::db::Db;
 use crate::db::groups::{self, GroupChange};
+use crate::db::{Db, DbError};
 use crate::error::{ApiError, ApiResult};
+use crate::http::{json, json_body};
 use crate::tenant::Admin;
 
 /// Every group of the caller's company with its member counts.
@@ -26,9 +26,14 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NewGroup {
-    #[serde(default)]
     name: String,
+}
+
+/// The answer to a name another group holds, however close two requests came.
+fn name_taken(admin: &Admin) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new("name", Message::GroupNameTaken)], admin.language)
 }
 
 /// A name that is valid and free in the company (`except` the group renamed).
@@ -36,7 +41,7 @@ async fn free_name(db: &Db, admin: &Admin, raw: &str, except: Option<i64>) -> Ap
     let invalid = |code| ApiError::Invalid(vec![FieldError::new("name", code)], admin.language);
     let name = GroupName::parse(raw).map_err(|e| invalid(e.message()))?;
     if groups::name_taken(db, admin.company, &name, except).await? {
-        return Err(invalid(Message::GroupNameTaken));
+        return Err(name_taken(admin));
     }
     Ok(name)
 }
@@ -46,13 +51,16 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let body: NewGroup = json_body(req).await?;
     let name = free_name(db, &admin, &body.name, None).await?;
-    match groups::create(db, admin.company, admin.user_id, &name).await? {
-        Some(group) => json(201, &group),
-        None => Err(ApiError::Invalid(vec![FieldError::new("name", Message::GroupNameTaken)], admin.language)),
+    match groups::create(db, admin.company, admin.user_id, &name).await {
+        Ok(Some(group)) => json(201, &group),
+        Ok(None) => Err(ApiError::Internal("created group vanished".into())),
+        Err(DbError::Unique(_)) => Err(name_taken(&admin)),
+        Err(e) => Err(e.into()),
     }
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Change {
     name: Option<String>,
     archived: Option<bool>,
@@ -67,8 +75,11 @@ pub async fn update(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> 
         None => None,
     };
     let change = GroupChange { name, archived: body.archived };
-    if !groups::update(db, admin.company, admin.user_id, id, &change).await? {
-        return Err(ApiError::NotFound);
+    match groups::update(db, admin.company, admin.user_id, id, &change).await {
+        Ok(true) => {}
+        Ok(false) => return Err(ApiError::NotFound),
+        Err(DbError::Unique(_)) => return Err(name_taken(&admin)),
+        Err(e) => return Err(e.into()),
     }
     json(200, &groups::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?)
 }

@@ -1,86 +1,61 @@
 //! `/api/v1/imports`: send a user file to be checked again and applied in
-//! the background (C5–C8), and follow the job.
+//! the background (C5–C8), follow the job, download the file sent.
 
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use roster_core::jobs::{JobKind, JobParams, UserImport};
+use roster_core::text;
 use worker::{Env, Request, Response};
 
-use super::json;
 use crate::auth;
 use crate::db::Db;
 use crate::db::jobs::{self, JobFile};
 use crate::error::{ApiError, ApiResult};
-use crate::platform;
-use crate::tenant::CompanyId;
-
-/// The message a job's queue carries.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct JobMessage {
-    /// The job's id.
-    pub job: String,
-    /// Its company.
-    pub company: i64,
-}
+use crate::http::{self, json, percent_decoded};
+use crate::{files, platform, queue, views};
 
 /// The largest file accepted (the core refuses larger files anyway).
 const MAX_FILE: usize = roster_core::sheet::Limits::PRODUCT.max_file_bytes;
 
-/// Stores the file, records a queued job and hands it to the queue (202).
+/// The name a file is stored under when it came without a usable one.
+const UNNAMED: &str = "users";
+
+/// Streams the file to storage, records a queued job and hands it to the
+/// queue (202).
 pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let bytes = super::body_within(req, MAX_FILE).await?;
-    if bytes.is_empty() {
-        return Err(ApiError::BadRequest("The file is empty.".into()));
-    }
-    let file_name: String = req
-        .headers()
-        .get("x-file-name")?
-        .map_or_else(|| "users".into(), |name| percent_decode(&name))
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let raw_name = req.headers().get("x-file-name")?.map(|name| percent_decoded(&name)).unwrap_or_default();
+    let file_name = text::file_name(&raw_name).unwrap_or_else(|| UNNAMED.to_owned());
     let id = roster_core::secret::random_id(platform::random_bytes()?);
     let key = format!("imports/{}/{id}", admin.company.get());
-    env.bucket("FILES")?.put(&key, bytes.clone()).execute().await?;
-    let size = bytes.len();
-    let params = json!({ "file_name": file_name, "bytes": size, "key": key });
+    let size = http::upload_body(req, &env.bucket("FILES")?, key.clone(), MAX_FILE).await?;
     let upload = JobFile {
         job_id: id.clone(),
-        name: file_name,
-        object_key: key,
+        name: file_name.clone(),
+        object_key: key.clone(),
         bytes: i64::try_from(size).unwrap_or(i64::MAX),
         rows: None,
         deleted_at: None,
     };
-    jobs::create(db, admin.company, "import", admin.user_id, &id, &params, &[upload]).await?;
-    env.queue("JOBS")?.send(JobMessage { job: id.clone(), company: admin.company.get() }).await?;
-    let job = jobs::job(db, admin.company, &id).await?.ok_or_else(|| ApiError::Internal("job vanished".into()))?;
-    json(202, &super::exports::shown(&job, &[]))
+    let params = JobParams::UserImport(UserImport { file_name, bytes: size, key });
+    jobs::create(db, admin.company, admin.user_id, &id, &params, &[upload]).await?;
+    queue::enqueue(env, admin.company, &id).await?;
+    show_job(db, &admin, &id, 202).await
 }
 
-/// The company a queue message names (the message comes from this Worker).
-pub fn company_of(message: &JobMessage) -> CompanyId {
-    CompanyId::trusted(message.company)
+async fn show_job(db: &Db, admin: &crate::tenant::Admin, id: &str, status: u16) -> ApiResult<Response> {
+    let job = jobs::job_of_kind(db, admin.company, JobKind::Import, id).await?.ok_or(ApiError::NotFound)?;
+    let files = jobs::files(db, admin.company, id).await?;
+    json(status, &views::job(&job, &files.iter().collect::<Vec<_>>(), platform::now()))
 }
 
-/// Decodes `%XX` escapes (file names travel URI-encoded in a header).
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// One import of the company with its file; 404 for anything else.
+pub async fn show(req: &Request, db: &Db, id: &str) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    show_job(db, &admin, id, 200).await
+}
+
+/// The file an import was sent, until its last day.
+pub async fn download(req: &Request, db: &Db, env: &Env, id: &str, name: &str) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let job = jobs::job_of_kind(db, admin.company, JobKind::Import, id).await?.ok_or(ApiError::NotFound)?;
+    files::download(db, env, &admin, &job, name).await
 }

@@ -1,54 +1,91 @@
 //! `/api/v1/session`: sign in, who am I, sign out.
 
 use roster_core::model::Email;
-use roster_core::secret::{self, SecretKind};
+use roster_core::secret::{self, PASSWORD_MAX_LEN, SecretKind};
+use roster_core::throttle::{self, Attempt};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{json, json_body};
 use crate::auth;
-use crate::db::access::{self, THROTTLE_FAILURES};
-use crate::db::{Db, companies, users};
+use crate::db::{Db, access, companies, users};
 use crate::error::{ApiError, ApiResult};
+use crate::http::{json, json_body};
 use crate::platform;
 use crate::tenant::{Admin, CompanyId};
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SignIn {
     email: String,
     password: String,
+    /// For an address that administers several companies: which one. By
+    /// default the first by name.
+    company_id: Option<i64>,
 }
 
-/// Signs an administrator in and sets the session cookie. Unknown address
-/// and wrong password get the same answer in the same time.
+/// Signs an administrator in and sets the session cookie (and the cookie
+/// that makes this browser trusted by the account). Unknown address and
+/// wrong password get the same answer in the same time; attempts are
+/// limited as `throttle` describes.
 pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     auth::refuse_cross_site(req)?;
     let language = auth::caller_language(req);
     let body: SignIn = json_body(req).await?;
+    if body.email.len() > 320 || body.password.chars().count() > PASSWORD_MAX_LEN {
+        return Err(ApiError::BadCredentials(language));
+    }
     let Ok(email) = Email::parse(&body.email) else {
         return Err(ApiError::BadCredentials(language));
     };
     let now = platform::now();
-    if access::recent_failures(db, email.as_str(), now).await? >= THROTTLE_FAILURES {
+    let device = auth::device_secret(req);
+    let trusted = match &device {
+        Some(secret) => access::trusted_device(db, secret, email.as_str(), now).await?,
+        None => false,
+    };
+    let device_digest = device.as_deref().filter(|_| trusted).map(secret::secret_digest);
+    let address = auth::client_address(req);
+    let attempt = Attempt { email: email.as_str(), address: &address, trusted_device: device_digest.as_deref() };
+    let attempt_id = secret::random_id(platform::random_bytes()?);
+    let counts = access::count_attempt(db, &attempt_id, &attempt.counters(), now).await?;
+    if !throttle::allowed(&counts) {
         return Err(ApiError::TooManyAttempts);
     }
     let candidates = access::sign_in_candidates(db, email.as_str()).await?;
     if candidates.is_empty() {
         secret::burn_password_time(&body.password);
     }
-    let Some(found) = candidates.iter().find(|c| secret::verify_password(&body.password, &c.password_hash)) else {
-        access::record_failure(db, email.as_str(), now).await?;
+    let mut matching = candidates.iter().filter(|c| secret::verify_password(&body.password, &c.password_hash));
+    let found = match body.company_id {
+        None => matching.next(),
+        Some(id) => matching.find(|c| c.company_id == id),
+    };
+    let Some(found) = found else {
         return Err(ApiError::BadCredentials(language));
     };
+    access::forget_attempt(db, &attempt_id).await?;
     let company = CompanyId::trusted(found.company_id);
     let session = secret::new_secret(SecretKind::Session, platform::random_bytes()?);
-    access::open_session(db, company, found.id, email.as_str(), &session, now).await?;
-    let cookie = auth::cookie(req, Some(&session));
+    access::open_session(db, company, found.id, &session, now).await?;
+    let device = match device.filter(|_| trusted) {
+        Some(kept) => kept,
+        None => secret::new_secret(SecretKind::Device, platform::random_bytes()?),
+    };
+    access::trust_device(db, company, found.id, &device, now).await?;
     let holder = access::session_holder(db, &session, now).await?;
     let admin = auth::admin_from(&holder.ok_or_else(|| ApiError::Internal("new session not found".into()))?)?;
-    let mut resp = json(201, &profile(db, &admin).await?)?;
-    resp.headers_mut().set("set-cookie", &cookie)?;
+    // Every company this address and password open, so the console can offer a choice.
+    let companies: Vec<_> = candidates
+        .iter()
+        .filter(|c| c.company_id == found.company_id || secret::verify_password(&body.password, &c.password_hash))
+        .map(|c| json!({ "id": c.company_id, "name": c.company_name }))
+        .collect();
+    let mut profile = profile(db, &admin).await?;
+    profile["companies"] = companies.into();
+    let mut resp = json(201, &profile)?;
+    resp.headers_mut().append("set-cookie", &auth::cookie(req, Some(&session)))?;
+    resp.headers_mut().append("set-cookie", &auth::device_cookie(req, &device))?;
     Ok(resp)
 }
 

@@ -1,19 +1,19 @@
 //! `/api/v1/users`: the directory (F1) and the web form (B1).
 
-use roster_core::directory::UserQuery;
+use roster_core::directory::PageBounds;
 use roster_core::form::{FormContext, NewUserForm};
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{json, json_body, query_param};
 use crate::auth;
-use crate::db::{Db, users};
+use crate::db::{Db, DbError, users};
 use crate::error::{ApiError, ApiResult};
+use crate::http::{json, json_body, user_query};
 
 /// A page of the directory: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let query = directory_query(req, query_param(req, "limit")?.as_deref())?;
+    let query = user_query(req, PageBounds::DIRECTORY)?;
     let mut items = users::page(db, admin.company, &query).await?;
     let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {
@@ -23,15 +23,6 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
         None
     };
     json(200, &json!({ "items": items, "next_cursor": next_cursor }))
-}
-
-/// The directory query of the request's `q`, `status`, `group` and
-/// `cursor`, with `limit` (a directory page's bounds apply).
-pub fn directory_query(req: &Request, limit: Option<&str>) -> ApiResult<UserQuery> {
-    let param = |name| query_param(req, name);
-    let (q, status, group, cursor) = (param("q")?, param("status")?, param("group")?, param("cursor")?);
-    UserQuery::parse(q.as_deref(), status.as_deref(), group.as_deref(), cursor.as_deref(), limit)
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 /// Creates a user with status `created` (201), or reports every bad field (422).
@@ -45,8 +36,14 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
     if !clashes.is_empty() {
         return Err(ApiError::Invalid(clashes, admin.language));
     }
-    let created = users::create(db, admin.company, admin.user_id, &user, admin.language).await?;
-    json(201, &created)
+    match users::create(db, admin.company, admin.user_id, &user).await {
+        Ok(created) => json(201, &created),
+        // Taken meanwhile by a concurrent request: the same answer as above.
+        Err(DbError::Unique(_)) => {
+            Err(ApiError::Invalid(users::clashes(db, admin.company, &user).await?, admin.language))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// One user of the caller's company with their groups; 404 for anyone else's.

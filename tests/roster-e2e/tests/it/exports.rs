@@ -101,7 +101,7 @@ fn only_the_companys_administrators_may_download_and_each_download_is_audited() 
     let acme = Client::sign_in(ACME_ADMIN);
     assert_eq!(acme.get(&format!("/api/v1/exports/{id}")).status, 404);
     assert_eq!(acme.download(&url).0, 404);
-    assert!(acme.get("/api/v1/exports").body["items"].as_array().unwrap().iter().all(|j| j["id"] != id));
+    assert!(acme.get("/api/v1/jobs").body["items"].as_array().unwrap().iter().all(|j| j["id"] != id));
     let anonymous = Client::anonymous();
     assert_eq!(anonymous.download(&url).0, 401);
     assert_eq!(anonymous.post("/api/v1/exports", &json!({ "kind": "users", "format": "csv" })).status, 401);
@@ -179,9 +179,9 @@ fn after_four_days_a_download_is_gone_and_the_cleanup_deletes_the_files() {
     assert!(shown["files"].as_array().unwrap().iter().all(|f| f["deleted"] == true));
 
     // The dashboard shows 30 days.
-    assert!(admin.get("/api/v1/exports").body["items"].as_array().unwrap().iter().any(|j| j["id"] == id));
+    assert!(admin.get("/api/v1/jobs").body["items"].as_array().unwrap().iter().any(|j| j["id"] == id));
     admin.demo("POST", &format!("/api/v1/demo/jobs/{id}/age"), Some(&json!({ "days": 27 })));
-    assert!(admin.get("/api/v1/exports").body["items"].as_array().unwrap().iter().all(|j| j["id"] != id));
+    assert!(admin.get("/api/v1/jobs").body["items"].as_array().unwrap().iter().all(|j| j["id"] != id));
 }
 
 #[test]
@@ -219,7 +219,7 @@ fn an_imports_uploaded_file_is_on_the_dashboard_and_downloads_as_sent() {
     let queued = admin.upload_users("%C3%A9quipe%20%C3%A9t%C3%A9.csv", csv.as_bytes());
     let id = queued.body["id"].as_str().unwrap().to_owned();
     admin.wait_for_job(&id);
-    let listed = admin.get("/api/v1/exports").body;
+    let listed = admin.get("/api/v1/jobs").body;
     let job = listed["items"].as_array().unwrap().iter().find(|j| j["id"] == id.as_str()).expect("on the dashboard");
     assert_eq!(job["kind"], "import");
     let file = &job["files"][0];

@@ -5,6 +5,7 @@ mod access;
 mod directory;
 mod exports;
 mod groups;
+mod hostile;
 mod imports;
 mod tenancy;
 

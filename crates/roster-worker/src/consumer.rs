@@ -11,16 +11,17 @@ use serde_json::{Value, json};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 use roster_core::directory::UserQuery;
-use roster_core::export::Format;
 use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
+
+use roster_core::jobs::{self as rules, JobParams, JobStatus, UserExport, UserImport};
 
 use crate::db::exports::{self, Notice};
 use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
-use crate::db::{CompanyId, Db, imports, users};
+use crate::db::{CompanyId, Db, DbError, imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::files::{PART_BYTES, PartUpload};
 use crate::platform;
-use crate::routes::imports::{JobMessage, company_of};
+use crate::queue::JobMessage;
 
 /// The most remarks kept in a job's result; the counts cover them all.
 const KEPT_REMARKS: usize = 1_000;
@@ -39,11 +40,20 @@ enum Stop {
 /// reason is retried by the queue.
 pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Result<()> {
     for message in batch.messages()? {
-        match claim_and_run(message.body(), env).await {
+        // One database handle per message: its statement budget is the message's.
+        let db = match Db::from_env(env) {
+            Ok(db) => db,
+            Err(e) => {
+                worker::console_error!("job {} not taken: {e:?}", message.body().job);
+                message.retry();
+                continue;
+            }
+        };
+        match claim_and_run(&db, message.body(), env).await {
             Ok(()) => message.ack(),
             Err(Stop::Busy) => {
                 // Look again once the other delivery's lease could have lapsed.
-                let delay = u32::try_from(jobs::LEASE_SECONDS).unwrap_or(120);
+                let delay = u32::try_from(rules::LEASE_SECONDS).unwrap_or(120);
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
             Err(Stop::BeforeClaim(e)) => {
@@ -53,7 +63,7 @@ pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Resu
             Err(Stop::Run(e)) => {
                 worker::console_error!("job {} stopped: {e:?}", message.body().job);
                 // Run it again unless it stopped too often already; then it ends as failed.
-                match give_back(message.body(), env).await {
+                match jobs::release(&db, message.body().company(), &message.body().job).await {
                     Ok(false) => message.ack(),
                     _ => message.retry(),
                 }
@@ -63,33 +73,35 @@ pub async fn consume(batch: MessageBatch<JobMessage>, env: &Env) -> worker::Resu
     Ok(())
 }
 
-async fn give_back(message: &JobMessage, env: &Env) -> ApiResult<bool> {
-    jobs::release(&Db::from_env(env)?, company_of(message), &message.job).await
-}
-
-async fn claim_and_run(message: &JobMessage, env: &Env) -> Result<(), Stop> {
-    let db = Db::from_env(env).map_err(Stop::BeforeClaim)?;
-    let company = company_of(message);
-    match jobs::claim(&db, company, &message.job).await.map_err(Stop::BeforeClaim)? {
-        Claim::Taken => run(&db, env, message).await.map_err(Stop::Run),
+async fn claim_and_run(db: &Db, message: &JobMessage, env: &Env) -> Result<(), Stop> {
+    let company = message.company();
+    match jobs::claim(db, company, &message.job).await.map_err(|e| Stop::BeforeClaim(e.into()))? {
+        Claim::Taken => run(db, env, message).await.map_err(Stop::Run),
         Claim::Finished => Ok(()), // delivered again after it finished
         Claim::Busy => Err(Stop::Busy),
     }
 }
 
 async fn run(db: &Db, env: &Env, message: &JobMessage) -> ApiResult<()> {
-    let company = company_of(message);
+    let company = message.company();
     let Some(job) = jobs::job(db, company, &message.job).await? else {
         return Ok(());
     };
     let requester = jobs::requester(db, company, job.requested_by).await?.ok_or(ApiError::NotFound)?;
-    match job.kind.as_str() {
-        "export" => export_users(db, env, company, &job, &requester).await,
-        _ => import_users(db, env, company, &job, &requester).await,
+    match job.params()? {
+        JobParams::UserExport(params) => export_users(db, env, company, &job, &params, &requester).await,
+        JobParams::UserImport(params) => import_users(db, env, company, &job, &params, &requester).await,
     }
 }
 
-async fn import_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requester: &Requester) -> ApiResult<()> {
+async fn import_users(
+    db: &Db,
+    env: &Env,
+    company: CompanyId,
+    job: &JobRow,
+    params: &UserImport,
+    requester: &Requester,
+) -> ApiResult<()> {
     let language = Language::parse(&requester.language).unwrap_or(Language::En);
     let settings: CompanySettings = serde_json::from_str(&requester.settings)?;
     let context = Context {
@@ -97,11 +109,9 @@ async fn import_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requ
         admin_role: Role::parse(&requester.role).unwrap_or(Role::Member),
         country_code: settings.country_code,
     };
-    let params: Value = serde_json::from_str(&job.params)?;
-    let key = params["key"].as_str().unwrap_or_default();
-    let Some(object) = env.bucket("FILES")?.get(key).execute().await? else {
+    let Some(object) = env.bucket("FILES")?.get(&params.key).execute().await? else {
         let result = json!({ "outcome": "failed", "error": { "code": "missing_file", "message": "The uploaded file is gone." } });
-        return jobs::fail(db, company, job, &result).await;
+        return Ok(jobs::fail(db, company, job, &result).await?);
     };
     let bytes = object.body().ok_or_else(|| ApiError::Internal("empty object".into()))?.bytes().await?;
     // Checked again against the company as it is now: the browser's check is never trusted.
@@ -111,26 +121,26 @@ async fn import_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requ
         Ok(report) => report,
         Err(e) => {
             let result = json!({ "outcome": "failed", "error": { "code": e.code(), "message": e.message(language) } });
-            return jobs::fail(db, company, job, &result).await;
+            return Ok(jobs::fail(db, company, job, &result).await?);
         }
     };
     let result = summary(&report, language);
     if report.outcome == Outcome::Failed {
-        return jobs::fail(db, company, job, &result).await;
+        return Ok(jobs::fail(db, company, job, &result).await?);
     }
     jobs::progress(db, company, &job.id, 30).await?;
     imports::stage(db, company, &job.id, &report.plan, &snapshot, (30, 95)).await?;
     match imports::commit(db, company, &job.id, job.requested_by, &result).await {
-        Err(ApiError::Conflict) => {
+        Err(DbError::Unique(_)) => {
             let now = jobs::job(db, company, &job.id).await?;
-            if now.is_some_and(|j| j.status == "done") {
+            if now.is_some_and(|j| j.status == JobStatus::Done) {
                 return Ok(()); // a concurrent delivery applied it first
             }
             let result = json!({ "outcome": "failed", "error": { "code": "conflict",
                 "message": "Users changed while the file was imported; import it again." } });
-            jobs::fail(db, company, job, &result).await
+            Ok(jobs::fail(db, company, job, &result).await?)
         }
-        other => other,
+        other => Ok(other?),
     }
 }
 
@@ -139,16 +149,17 @@ const EXPORT_PAGE: u32 = 1_000;
 
 /// Builds the three files of a users export (J2) page by page, each sent
 /// to storage in parts as it is written, then ends the job in one batch.
-async fn export_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requester: &Requester) -> ApiResult<()> {
-    let params: Value = serde_json::from_str(&job.params)?;
-    let format = params["format"].as_str().and_then(Format::parse).unwrap_or(Format::Csv);
-    let lang = params["language"]
-        .as_str()
-        .or(Some(requester.language.as_str()))
-        .and_then(|l| Language::parse(l).ok())
-        .unwrap_or(Language::En);
+async fn export_users(
+    db: &Db,
+    env: &Env,
+    company: CompanyId,
+    job: &JobRow,
+    params: &UserExport,
+    requester: &Requester,
+) -> ApiResult<()> {
+    let (format, lang) = (params.format, params.language);
     let now = platform::now();
-    let since = now.plus_days(-365).to_string();
+    let since = rules::statistics_since(now);
     let counts = exports::counts_by_status(db, company).await?;
     let total: i64 = UserFile::ALL
         .iter()
@@ -167,7 +178,7 @@ async fn export_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requ
             let mut query =
                 UserQuery { search: Vec::new(), status: Some(status), group: None, after: None, limit: EXPORT_PAGE };
             loop {
-                let rows = exports::page(db, company, &query, &since).await?;
+                let rows = exports::page(db, company, &query, since).await?;
                 for row in &rows {
                     writer.add(&row.user)?;
                 }
@@ -203,14 +214,14 @@ async fn export_users(db: &Db, env: &Env, company: CompanyId, job: &JobRow, requ
         "rows": done,
         "files": files.iter().map(|f| json!({ "name": f.name, "rows": f.rows, "size": f.bytes })).collect::<Vec<_>>(),
     });
-    let link = format!("{}/#/jobs/{}", params["origin"].as_str().unwrap_or_default(), job.id);
+    let link = format!("{}/#/jobs/{}", params.origin, job.id);
     let notice = requester.email.as_ref().map(|email| {
-        let (subject, body) = ready_notice(lang, &link, &listed, now.plus_days(jobs::FILES_KEPT_DAYS));
+        let (subject, body) = ready_notice(lang, &link, &listed, rules::files_expire_at(now));
         Notice { recipient: email.clone(), subject, body }
     });
     match exports::finish(db, company, job, &files, &result, notice.as_ref()).await {
-        Err(ApiError::Conflict) => Ok(()), // another delivery finished it first: one set of files
-        other => other,
+        Err(DbError::Unique(_)) => Ok(()), // another delivery finished it first: one set of files
+        other => Ok(other?),
     }
 }
 
@@ -221,7 +232,7 @@ const CLEANUP_BATCH: u32 = 500;
 pub async fn clean_expired(env: &Env) -> ApiResult<usize> {
     let db = Db::from_env(env)?;
     let bucket = env.bucket("FILES")?;
-    let expired = jobs::expired_files(&db, &platform::now().to_string(), CLEANUP_BATCH).await?;
+    let expired = jobs::expired_files(&db, platform::now(), CLEANUP_BATCH).await?;
     for (company, file) in &expired {
         bucket.delete(file.object_key.clone()).await?;
         jobs::mark_deleted(&db, *company, file).await?;

@@ -1,0 +1,238 @@
+//! Background jobs (imports, exports, and later invitations and bulk
+//! actions): what a job is, where it stands, what it was asked and what it
+//! gave, and how long its files live. The server stores and runs them; the
+//! rules about them are here, in one place.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Language;
+use crate::export::Format;
+use crate::time::Timestamp;
+
+/// How long a finished job's files may be downloaded.
+pub const FILES_KEPT_DAYS: i64 = 4;
+/// How far back the imports and exports dashboard lists jobs.
+pub const DASHBOARD_DAYS: i64 = 30;
+/// The jobs one dashboard page lists at most (newest first).
+pub const DASHBOARD_MAX_JOBS: u32 = 500;
+/// The window of per-user statistics in exports: the last twelve months.
+pub const STATISTICS_DAYS: i64 = 365;
+/// How long a running job may go without a sign of life before another
+/// delivery of it takes over.
+pub const LEASE_SECONDS: i64 = 120;
+/// Runs a job may have before an error ends it for good.
+pub const MAX_RUNS: i64 = 3;
+
+/// What a job does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// Reads a file into the company.
+    Import,
+    /// Writes the company's data into files.
+    Export,
+}
+
+impl JobKind {
+    /// The stored code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Import => "import",
+            Self::Export => "export",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Import, Self::Export].into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// Where a job stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// Waiting for the queue.
+    Queued,
+    /// A delivery holds it.
+    Running,
+    /// Finished; its result is kept.
+    Done,
+    /// Ended on an error; nothing of it is live.
+    Failed,
+}
+
+impl JobStatus {
+    /// The stored code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Queued, Self::Running, Self::Done, Self::Failed].into_iter().find(|s| s.code() == code)
+    }
+
+    /// True once nothing more will happen to the job.
+    pub const fn is_finished(self) -> bool {
+        matches!(self, Self::Done | Self::Failed)
+    }
+}
+
+/// What a job was asked to do, by kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum JobParams {
+    /// A users import: the uploaded file.
+    UserImport(UserImport),
+    /// A users export: format and language of the files.
+    UserExport(UserExport),
+}
+
+/// A users import's parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserImport {
+    /// The uploaded file's name, as cleaned by [`crate::text::file_name`].
+    pub file_name: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Where the server stored it.
+    pub key: String,
+}
+
+/// A users export's parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserExport {
+    /// The files' format.
+    pub format: Format,
+    /// The language of their headers and values.
+    pub language: Language,
+    /// The console's address, for the link in the notice.
+    pub origin: String,
+}
+
+impl JobParams {
+    /// The kind of job these parameters ask for.
+    pub const fn kind(&self) -> JobKind {
+        match self {
+            Self::UserImport(_) => JobKind::Import,
+            Self::UserExport(_) => JobKind::Export,
+        }
+    }
+
+    /// What the job is about (`users`; later `invitations`, `group_members`).
+    pub const fn subject(&self) -> &'static str {
+        match self {
+            Self::UserImport(_) | Self::UserExport(_) => "users",
+        }
+    }
+
+    /// Reads stored parameters as the stored kind says they are.
+    pub fn read(kind: JobKind, json: &str) -> Option<Self> {
+        match kind {
+            JobKind::Import => serde_json::from_str(json).ok().map(Self::UserImport),
+            JobKind::Export => serde_json::from_str(json).ok().map(Self::UserExport),
+        }
+    }
+}
+
+/// Until when a job finished at `finished` keeps its files.
+pub const fn files_expire_at(finished: Timestamp) -> Timestamp {
+    finished.plus_days(FILES_KEPT_DAYS)
+}
+
+/// Whether a job whose files expire at `expires_at` (none while it runs)
+/// has lost them at `now`: the one rule downloads, listings and the
+/// cleanup follow.
+pub fn files_expired(expires_at: Option<Timestamp>, now: Timestamp) -> bool {
+    expires_at.is_some_and(|at| at <= now)
+}
+
+/// The oldest job the dashboard lists at `now`.
+pub const fn dashboard_since(now: Timestamp) -> Timestamp {
+    now.plus_days(-DASHBOARD_DAYS)
+}
+
+/// The start of the statistics window at `now`.
+pub const fn statistics_since(now: Timestamp) -> Timestamp {
+    now.plus_days(-STATISTICS_DAYS)
+}
+
+/// A running job whose last sign of life is before this may be taken over.
+pub const fn lease_lapsed_before(now: Timestamp) -> Timestamp {
+    now.plus_seconds(-LEASE_SECONDS)
+}
+
+/// Progress between `from` and `to` percent after `done` of `total` steps.
+pub fn progress(from: i64, to: i64, done: u64, total: u64) -> i64 {
+    let span = u64::try_from((to - from).max(0)).unwrap_or(0);
+    let part = (done.min(total) * span).checked_div(total).unwrap_or(span);
+    from + i64::try_from(part).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    #[test]
+    fn files_live_four_days_to_the_second() {
+        let finished = at("2026-11-22T09:30:00Z");
+        let expires = files_expire_at(finished);
+        assert_eq!(expires, at("2026-11-26T09:30:00Z"));
+        assert!(!files_expired(Some(expires), expires.plus_seconds(-1)));
+        assert!(files_expired(Some(expires), expires));
+        assert!(!files_expired(None, at("2099-01-01T00:00:00Z")), "a running job has no end yet");
+    }
+
+    #[test]
+    fn windows_look_back_from_now() {
+        let now = at("2026-11-22T00:00:00Z");
+        assert_eq!(dashboard_since(now), at("2026-10-23T00:00:00Z"));
+        assert_eq!(statistics_since(now), at("2025-11-22T00:00:00Z"));
+        assert_eq!(lease_lapsed_before(now), at("2026-11-21T23:58:00Z"));
+    }
+
+    #[test]
+    fn codes_read_back() {
+        for kind in [JobKind::Import, JobKind::Export] {
+            assert_eq!(JobKind::parse(kind.code()), Some(kind));
+        }
+        for status in [JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Failed] {
+            assert_eq!(JobStatus::parse(status.code()), Some(status));
+        }
+        assert_eq!(JobStatus::parse("paused"), None);
+        assert!(JobStatus::Failed.is_finished() && !JobStatus::Running.is_finished());
+    }
+
+    #[test]
+    fn parameters_are_read_as_their_kind() {
+        let export = JobParams::UserExport(UserExport {
+            format: Format::Xlsx,
+            language: Language::Fr,
+            origin: "http://127.0.0.1:8787".into(),
+        });
+        let stored = serde_json::to_string(&export).unwrap();
+        assert_eq!(JobParams::read(JobKind::Export, &stored), Some(export.clone()));
+        assert_eq!(JobParams::read(JobKind::Import, &stored), None);
+        assert_eq!((export.kind(), export.subject()), (JobKind::Export, "users"));
+        let import = JobParams::UserImport(UserImport { file_name: "a.csv".into(), bytes: 3, key: "k".into() });
+        assert_eq!(JobParams::read(JobKind::Import, &serde_json::to_string(&import).unwrap()), Some(import));
+    }
+
+    #[test]
+    fn progress_stays_within_its_span() {
+        assert_eq!(progress(30, 95, 0, 10), 30);
+        assert_eq!(progress(30, 95, 5, 10), 62);
+        assert_eq!(progress(30, 95, 99, 10), 95);
+        assert_eq!(progress(5, 95, 0, 0), 95);
+    }
+}

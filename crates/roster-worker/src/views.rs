@@ -1,0 +1,39 @@
+//! How records are shown by the API when more than one route shows them.
+
+use roster_core::jobs::JobKind;
+use roster_core::time::Timestamp;
+use serde_json::{Value, json};
+
+use crate::db::jobs::{JobFile, JobRow};
+use crate::http::percent_encoded;
+
+/// Where a job of `kind` lives in the API.
+pub const fn job_path(kind: JobKind) -> &'static str {
+    match kind {
+        JobKind::Import => "imports",
+        JobKind::Export => "exports",
+    }
+}
+
+/// A job as the API shows it at `now`: its files with their download
+/// address while they last, and whether they expired.
+pub fn job(job: &JobRow, files: &[&JobFile], now: Timestamp) -> Value {
+    let expired = job.files_expired(now);
+    let base = job_path(job.kind);
+    let mut value = job.to_json();
+    value["expired"] = Value::Bool(expired);
+    value["files"] = files
+        .iter()
+        .map(|f| {
+            let available = !expired && f.deleted_at.is_none();
+            json!({
+                "name": f.name,
+                "size": f.bytes,
+                "rows": f.rows,
+                "url": available.then(|| format!("/api/v1/{base}/{}/files/{}", job.id, percent_encoded(&f.name))),
+                "deleted": f.deleted_at.is_some(),
+            })
+        })
+        .collect();
+    value
+}

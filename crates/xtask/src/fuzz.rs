@@ -1,0 +1,82 @@
+//! The API fuzzer: schemathesis (from the Python package index, pinned) against the running
+//! server, authenticated with a write token of the Globex demo company, so
+//! that what it creates, renames and deletes disturbs no other test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::Result;
+use crate::local::{self, Server};
+use crate::run::{output, say, status};
+
+/// The schemathesis release the suite runs.
+pub const SCHEMATHESIS: &str = "4.32.5";
+/// The fuzzer's time budget: it keeps generating cases until it is spent.
+const MAX_SECONDS: u32 = 240;
+/// The company the fuzzer works in, and its administrator (who also
+/// administers Demo, so signing in names the company).
+const COMPANY: &str = "Globex";
+const ADMIN: &str = "admin@demo.example";
+
+/// Installs schemathesis in its own virtual environment under `target/`.
+pub fn ensure(root: &Path) -> Result<PathBuf> {
+    let venv = root.join("target/tools/schemathesis");
+    let binary = venv.join("bin/schemathesis");
+    let found = output(Command::new(&binary).arg("--version")).unwrap_or_default();
+    if found.contains(SCHEMATHESIS) {
+        return Ok(binary);
+    }
+    say(&format!("Installing schemathesis {SCHEMATHESIS} from PyPI (once per machine)"));
+    if !venv.join("bin/pip").exists() {
+        let made = status(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+        if made.is_err() {
+            // Debian ships venv apart.
+            status(Command::new("apt-get").args(["install", "-y", "python3-venv"]))?;
+            status(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        }
+    }
+    status(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS}")]))?;
+    Ok(binary)
+}
+
+/// Runs every check the fuzzer has against the API as its description
+/// says it is; fails on any server error or disagreement.
+pub fn run(root: &Path, binary: &Path, server: &Server) -> Result {
+    let password = local::demo_password();
+    let (_, body) = server.sign_in_to(ADMIN, &password, None)?;
+    let company = company_id(&body, COMPANY).ok_or_else(|| format!("no {COMPANY} company in {body}"))?;
+    let (cookie, _) = server.sign_in_to(ADMIN, &password, Some(company))?;
+    let request = r#"{"name":"API fuzzer","scope":"write","expires_in_days":1}"#;
+    let (code, created) =
+        server.call(&cookie, "POST", "/api/v1/tokens", &[("content-type", "application/json")], request.as_bytes())?;
+    if code != 201 {
+        return Err(format!("creating the fuzzer's token failed with HTTP {code}: {created}"));
+    }
+    let token = created.split("\"token\":\"").nth(1).and_then(|r| r.split('"').next()).ok_or("no token")?;
+    let url = server.url();
+    let reports = root.join("target/schemathesis-report");
+    status(
+        Command::new(binary)
+            .arg("run")
+            .arg(format!("{url}/api/v1/openapi.yaml"))
+            .args(["--url", &url])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            .args(["--checks", "all"])
+            .args(["--max-time", &MAX_SECONDS.to_string()])
+            .args(["--seed", "20261122"])
+            .args(["--workers", "2"])
+            .args(["--request-timeout", "30"])
+            .args(["--report", "junit"])
+            .arg("--report-dir")
+            .arg(&reports)
+            .env("SCHEMATHESIS_HOOKS", "")
+            .env("NO_COLOR", "1"),
+    )
+}
+
+/// The id of the company named `name` in a sign-in answer's `companies`.
+fn company_id(body: &str, name: &str) -> Option<i64> {
+    let before = body.split(&format!("\"name\":\"{name}\"")).next()?;
+    let id = before.rsplit("\"id\":").next()?;
+    id.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
