@@ -11,6 +11,8 @@ pub const MAX_PAGE: u32 = 200;
 pub const MAX_SEARCH_LEN: usize = 100;
 /// The most search words considered; more narrow nothing useful.
 pub const MAX_SEARCH_WORDS: usize = 5;
+/// The longest cursor read.
+pub const MAX_CURSOR_LEN: usize = 1040;
 
 /// A position in the directory: the sort key and id of the last user shown.
 /// Opaque to clients; pages stay fast at any depth because the next page
@@ -34,16 +36,23 @@ impl Cursor {
         out
     }
 
-    /// Reads a text from [`Cursor::encode`]; `None` if it is not one.
+    /// Reads a text of the shape [`Cursor::encode`] writes (`<hex id>.<hex
+    /// bytes>`, at most [`MAX_CURSOR_LEN`] characters); `None` for any other.
+    /// Any text of that shape is a position, even one this server did not
+    /// give: a page simply starts there.
     pub fn decode(raw: &str) -> Option<Self> {
         let (id, key) = raw.split_once('.')?;
-        let id = i64::from_str_radix(id, 16).ok()?;
-        if !key.len().is_multiple_of(2) || key.len() > 1024 || !key.is_ascii() {
+        if raw.len() > MAX_CURSOR_LEN || id.is_empty() || id.len() > 15 || !key.len().is_multiple_of(2) {
             return None;
         }
+        let hex = |t: &str| t.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex(id) || !hex(key) {
+            return None;
+        }
+        let id = i64::from_str_radix(id, 16).ok()?;
         let bytes: Option<Vec<u8>> =
             (0..key.len()).step_by(2).map(|i| u8::from_str_radix(&key[i..i + 2], 16).ok()).collect();
-        Some(Self { sort_key: String::from_utf8(bytes?).ok()?, id })
+        Some(Self { sort_key: String::from_utf8_lossy(&bytes?).into_owned(), id })
     }
 }
 
@@ -168,7 +177,7 @@ mod tests {
 
     #[test]
     fn forged_cursors_are_refused() {
-        for raw in ["", "zz.00", "1.0", "1.zz", "1.c328"] {
+        for raw in ["", "0", "zz.00", "1.0", "1.zz", "1.C3", ".00", "1234567890abcdef0.00"] {
             assert_eq!(Cursor::decode(raw), None, "{raw}");
         }
         assert_eq!(UserQuery::parse(None, None, None, Some("nope"), None, BOUNDS), Err(QueryError::Cursor));

@@ -6,8 +6,8 @@
 use futures_util::StreamExt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use roster_core::directory::{PageBounds, UserQuery};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use worker::{Bucket, Request, Response};
 
 use crate::error::{ApiError, ApiResult};
@@ -100,6 +100,26 @@ pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
         return Err(ApiError::BadRequest("The body must be a JSON object.".into()));
     }
     serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(format!("The body is not the JSON expected: {e}")))
+}
+
+/// For an optional body field that, when given, must be a value: `null`
+/// is refused like any other wrong type instead of meaning "absent".
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// For an optional whole-number body field: `3` and `3.0` are the same
+/// number in JSON; `null`, `3.5` and numbers past 2^53 are refused.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
+    let number = serde_json::Number::deserialize(d)?;
+    let value = number.as_f64().filter(|v| v.fract() == 0.0 && v.abs() <= SAFE);
+    #[allow(clippy::cast_possible_truncation)] // whole and within ±2^53
+    value.map(|v| Some(v as i64)).ok_or_else(|| serde::de::Error::custom(format!("{number} is not a whole number")))
 }
 
 /// A JSON answer with `status`, never cached.

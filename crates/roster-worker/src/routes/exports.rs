@@ -24,6 +24,7 @@ struct ExportRequest {
     kind: String,
     format: String,
     /// The language of the headers; the requester's by default.
+    #[serde(default, deserialize_with = "crate::http::present")]
     language: Option<String>,
 }
 

@@ -62,7 +62,9 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Change {
+    #[serde(default, deserialize_with = "crate::http::present")]
     name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::present")]
     archived: Option<bool>,
 }
 

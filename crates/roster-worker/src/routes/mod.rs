@@ -33,7 +33,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
     };
     let segments: Vec<&str> = rest.split('/').collect();
     let db = Db::from_env(env)?;
-    let method = req.method();
+    let method = known_method(&req);
     let req = &mut req;
     match segments.as_slice() {
         ["openapi.yaml"] => match method {
@@ -130,6 +130,15 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["demo", "jobs", id, "stored"] if method == Method::Get => demo::stored(req, &db, env, id).await,
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// The request's method. The platform's type reads a method it does not
+/// know (`QUERY`, `FOO`) as GET; such a request must not be served as one,
+/// so it becomes TRACE, which no route takes (405).
+fn known_method(req: &Request) -> Method {
+    let raw = req.inner().method();
+    let method = req.method();
+    if method.as_ref().eq_ignore_ascii_case(&raw) { method } else { Method::Trace }
 }
 
 /// A 405 naming the methods the path takes.

@@ -21,6 +21,7 @@ struct SignIn {
     password: String,
     /// For an address that administers several companies: which one. By
     /// default the first by name.
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
     company_id: Option<i64>,
 }
 

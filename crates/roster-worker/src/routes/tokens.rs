@@ -34,10 +34,10 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
 struct Wanted {
     name: String,
     /// `read` (the default) or `write`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::present")]
     scope: Option<TokenScope>,
     /// Days it lasts: 1 to [`TOKEN_MAX_DAYS`], [`TOKEN_DEFAULT_DAYS`] by default.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
     expires_in_days: Option<i64>,
 }
 
