@@ -70,6 +70,8 @@ test('the console speaks French to a French browser and can switch', async () =>
   await p.waitForSelector('.error:has-text("incorrect")');
   await p.fill('input[name=password]', PASSWORD);
   await p.click('button[type=submit]');
+  // This address administers Demo and Globex: the console asks which.
+  await p.click('[data-choose-company] button:text-is("Demo")');
   await p.waitForSelector('h1:has-text("Utilisateurs")');
   await p.selectOption('select[name=status]', 'inactive');
   await p.waitForFunction(() => [...document.querySelectorAll('tr[data-user-id] .badge')].every((b) => b.textContent === 'Désactivé'));

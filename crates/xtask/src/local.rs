@@ -31,7 +31,7 @@ pub fn dev(port: u16) -> Result {
     let password = demo_password();
     let seeded = server.seed(&password)?;
     println!(
-        "\n  Roster is running: http://127.0.0.1:{port}\n\n  Demo (gold)      admin@demo.example\n  Acme (standard)  admin@acme.example\n  \
+        "\n  Roster is running: http://127.0.0.1:{port}\n\n  Demo (gold)      admin@demo.example\n  Acme (standard)  admin@acme.example\n  Globex (standard) admin@demo.example (choose at sign-in)\n  \
          password         {password}   (local only; set ROSTER_DEMO_PASSWORD to change)\n\n  seeding: {seeded}\n  Press Ctrl-C to stop.\n"
     );
     server.wait()

@@ -173,3 +173,13 @@ fn an_import_and_an_export_id_are_not_interchangeable() {
     assert_eq!(admin.get(&format!("/api/v1/imports/{id}")).status, 404);
     assert_eq!(admin.get(&format!("/api/v1/exports/{id}")).status, 200);
 }
+
+#[test]
+fn an_empty_file_is_a_job_that_says_so() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let queued = admin.upload_users("vide.csv", b"");
+    assert_eq!(queued.status, 202, "{:?}", queued.body);
+    let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+    assert_eq!(job["status"], "failed");
+    assert_eq!(job["result"]["error"]["code"], "empty");
+}
