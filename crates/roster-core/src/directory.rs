@@ -11,6 +11,8 @@ pub const MAX_PAGE: u32 = 200;
 pub const MAX_SEARCH_LEN: usize = 100;
 /// The most search words considered; more narrow nothing useful.
 pub const MAX_SEARCH_WORDS: usize = 5;
+/// The largest id the API takes: ids travel as JSON numbers, exact up to 2^53 − 1.
+pub const MAX_ID: i64 = 9_007_199_254_740_991;
 /// The longest cursor read.
 pub const MAX_CURSOR_LEN: usize = 1040;
 
@@ -148,7 +150,7 @@ impl UserQuery {
             .map(|s| UserStatus::parse(s).map_err(|_| QueryError::Status(s.to_owned())))
             .transpose()?;
         let group = given("group", group)?
-            .map(|g| g.parse::<i64>().ok().filter(|g| *g > 0).ok_or(QueryError::Group))
+            .map(|g| g.parse::<i64>().ok().filter(|g| (1..=MAX_ID).contains(g)).ok_or(QueryError::Group))
             .transpose()?;
         let after = given("cursor", cursor)?.map(|c| Cursor::decode(c).ok_or(QueryError::Cursor)).transpose()?;
         let limit = match given("limit", limit)? {
@@ -221,5 +223,6 @@ mod tests {
         assert_eq!((q.status, q.group), (Some(UserStatus::Inactive), Some(7)));
         assert!(matches!(UserQuery::parse(None, Some("zombie"), None, None, None, BOUNDS), Err(QueryError::Status(_))));
         assert_eq!(UserQuery::parse(None, None, Some("-3"), None, None, BOUNDS), Err(QueryError::Group));
+        assert_eq!(UserQuery::parse(None, None, Some("9007199254740992"), None, None, BOUNDS), Err(QueryError::Group));
     }
 }

@@ -152,7 +152,11 @@ impl Client {
     /// When the server cannot be reached.
     pub fn upload_users(&self, name: &str, bytes: &[u8]) -> Answer {
         let url = format!("{}/api/v1/imports/users", base_url());
-        let mut request = ureq::http::Request::builder().method("POST").uri(&url).header("x-file-name", name);
+        let mut request = ureq::http::Request::builder()
+            .method("POST")
+            .uri(&url)
+            .header("x-file-name", name)
+            .header("content-type", "application/octet-stream");
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }

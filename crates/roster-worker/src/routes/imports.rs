@@ -22,11 +22,19 @@ const UNNAMED: &str = "users";
 /// queue (202).
 pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
+    let typed = req.headers().get("content-type")?.is_some();
     let raw_name = req.headers().get("x-file-name")?.map(|name| percent_decoded(&name)).unwrap_or_default();
     let file_name = text::file_name(&raw_name).unwrap_or_else(|| UNNAMED.to_owned());
     let id = roster_core::secret::random_id(platform::random_bytes()?);
     let key = format!("imports/{}/{id}", admin.company.get());
-    let size = http::upload_body(req, &env.bucket("FILES")?, key.clone(), MAX_FILE).await?;
+    let bucket = env.bucket("FILES")?;
+    let size = http::upload_body(req, &bucket, key.clone(), MAX_FILE).await?;
+    // A request that sends nothing at all (no bytes, no type) is not a file;
+    // an empty file with its type is, and its job says it is empty.
+    if size == 0 && !typed {
+        bucket.delete(&key).await?;
+        return Err(ApiError::BadRequest("Send the file's bytes as the request body.".into()));
+    }
     let upload = JobFile {
         job_id: id.clone(),
         name: file_name.clone(),

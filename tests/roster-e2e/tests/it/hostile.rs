@@ -182,4 +182,6 @@ fn an_empty_file_is_a_job_that_says_so() {
     let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
     assert_eq!(job["status"], "failed");
     assert_eq!(job["result"]["error"]["code"], "empty");
+    // A request with no body at all is no file.
+    assert_eq!(admin.send("POST", "/api/v1/imports/users", None).status, 400);
 }
