@@ -73,6 +73,8 @@ pub fn run(root: &Path, binary: &Path, server: &Server) -> Result {
             .args(["--report", "junit"])
             .arg("--report-dir")
             .arg(&reports)
+            // Its case cache stays with the reports, out of the work tree.
+            .current_dir(&reports)
             .env("SCHEMATHESIS_HOOKS", "")
             .env("NO_COLOR", "1"),
     )
