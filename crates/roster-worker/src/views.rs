@@ -3,9 +3,13 @@
 use roster_core::jobs::JobKind;
 use roster_core::time::Timestamp;
 use serde_json::{Value, json};
+use worker::Response;
 
-use crate::db::jobs::{JobFile, JobRow};
-use crate::http::percent_encoded;
+use crate::db::jobs::{self, JobFile, JobRow};
+use crate::db::{CompanyId, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, percent_encoded};
+use crate::platform;
 
 /// Where a job of `kind` lives in the API.
 pub const fn job_path(kind: JobKind) -> &'static str {
@@ -36,4 +40,12 @@ pub fn job(job: &JobRow, files: &[&JobFile], now: Timestamp) -> Value {
         })
         .collect();
     value
+}
+
+/// The answer showing one job of `kind` of the company with its files,
+/// with `status`; 404 for another kind's id or another company's.
+pub async fn job_answer(db: &Db, company: CompanyId, kind: JobKind, id: &str, status: u16) -> ApiResult<Response> {
+    let row = jobs::job_of_kind(db, company, kind, id).await?.ok_or(ApiError::NotFound)?;
+    let files = jobs::files(db, company, id).await?;
+    json(status, &job(&row, &files.iter().collect::<Vec<_>>(), platform::now()))
 }

@@ -166,38 +166,34 @@ fn links_by_email(
     [members, tagged, logins]: [&JsonRows; 3],
 ) -> DbResult<()> {
     let company_sql = "(SELECT id FROM companies WHERE name = ?)";
-    let by_email = |select: &str, join: &str| {
-        format!(
-            "SELECT {select} FROM json_each(?) r JOIN users u ON u.company_id = {company_sql} \
-             AND u.email = json_extract(r.value, '$[0]') {join}"
-        )
-    };
-    for (_, array) in members.arrays() {
-        let sql = by_email(
+    let links = [
+        (
+            members,
+            "group_users (company_id, group_id, user_id, added_at)",
             "u.company_id, g.id, u.id, json_extract(r.value, '$[2]')",
             "JOIN groups g ON g.company_id = u.company_id AND g.name_key = json_extract(r.value, '$[1]')",
-        );
-        s.push(db.statement(
-            &format!("INSERT INTO group_users (company_id, group_id, user_id, added_at) {sql}"),
-            params![array.as_str(), company],
-        )?);
-    }
-    for (_, array) in tagged.arrays() {
-        let sql = by_email(
+        ),
+        (
+            tagged,
+            "user_tags (company_id, tag_id, user_id)",
             "u.company_id, t.id, u.id",
             "JOIN tags t ON t.company_id = u.company_id AND t.name_key = json_extract(r.value, '$[1]')",
+        ),
+        (
+            logins,
+            "activity_events (company_id, user_id, kind, at)",
+            "u.company_id, u.id, 'login', json_extract(r.value, '$[1]')",
+            "",
+        ),
+    ];
+    for (rows, table, select, join) in links {
+        let sql = format!(
+            "INSERT INTO {table} SELECT {select} FROM json_each(?) r JOIN users u ON u.company_id = {company_sql} \
+             AND u.email = json_extract(r.value, '$[0]') {join}"
         );
-        s.push(db.statement(
-            &format!("INSERT INTO user_tags (company_id, tag_id, user_id) {sql}"),
-            params![array.as_str(), company],
-        )?);
-    }
-    for (_, array) in logins.arrays() {
-        let sql = by_email("u.company_id, u.id, 'login', json_extract(r.value, '$[1]')", "");
-        s.push(db.statement(
-            &format!("INSERT INTO activity_events (company_id, user_id, kind, at) {sql}"),
-            params![array.as_str(), company],
-        )?);
+        for (_, array) in rows.arrays() {
+            s.push(db.statement(&sql, params![array.as_str(), company])?);
+        }
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 
 use roster_core::budget::{self, BudgetError, StatementCount};
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 #[allow(unused_imports)] // used by the repository modules
@@ -129,7 +129,7 @@ impl Db {
     /// A statement with its parameters bound, for [`Db::batch`]; refused
     /// when it breaks a limit.
     pub fn statement(&self, sql: &str, params: &[JsValue]) -> DbResult<D1PreparedStatement> {
-        let longest = params.iter().filter_map(JsValue::as_string).map(|s| s.len()).max().unwrap_or(0);
+        let longest = params.iter().map(bound_text_bytes).max().unwrap_or(0);
         budget::check_statement(sql, params.len(), longest).map_err(DbError::Budget)?;
         Ok(self.d1.prepare(sql).bind(params)?)
     }
@@ -169,6 +169,17 @@ impl Db {
         self.count(statements.len())?;
         Ok(self.d1.batch(statements).await?)
     }
+}
+
+/// The UTF-8 size of a bound text (0 for numbers and nulls). A JavaScript
+/// string of n UTF-16 units takes at most 3n bytes, so only a text that
+/// could be near the limit is copied out to be measured exactly.
+fn bound_text_bytes(value: &JsValue) -> usize {
+    let Some(text) = value.dyn_ref::<js_sys::JsString>() else {
+        return 0;
+    };
+    let upper = text.length() as usize * 3;
+    if upper <= budget::MAX_VALUE_BYTES { upper } else { value.as_string().map_or(upper, |s| s.len()) }
 }
 
 /// Bytes of rows bound as one JSON text in one statement: far below the

@@ -1,6 +1,6 @@
-//! `/api/v1/exports`: ask for a users export, follow it, download its files
-//! for 4 days (J1, J2); and `/api/v1/users/export`, the pages the console
-//! builds its own exports from (J3).
+//! `/api/v1/exports`: ask for a users export (J1, J2), followed under
+//! `jobs`; and `/api/v1/users/export`, the pages the console builds its own
+//! exports from (J3).
 
 use roster_core::Language;
 use roster_core::directory::{PageBounds, UserQuery};
@@ -15,8 +15,7 @@ use crate::auth;
 use crate::db::{Db, exports, jobs, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
-use crate::tenant::Admin;
-use crate::{files, platform, queue, views};
+use crate::{platform, queue, views};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,26 +52,7 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let params = JobParams::UserExport(UserExport { format, language, origin });
     jobs::create(db, admin.company, admin.user_id, &id, &params, &[]).await?;
     queue::enqueue(env, admin.company, &id).await?;
-    show_job(db, &admin, &id, 202).await
-}
-
-async fn show_job(db: &Db, admin: &Admin, id: &str, status: u16) -> ApiResult<Response> {
-    let job = jobs::job_of_kind(db, admin.company, JobKind::Export, id).await?.ok_or(ApiError::NotFound)?;
-    let files = jobs::files(db, admin.company, id).await?;
-    json(status, &views::job(&job, &files.iter().collect::<Vec<_>>(), platform::now()))
-}
-
-/// One export of the company with its files; 404 for anything else.
-pub async fn show(req: &Request, db: &Db, id: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    show_job(db, &admin, id, 200).await
-}
-
-/// A file of an export, until its last day.
-pub async fn download(req: &Request, db: &Db, env: &Env, id: &str, name: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let job = jobs::job_of_kind(db, admin.company, JobKind::Export, id).await?.ok_or(ApiError::NotFound)?;
-    files::download(db, env, &admin, &job, name).await
+    views::job_answer(db, admin.company, JobKind::Export, &id, 202).await
 }
 
 /// A page of [`list_page`]: up to a thousand users.

@@ -1,5 +1,5 @@
-//! `/api/v1/imports`: send a user file to be checked again and applied in
-//! the background (C5–C8), follow the job, download the file sent.
+//! `/api/v1/imports/users`: send a user file to be checked again and
+//! applied in the background (C5–C8). The job is followed under `jobs`.
 
 use roster_core::jobs::{JobKind, JobParams, UserImport};
 use roster_core::text;
@@ -9,8 +9,8 @@ use crate::auth;
 use crate::db::Db;
 use crate::db::jobs::{self, JobFile};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{self, json, percent_decoded};
-use crate::{files, platform, queue, views};
+use crate::http::{self, percent_decoded};
+use crate::{platform, queue, views};
 
 /// The largest file accepted (the core refuses larger files anyway).
 const MAX_FILE: usize = roster_core::sheet::Limits::PRODUCT.max_file_bytes;
@@ -46,24 +46,5 @@ pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let params = JobParams::UserImport(UserImport { file_name, bytes: size, key });
     jobs::create(db, admin.company, admin.user_id, &id, &params, &[upload]).await?;
     queue::enqueue(env, admin.company, &id).await?;
-    show_job(db, &admin, &id, 202).await
-}
-
-async fn show_job(db: &Db, admin: &crate::tenant::Admin, id: &str, status: u16) -> ApiResult<Response> {
-    let job = jobs::job_of_kind(db, admin.company, JobKind::Import, id).await?.ok_or(ApiError::NotFound)?;
-    let files = jobs::files(db, admin.company, id).await?;
-    json(status, &views::job(&job, &files.iter().collect::<Vec<_>>(), platform::now()))
-}
-
-/// One import of the company with its file; 404 for anything else.
-pub async fn show(req: &Request, db: &Db, id: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    show_job(db, &admin, id, 200).await
-}
-
-/// The file an import was sent, until its last day.
-pub async fn download(req: &Request, db: &Db, env: &Env, id: &str, name: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let job = jobs::job_of_kind(db, admin.company, JobKind::Import, id).await?.ok_or(ApiError::NotFound)?;
-    files::download(db, env, &admin, &job, name).await
+    views::job_answer(db, admin.company, JobKind::Import, &id, 202).await
 }

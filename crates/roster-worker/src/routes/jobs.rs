@@ -1,16 +1,17 @@
-//! `/api/v1/jobs`: the imports and exports dashboard (J1): the company's
-//! jobs of the last 30 days with their files.
+//! Jobs as administrators follow them: the imports and exports dashboard
+//! (`/api/v1/jobs`, J1), one import or export with its files, and their
+//! downloads for 4 days. An import's id answers only under `/imports`, an
+//! export's only under `/exports`.
 
-use roster_core::jobs as rules;
+use roster_core::jobs::{self as rules, JobKind};
 use serde_json::{Value, json};
-use worker::{Request, Response};
+use worker::{Env, Request, Response};
 
-use crate::auth;
 use crate::db::Db;
 use crate::db::jobs::{self, JobFile};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::json;
-use crate::{platform, views};
+use crate::{auth, files, platform, views};
 
 /// The company's jobs of the last 30 days, newest first: two statements
 /// whatever the number of jobs.
@@ -28,4 +29,17 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
         })
         .collect();
     json(200, &json!({ "items": items }))
+}
+
+/// One job of `kind` of the company with its files; 404 for anything else.
+pub async fn show(req: &Request, db: &Db, kind: JobKind, id: &str) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    views::job_answer(db, admin.company, kind, id, 200).await
+}
+
+/// A file of a job of `kind`, until its last day.
+pub async fn download(req: &Request, db: &Db, env: &Env, kind: JobKind, id: &str, name: &str) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let job = jobs::job_of_kind(db, admin.company, kind, id).await?.ok_or(ApiError::NotFound)?;
+    files::download(db, env, &admin, &job, name).await
 }

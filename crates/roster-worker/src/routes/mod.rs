@@ -14,6 +14,7 @@ mod session;
 mod tokens;
 mod users;
 
+use roster_core::jobs::JobKind;
 use worker::{Env, Method, Request, Response};
 
 use crate::db::Db;
@@ -72,11 +73,11 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             _ => not_allowed(&["POST"]),
         },
         ["imports", id] => match method {
-            Method::Get => imports::show(req, &db, id).await,
+            Method::Get => jobs::show(req, &db, JobKind::Import, id).await,
             _ => not_allowed(&["GET"]),
         },
         ["imports", id, "files", name] => match method {
-            Method::Get => imports::download(req, &db, env, id, &percent_decoded(name)).await,
+            Method::Get => jobs::download(req, &db, env, JobKind::Import, id, &percent_decoded(name)).await,
             _ => not_allowed(&["GET"]),
         },
         ["exports"] => match method {
@@ -84,11 +85,11 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             _ => not_allowed(&["POST"]),
         },
         ["exports", id] => match method {
-            Method::Get => exports::show(req, &db, id).await,
+            Method::Get => jobs::show(req, &db, JobKind::Export, id).await,
             _ => not_allowed(&["GET"]),
         },
         ["exports", id, "files", name] => match method {
-            Method::Get => exports::download(req, &db, env, id, &percent_decoded(name)).await,
+            Method::Get => jobs::download(req, &db, env, JobKind::Export, id, &percent_decoded(name)).await,
             _ => not_allowed(&["GET"]),
         },
         ["jobs"] => match method {

@@ -57,10 +57,13 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     if candidates.is_empty() {
         secret::burn_password_time(&body.password);
     }
-    let mut matching = candidates.iter().filter(|c| secret::verify_password(&body.password, &c.password_hash));
+    // Every company this address and password open (each hash checked once),
+    // so the console can offer a choice.
+    let opened: Vec<_> =
+        candidates.iter().filter(|c| secret::verify_password(&body.password, &c.password_hash)).collect();
     let found = match body.company_id {
-        None => matching.next(),
-        Some(id) => matching.find(|c| c.company_id == id),
+        None => opened.first().copied(),
+        Some(id) => opened.iter().copied().find(|c| c.company_id == id),
     };
     let Some(found) = found else {
         return Err(ApiError::BadCredentials(language));
@@ -76,12 +79,7 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     access::trust_device(db, company, found.id, &device, now).await?;
     let holder = access::session_holder(db, &session, now).await?;
     let admin = auth::admin_from(&holder.ok_or_else(|| ApiError::Internal("new session not found".into()))?)?;
-    // Every company this address and password open, so the console can offer a choice.
-    let companies: Vec<_> = candidates
-        .iter()
-        .filter(|c| c.company_id == found.company_id || secret::verify_password(&body.password, &c.password_hash))
-        .map(|c| json!({ "id": c.company_id, "name": c.company_name }))
-        .collect();
+    let companies: Vec<_> = opened.iter().map(|c| json!({ "id": c.company_id, "name": c.company_name })).collect();
     let mut profile = profile(db, &admin).await?;
     profile["companies"] = companies.into();
     let mut resp = json(201, &profile)?;
