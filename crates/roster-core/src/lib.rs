@@ -12,6 +12,7 @@ pub mod directory;
 pub mod export;
 pub mod form;
 pub mod import;
+pub mod invitation;
 pub mod jobs;
 pub mod messages;
 pub mod model;

@@ -94,6 +94,22 @@ pub enum Message {
     CellError,
     /// The file has a header row but no data row.
     NoDataRow,
+    /// A pasted entry that is neither an e-mail address nor a mobile number.
+    NotAnAddress,
+    /// Not a date and time such as 2026-12-01T09:00.
+    NotADateTime,
+    /// A date that must be in the future is not.
+    NotInFuture,
+    /// An end that is not after its start.
+    EndBeforeStart,
+    /// Cycles are not resent.
+    NoResendForCycles,
+    /// Only modules have reminders.
+    RemindOnlyModules,
+    /// An archived activity or group takes no invitation.
+    Archived,
+    /// The list holds more entries than one invitation takes.
+    TooManyEntries,
 }
 
 impl Message {
@@ -171,6 +187,28 @@ impl Message {
             Self::NoDataRow => (
                 "Le fichier n’a aucune ligne de données sous les en-têtes.",
                 "The file has no data row below its headers.",
+            ),
+            Self::NotAnAddress => (
+                "Ce n’est ni une adresse e-mail ni un numéro de mobile.",
+                "This is neither an e-mail address nor a mobile number.",
+            ),
+            Self::NotADateTime => (
+                "Indiquez une date et une heure, par ex. 2026-12-01T09:00.",
+                "Give a date and a time, e.g. 2026-12-01T09:00.",
+            ),
+            Self::NotInFuture => ("Cette date doit être dans le futur.", "This date must be in the future."),
+            Self::EndBeforeStart => (
+                "La fin de la période de démarrage doit suivre le démarrage.",
+                "The end of the start period must come after the start.",
+            ),
+            Self::NoResendForCycles => ("Un cycle n’a pas de période de renvoi.", "A cycle has no resend period."),
+            Self::RemindOnlyModules => {
+                ("Seuls les modules ont une période de rappel.", "Only modules have a reminder period.")
+            }
+            Self::Archived => ("Cet élément est archivé.", "This item is archived."),
+            Self::TooManyEntries => (
+                "La liste est trop longue pour une invitation : importez un fichier ou invitez un groupe.",
+                "The list is too long for one invitation: import a file or invite a group.",
             ),
             Self::PasswordTooShort => (
                 "Le mot de passe doit compter au moins 10 caractères.",

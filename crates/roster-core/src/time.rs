@@ -86,6 +86,96 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// A company's time zone (an IANA name such as `Europe/Paris`): invitation
+/// dates are entered and shown in it, and stored in UTC.
+#[derive(Clone, Debug)]
+pub struct Zone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+/// Why a local date and time was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LocalTimeError {
+    /// Not written `YYYY-MM-DDTHH:MM` (seconds optional, a space allowed for `T`).
+    #[error("not a date and time such as 2026-12-01T09:00")]
+    Shape,
+    /// Out of the years the product handles.
+    #[error("date out of range")]
+    Range,
+}
+
+impl Zone {
+    /// The zone companies get unless they choose another.
+    pub const DEFAULT: &'static str = "Europe/Paris";
+
+    /// The zone named `name` in the time zone database.
+    pub fn parse(name: &str) -> Option<Self> {
+        let tz = jiff::tz::db().get(name).ok()?;
+        Some(Self { name: name.to_owned(), tz })
+    }
+
+    /// The zone's IANA name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The instant a wall-clock time of this zone names. A time that occurs
+    /// twice (clocks going back) is the first; a time that never occurs
+    /// (clocks going forward) is moved forward by the gap.
+    ///
+    /// # Errors
+    /// [`LocalTimeError`] when `raw` is not a local date and time.
+    pub fn instant(&self, raw: &str) -> Result<Timestamp, LocalTimeError> {
+        let raw = raw.trim();
+        let bytes = raw.as_bytes();
+        // Only wall-clock times: an offset or a zone would contradict the company's.
+        let plain = bytes.len() >= 16
+            && bytes.iter().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b':' | b'T' | b' ' | b'.'));
+        if !plain {
+            return Err(LocalTimeError::Shape);
+        }
+        let normalised = raw.replacen(' ', "T", 1);
+        let civil: jiff::civil::DateTime = normalised.parse().map_err(|_| LocalTimeError::Shape)?;
+        let zoned = civil.to_zoned(self.tz.clone()).map_err(|_| LocalTimeError::Range)?;
+        Ok(Timestamp(zoned.timestamp().as_second()))
+    }
+
+    /// The wall-clock time of `at` in this zone, to the minute (`2026-12-01T09:00`).
+    pub fn local(&self, at: Timestamp) -> String {
+        jiff::Timestamp::from_second(at.0).map_or_else(
+            |_| at.to_string(),
+            |t| t.to_zoned(self.tz.clone()).datetime().strftime("%Y-%m-%dT%H:%M").to_string(),
+        )
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for Zone {}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Self::parse(Self::DEFAULT).unwrap_or_else(|| Self { name: "UTC".into(), tz: jiff::tz::TimeZone::UTC })
+    }
+}
+
+impl serde::Serialize for Zone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("unknown time zone: {raw}")))
+    }
+}
+
 // Howard Hinnant's proleptic Gregorian calendar conversions.
 /// The (year, month, day) `days` days after 1970-01-01.
 pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -131,6 +221,21 @@ mod tests {
         }
         assert_eq!(Timestamp::parse("2026-13-01T00:00:00Z"), None);
         assert_eq!(Timestamp::parse("2026-11-22 00:00:00"), None);
+    }
+
+    #[test]
+    fn local_times_are_read_in_the_company_zone_across_daylight_saving() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        assert_eq!(paris.instant("2026-12-01T09:00").unwrap().to_string(), "2026-12-01T08:00:00Z");
+        assert_eq!(paris.instant("2026-07-01 09:00").unwrap().to_string(), "2026-07-01T07:00:00Z");
+        // 02:30 does not exist on 29 March 2026 in Paris: it moves past the gap.
+        assert_eq!(paris.instant("2026-03-29T02:30").unwrap().to_string(), "2026-03-29T01:30:00Z");
+        assert_eq!(paris.local(Timestamp::parse("2026-07-01T07:00:00Z").unwrap()), "2026-07-01T09:00");
+        assert_eq!(paris.instant("2026-12-01T09:00+02:00"), Err(LocalTimeError::Shape));
+        assert_eq!(paris.instant("2026-13-01T09:00"), Err(LocalTimeError::Shape));
+        assert_eq!(paris.instant("tomorrow"), Err(LocalTimeError::Shape));
+        assert!(Zone::parse("Mars/Olympus").is_none());
+        assert_eq!(Zone::default().name(), "Europe/Paris");
     }
 
     #[test]

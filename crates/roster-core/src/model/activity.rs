@@ -1,4 +1,33 @@
+use crate::text::{TextError, one_line};
 use crate::vocabulary::vocabulary;
+
+/// The title of an activity or of a thematic base: one line, at most 200 characters.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Title(String);
+
+impl Title {
+    /// The longest title kept.
+    pub const MAX_LEN: usize = 200;
+
+    /// Reads a title: spaces squashed, one line.
+    ///
+    /// # Errors
+    /// [`TextError`] when empty, too long or holding control characters.
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        one_line(raw, Self::MAX_LEN).map(Self)
+    }
+
+    /// The title as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The folded title: bases are unique by it.
+    pub fn unique_key(&self) -> String {
+        crate::text::key(&self.0)
+    }
+}
 
 vocabulary! {
     /// The six kinds of activity people are invited to (A6).

@@ -1,4 +1,5 @@
 use super::CountryCode;
+use crate::time::Zone;
 use crate::vocabulary::vocabulary;
 
 vocabulary! {
@@ -36,6 +37,9 @@ pub struct CompanySettings {
     pub licence_capacity: u32,
     /// The calling code used to read national mobile numbers.
     pub country_code: CountryCode,
+    /// The zone invitation dates are entered and shown in.
+    #[serde(default)]
+    pub time_zone: Zone,
 }
 
 impl Default for CompanySettings {
@@ -46,6 +50,7 @@ impl Default for CompanySettings {
             optional_fields: OptionalField::ALL.to_vec(),
             licence_capacity: 50,
             country_code: CountryCode::FRANCE,
+            time_zone: Zone::default(),
         }
     }
 }

@@ -10,7 +10,7 @@ mod person;
 mod user;
 
 pub use crate::text::TextError;
-pub use activity::{ActivityType, EventKind};
+pub use activity::{ActivityType, EventKind, Title};
 pub use company::{CompanySettings, OptionalField, Plan, SettingsError};
 pub use contact::{Contact, ContactError};
 pub use email::{Email, EmailError};
