@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Language;
 use crate::export::Format;
+use crate::invitation::schedule::Schedule;
 use crate::time::Timestamp;
 
 /// How long a finished job's files may be downloaded.
@@ -31,6 +32,8 @@ pub enum JobKind {
     Import,
     /// Writes the company's data into files.
     Export,
+    /// Invites people to an activity, in batches.
+    Invitation,
 }
 
 impl JobKind {
@@ -39,12 +42,13 @@ impl JobKind {
         match self {
             Self::Import => "import",
             Self::Export => "export",
+            Self::Invitation => "invitation",
         }
     }
 
     /// Reads a stored code.
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Import, Self::Export].into_iter().find(|k| k.code() == code)
+        [Self::Import, Self::Export, Self::Invitation].into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -92,6 +96,27 @@ pub enum JobParams {
     UserImport(UserImport),
     /// A users export: format and language of the files.
     UserExport(UserExport),
+    /// An invitation to an activity: recipients and schedule.
+    ActivityInvitation(ActivityInvitation),
+}
+
+/// An invitation to an activity's parameters (E1–E3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityInvitation {
+    /// The activity.
+    pub activity_id: i64,
+    /// Groups whose members are invited.
+    pub groups: Vec<i64>,
+    /// Users invited one by one.
+    pub users: Vec<i64>,
+    /// Contacts invited one by one.
+    pub contacts: Vec<i64>,
+    /// When the messages go.
+    pub schedule: Schedule,
+    /// The console's address, for links in messages.
+    pub origin: String,
+    /// The language of messages to contacts: the inviter's.
+    pub language: Language,
 }
 
 /// A users import's parameters.
@@ -122,6 +147,7 @@ impl JobParams {
         match self {
             Self::UserImport(_) => JobKind::Import,
             Self::UserExport(_) => JobKind::Export,
+            Self::ActivityInvitation(_) => JobKind::Invitation,
         }
     }
 
@@ -129,6 +155,7 @@ impl JobParams {
     pub const fn subject(&self) -> &'static str {
         match self {
             Self::UserImport(_) | Self::UserExport(_) => "users",
+            Self::ActivityInvitation(_) => "activity",
         }
     }
 
@@ -137,6 +164,7 @@ impl JobParams {
         match kind {
             JobKind::Import => serde_json::from_str(json).ok().map(Self::UserImport),
             JobKind::Export => serde_json::from_str(json).ok().map(Self::UserExport),
+            JobKind::Invitation => serde_json::from_str(json).ok().map(Self::ActivityInvitation),
         }
     }
 }
@@ -203,7 +231,7 @@ mod tests {
 
     #[test]
     fn codes_read_back() {
-        for kind in [JobKind::Import, JobKind::Export] {
+        for kind in [JobKind::Import, JobKind::Export, JobKind::Invitation] {
             assert_eq!(JobKind::parse(kind.code()), Some(kind));
         }
         for status in [JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Failed] {

@@ -110,10 +110,15 @@ pub enum Message {
     Archived,
     /// The list holds more entries than one invitation takes.
     TooManyEntries,
+    /// A user or a contact of the company already has this address.
+    AddressTaken,
+    /// A sign-up link that expired, was used, or was replaced by a newer one.
+    LinkExpired,
 }
 
 impl Message {
     /// The message's text in `lang` (German falls back to English).
+    #[allow(clippy::too_many_lines)] // one arm per message: the table reads best whole
     pub const fn text(self, lang: Language) -> &'static str {
         let (fr, en) = match self {
             Self::Required => ("Ce champ est obligatoire.", "This field is required."),
@@ -206,6 +211,14 @@ impl Message {
                 ("Seuls les modules ont une période de rappel.", "Only modules have a reminder period.")
             }
             Self::Archived => ("Cet élément est archivé.", "This item is archived."),
+            Self::AddressTaken => (
+                "Un utilisateur ou un contact de l’entreprise a déjà cette adresse.",
+                "A user or a contact of the company already has this address.",
+            ),
+            Self::LinkExpired => (
+                "Ce lien d’inscription a expiré ou a déjà servi. Demandez une nouvelle invitation.",
+                "This sign-up link expired or was used already. Ask for a new invitation.",
+            ),
             Self::TooManyEntries => (
                 "La liste est trop longue pour une invitation : importez un fichier ou invitez un groupe.",
                 "The list is too long for one invitation: import a file or invite a group.",

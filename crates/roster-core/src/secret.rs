@@ -73,6 +73,8 @@ pub enum SecretKind {
     ApiToken,
     /// A browser an administrator signed in from, carried in a cookie.
     Device,
+    /// A personal sign-up link of an invitation (B2).
+    SignUp,
 }
 
 impl SecretKind {
@@ -81,6 +83,7 @@ impl SecretKind {
             Self::Session => "rss_",
             Self::ApiToken => "rst_",
             Self::Device => "rsd_",
+            Self::SignUp => "rsu_",
         }
     }
 }

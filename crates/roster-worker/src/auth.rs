@@ -161,5 +161,6 @@ pub fn admin_from(holder: &Holder) -> ApiResult<Admin> {
         role,
         language: Language::parse(&holder.language).unwrap_or(Language::En),
         country_code: settings.country_code,
+        time_zone: settings.time_zone,
     })
 }

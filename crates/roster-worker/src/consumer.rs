@@ -13,10 +13,11 @@ use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 use roster_core::directory::UserQuery;
 use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
 
-use roster_core::jobs::{self as rules, JobParams, JobStatus, UserExport, UserImport};
+use roster_core::jobs::{self as rules, ActivityInvitation, JobParams, JobStatus, UserExport, UserImport};
 
 use crate::db::exports::{self, Notice};
 use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
+use crate::db::activity_invitations::{self, Picks};
 use crate::db::{CompanyId, Db, DbError, imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::files::{PART_BYTES, PartUpload};
@@ -91,6 +92,33 @@ async fn run(db: &Db, env: &Env, message: &JobMessage) -> ApiResult<()> {
     match job.params()? {
         JobParams::UserExport(params) => export_users(db, env, company, &job, &params, &requester).await,
         JobParams::UserImport(params) => import_users(db, env, company, &job, &params, &requester).await,
+        JobParams::ActivityInvitation(params) => invite_to_activity(db, company, &job, &params).await,
+    }
+}
+
+/// Claims the recipients of an invitation to an activity and splits them
+/// into batches; the scheduler sends their messages when due.
+async fn invite_to_activity(db: &Db, company: CompanyId, job: &JobRow, params: &ActivityInvitation) -> ApiResult<()> {
+    let picks = Picks { groups: params.groups.clone(), users: params.users.clone(), contacts: params.contacts.clone() };
+    let totals = activity_invitations::totals(db, company, params.activity_id, &picks).await?;
+    jobs::progress(db, company, &job.id, 10).await?;
+    let held = activity_invitations::claim(db, company, &job.id, params).await?;
+    jobs::progress(db, company, &job.id, 70).await?;
+    let batches = roster_core::invitation::batch::bounds(usize::try_from(held).unwrap_or(0)).count();
+    let result = json!({
+        "outcome": "succeeded",
+        "recipients": held,
+        "invitations": batches,
+        "skipped": {
+            "inactive": totals.inactive,
+            "deleted": totals.deleted,
+            // Counted before this job claimed anyone: people another invitation took meanwhile too.
+            "already_invited": totals.already_invited + (totals.recipients - held).max(0),
+        },
+    });
+    match activity_invitations::split_and_finish(db, company, job, params, held, &result).await {
+        Ok(()) | Err(DbError::Unique(_)) => Ok(()), // finished by another delivery
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -28,8 +28,9 @@ pub enum ApiError {
     Invalid(Vec<FieldError>, Language),
     /// The request clashes with the current state (409).
     Conflict,
-    /// The thing existed but is gone for good (an expired download).
-    Gone,
+    /// The thing existed but is gone for good: an expired download, a used
+    /// sign-up link (410), with what to do about it.
+    Gone(String),
     /// Too many attempts; try again later (429).
     TooManyAttempts,
     /// A fault of ours or of the platform (500).
@@ -47,7 +48,7 @@ impl ApiError {
             Self::MethodNotAllowed(_) => 405,
             Self::Invalid(..) => 422,
             Self::Conflict => 409,
-            Self::Gone => 410,
+            Self::Gone(_) => 410,
             Self::TooManyAttempts => 429,
             Self::Internal(_) => 500,
         }
@@ -72,7 +73,7 @@ impl ApiError {
             Self::MethodNotAllowed(allowed) => ("method_not_allowed", format!("This address takes {allowed}.")),
             Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
             Self::Conflict => ("conflict", "This clashes with changes made meanwhile.".to_owned()),
-            Self::Gone => ("gone", "This file has expired and was deleted; ask for a new export.".to_owned()),
+            Self::Gone(why) => ("gone", why.clone()),
             Self::TooManyAttempts => ("too_many_attempts", "Too many attempts; wait a few minutes.".to_owned()),
             Self::Internal(_) => ("internal", "Something went wrong on our side.".to_owned()),
         };

@@ -88,9 +88,9 @@ pub async fn download(
     let file = jobs::files(db, admin.company, &job.id).await?.into_iter().find(|f| f.name == name);
     let file = file.ok_or(ApiError::NotFound)?;
     if file.deleted_at.is_some() || job.files_expired(crate::platform::now()) {
-        return Err(ApiError::Gone);
+        return Err(expired());
     }
-    let object = env.bucket("FILES")?.get(file.object_key.clone()).execute().await?.ok_or(ApiError::Gone)?;
+    let object = env.bucket("FILES")?.get(file.object_key.clone()).execute().await?.ok_or_else(expired)?;
     exports::record_download(db, admin.company, admin.user_id, &job.id, name).await?;
     let body = object.body().ok_or_else(|| ApiError::Internal("stored file has no body".into()))?.stream()?;
     let mut resp = worker::Response::from_stream(body)?;
@@ -102,4 +102,9 @@ pub async fn download(
     headers.set("content-disposition", &crate::http::attachment(name))?;
     headers.set("cache-control", "no-store")?;
     Ok(resp)
+}
+
+/// The answer to a download past its last day.
+fn expired() -> ApiError {
+    ApiError::Gone("This file has expired and was deleted; ask for a new export.".into())
 }

@@ -119,6 +119,25 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64
     value.map(|v| Some(v as i64)).ok_or_else(|| serde::de::Error::custom(format!("{number} is not a whole number")))
 }
 
+/// For a body field listing ids: whole numbers of either JSON form (`3`,
+/// `3.0`), each positive; at most [`MAX_IDS`].
+pub fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    let numbers = Vec::<serde_json::Number>::deserialize(d)?;
+    if numbers.len() > MAX_IDS {
+        return Err(serde::de::Error::custom(format!("at most {MAX_IDS} ids")));
+    }
+    numbers
+        .into_iter()
+        .map(|n| match whole_number(n) {
+            Ok(Some(id)) if id > 0 => Ok(id),
+            _ => Err(serde::de::Error::custom("ids are whole numbers from 1")),
+        })
+        .collect()
+}
+
+/// The most ids one request may list.
+pub const MAX_IDS: usize = 1_000;
+
 /// A JSON answer with `status`, never cached.
 pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult<Response> {
     let mut resp = Response::from_json(value)?.with_status(status);

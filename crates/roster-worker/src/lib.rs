@@ -13,6 +13,7 @@ mod http;
 mod platform;
 mod queue;
 mod routes;
+mod scheduler;
 mod tenant;
 mod views;
 
@@ -28,10 +29,22 @@ async fn queue(batch: MessageBatch<queue::JobMessage>, env: Env, _ctx: Context) 
     consumer::consume(batch, &env).await
 }
 
+/// The hourly cron deletes expired files; the one of every minute sends
+/// what fell due (invitation rounds, then the outbox).
 #[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    match consumer::clean_expired(&env).await {
-        Ok(deleted) => worker::console_log!("cleanup: {deleted} expired file(s) deleted"),
-        Err(e) => worker::console_error!("cleanup failed: {e:?}"),
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if event.cron() == CLEANUP_CRON {
+        match consumer::clean_expired(&env).await {
+            Ok(deleted) => worker::console_log!("cleanup: {deleted} expired file(s) deleted"),
+            Err(e) => worker::console_error!("cleanup failed: {e:?}"),
+        }
+        return;
+    }
+    match scheduler::run(&env, platform::now()).await {
+        Ok(report) => worker::console_log!("scheduler: {report:?}"),
+        Err(e) => worker::console_error!("scheduler failed: {e:?}"),
     }
 }
+
+/// The cron of the hourly cleanup, as written in `wrangler.toml`.
+const CLEANUP_CRON: &str = "17 * * * *";

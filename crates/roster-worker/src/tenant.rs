@@ -2,6 +2,7 @@
 
 use roster_core::Language;
 use roster_core::model::{CountryCode, Role};
+use roster_core::time::Zone;
 
 /// A company's id, as a type: repository functions on tenant data take one,
 /// and the only way to get one for a request is [`Admin`], which comes from a
@@ -39,4 +40,6 @@ pub struct Admin {
     pub language: Language,
     /// Their company's calling code, for reading national mobile numbers.
     pub country_code: CountryCode,
+    /// Their company's time zone, for invitation dates.
+    pub time_zone: Zone,
 }

@@ -16,6 +16,7 @@ pub const fn job_path(kind: JobKind) -> &'static str {
     match kind {
         JobKind::Import => "imports",
         JobKind::Export => "exports",
+        JobKind::Invitation => "activity-invitations",
     }
 }
 

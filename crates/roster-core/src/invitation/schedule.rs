@@ -68,7 +68,7 @@ impl ScheduleForm {
             |field, days: Option<u32>, allowed: bool, refused: Message, errors: &mut Vec<FieldError>| match days {
                 Some(_) if !allowed => errors.push(FieldError::new(field, refused)),
                 Some(d) if !(1..=MAX_PERIOD_DAYS).contains(&d) => {
-                    errors.push(FieldError::new(field, Message::OutOfRange))
+                    errors.push(FieldError::new(field, Message::OutOfRange));
                 }
                 _ => {}
             };

@@ -23,6 +23,26 @@ pub fn entry(
     )
 }
 
+/// As [`entry`], written only when `guard`'s SQL condition (with its one
+/// parameter) holds when the batch runs: for changes that a racing request
+/// may have made first.
+pub fn entry_if(
+    db: &Db,
+    company: CompanyId,
+    actor: Option<i64>,
+    action: &str,
+    subject: Option<&str>,
+    detail: &Value,
+    (condition, value): (&str, &str),
+) -> DbResult<D1PreparedStatement> {
+    db.statement(
+        &format!(
+            "INSERT INTO audit_log (company_id, actor_id, action, subject, detail, at)              SELECT ?, ?, ?, ?, ?, ? WHERE {condition}"
+        ),
+        params![company, actor, action, subject, detail.to_string(), platform::now().to_string(), value],
+    )
+}
+
 /// An entry of the audit log.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Entry {

@@ -54,7 +54,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     };
     let (mut users, mut members, mut tagged, mut logins) =
         (JsonRows::default(), JsonRows::default(), JsonRows::default(), JsonRows::default());
-    users.push(&stored_record(&demo.admin, Some(admin_password_hash), &admin_dates));
+    users.push(&stored_record(demo.admin.record(), Some(admin_password_hash), &admin_dates));
     for person in &demo.users {
         let created = person.created_days_ago;
         let dates = UserDates {
@@ -69,7 +69,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
         if person.status == S::Deleted {
             (user.email, user.mobile, user.employee_id) = (None, None, None);
         }
-        users.push(&stored_record(&user, None, &dates));
+        users.push(&stored_record(user.record(), None, &dates));
         let Some(email) = user.email.as_ref().map(ToString::to_string) else { continue };
         for &g in &person.groups {
             members.push(&json!([email, demo.groups[g].name.unique_key(), at(created)]));

@@ -134,30 +134,3 @@ pub async fn record_download(db: &Db, company: CompanyId, actor: i64, job: &str,
     .await?;
     Ok(())
 }
-
-/// A message of the outbox.
-#[derive(Debug, serde::Serialize, Deserialize)]
-pub struct OutboxMessage {
-    /// Its id.
-    pub id: i64,
-    /// `email` or `sms`.
-    pub channel: String,
-    /// Where it goes.
-    pub recipient: String,
-    /// Its subject.
-    pub subject: Option<String>,
-    /// Its text.
-    pub body: String,
-    /// When it was queued.
-    pub created_at: String,
-}
-
-/// The company's latest outbox messages, newest first.
-pub async fn outbox(db: &Db, company: CompanyId) -> DbResult<Vec<OutboxMessage>> {
-    db.all(
-        "SELECT id, channel, recipient, subject, body, created_at FROM outbox WHERE company_id = ? \
-         ORDER BY created_at DESC, id DESC LIMIT 100",
-        params![company],
-    )
-    .await
-}

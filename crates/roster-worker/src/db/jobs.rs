@@ -175,6 +175,11 @@ pub async fn fail(db: &Db, company: CompanyId, job: &JobRow, result: &Value) -> 
     let now = platform::now();
     db.batch(vec![
         db.statement("DELETE FROM import_staging WHERE job_id = ?", params![job.id.as_str()])?,
+        // People an invitation job claimed but never split into batches are free again.
+        db.statement(
+            "DELETE FROM activity_invitees WHERE company_id = ? AND job_id = ? AND invitation_id IS NULL",
+            params![company, job.id.as_str()],
+        )?,
         db.statement(
             "UPDATE jobs SET status = 'failed', progress = 100, result = ?, finished_at = ?, expires_at = ? \
              WHERE company_id = ? AND id = ?",

@@ -3,13 +3,18 @@
 //! statement on a tenant table filters by it.
 
 pub mod access;
+pub mod activities;
+pub mod activity_invitations;
 pub mod audit;
 pub mod companies;
+pub mod contacts;
 pub mod demo;
 pub mod exports;
 pub mod groups;
 pub mod imports;
 pub mod jobs;
+pub mod outbox;
+pub mod simple_invitations;
 pub mod users;
 
 use std::cell::RefCell;

@@ -12,7 +12,7 @@ use super::{DbError, DbResult};
 use crate::platform;
 
 const COLUMNS: &str = "id, last_name, first_name, email, mobile, employee_id, department, user_type, role, \
-    licence_level, preferred_channel, language, status, created_at, invited_at, activated_at, last_access_at, sort_key";
+    licence_level, preferred_channel, language, status, created_at, invited_at, activated_at, last_access_at, bounced_at, sort_key";
 
 /// A user as the API shows them.
 #[derive(Debug, Serialize, Deserialize)]
@@ -51,6 +51,8 @@ pub struct UserRow {
     pub activated_at: Option<String>,
     /// When they last signed in.
     pub last_access_at: Option<String>,
+    /// When the last message to them came back (F5).
+    pub bounced_at: Option<String>,
     /// Directory order; used for cursors, not shown.
     #[serde(skip_serializing)]
     pub sort_key: String,
@@ -192,8 +194,11 @@ const LIFE_COLUMNS: [&str; 9] = [
 
 /// A user's record as the database stores it, for [`insert_statement`]:
 /// the user's fields by code, their directory keys, status and dates.
-pub fn stored_record(user: &NewUser, password_hash: Option<&str>, dates: &UserDates) -> Value {
-    let mut record = user.record();
+pub fn stored_record(
+    mut record: serde_json::Map<String, Value>,
+    password_hash: Option<&str>,
+    dates: &UserDates,
+) -> Value {
     for (column, value) in [
         ("status", Some(dates.status.code().to_owned())),
         ("password_hash", password_hash.map(str::to_owned)),
@@ -249,7 +254,7 @@ pub async fn create(db: &Db, company: CompanyId, actor: i64, user: &NewUser) -> 
     let now = platform::now().to_string();
     let dates =
         UserDates { status: user.status, created_at: now, invited_at: None, activated_at: None, last_access_at: None };
-    let records = Value::Array(vec![stored_record(user, None, &dates)]).to_string();
+    let records = Value::Array(vec![stored_record(user.record(), None, &dates)]).to_string();
     let insert = insert_statement(db, "?", &company.to_js_value(), &records)?;
     let log = audit::entry(
         db,

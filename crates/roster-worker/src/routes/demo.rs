@@ -113,3 +113,20 @@ pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> 
     }
     json(200, &json!({ "companies": report }))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchedulerRun {
+    /// The instant the run acts at (UTC, `2026-12-01T08:00:00Z`).
+    at: String,
+}
+
+/// Runs the every-minute scheduler as if it were `at`: tests fire
+/// invitation rounds by simulated time instead of waiting.
+pub async fn run_scheduler(req: &mut Request, env: &Env) -> ApiResult<Response> {
+    check_key(req, env)?;
+    let body: SchedulerRun = json_body(req).await?;
+    let at = roster_core::time::Timestamp::parse(&body.at)
+        .ok_or_else(|| ApiError::BadRequest("at is a UTC time such as 2026-12-01T08:00:00Z.".into()))?;
+    json(200, &crate::scheduler::run(env, at).await?)
+}

@@ -3,11 +3,15 @@
 //! module uses another: what several share lives in `http`, `views`,
 //! `files` and `queue`.
 
+mod activities;
 mod audit;
+mod contacts;
+mod delivery;
 mod demo;
 mod exports;
 mod groups;
 mod imports;
+mod invitations;
 mod jobs;
 mod outbox;
 mod session;
@@ -115,6 +119,72 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             Method::Delete => groups::delete(req, &db, id_from(id)?).await,
             _ => not_allowed(&["GET", "PATCH", "DELETE"]),
         },
+        ["activities"] => match method {
+            Method::Get => activities::list(req, &db).await,
+            Method::Post => activities::create(req, &db).await,
+            _ => not_allowed(&["GET", "POST"]),
+        },
+        ["activities", id] => match method {
+            Method::Get => activities::show(req, &db, id_from(id)?).await,
+            Method::Patch => activities::update(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["GET", "PATCH"]),
+        },
+        ["activities", id, "invitations"] => match method {
+            Method::Get => activities::invitations(req, &db, id_from(id)?).await,
+            Method::Post => activities::create_invitation(req, &db, env, id_from(id)?).await,
+            _ => not_allowed(&["GET", "POST"]),
+        },
+        ["activities", id, "invitations", "preview"] => match method {
+            Method::Post => activities::preview(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["activity-invitations", id] => match method {
+            Method::Get => jobs::show(req, &db, JobKind::Invitation, id).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["bases"] => match method {
+            Method::Get => activities::bases(req, &db).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["contacts"] => match method {
+            Method::Get => contacts::list(req, &db).await,
+            Method::Post => contacts::create(req, &db).await,
+            _ => not_allowed(&["GET", "POST"]),
+        },
+        ["contacts", id] => match method {
+            Method::Get => contacts::show(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["contacts", id, "user"] => match method {
+            Method::Post => contacts::become_user(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["invitations"] => match method {
+            Method::Get => invitations::pending(req, &db).await,
+            Method::Post => invitations::send(req, &db).await,
+            _ => not_allowed(&["GET", "POST"]),
+        },
+        ["invitations", "preview"] => match method {
+            Method::Post => invitations::preview(req, &db).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["invitations", id] => match method {
+            Method::Delete => invitations::destroy(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["DELETE"]),
+        },
+        ["invitations", id, "resend"] => match method {
+            Method::Post => invitations::resend(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["signup", secret] => match method {
+            Method::Get => invitations::sign_up_page(&db, secret).await,
+            Method::Post => invitations::sign_up(req, &db, secret).await,
+            _ => not_allowed(&["GET", "POST"]),
+        },
+        ["delivery-reports"] => match method {
+            Method::Post => delivery::report(req, &db, env).await,
+            _ => not_allowed(&["POST"]),
+        },
         ["tokens"] => match method {
             Method::Get => tokens::list(req, &db).await,
             Method::Post => tokens::create(req, &db).await,
@@ -128,6 +198,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["demo", "jobs", id, "redeliver"] if method == Method::Post => demo::redeliver(req, &db, env, id).await,
         ["demo", "jobs", id, "age"] if method == Method::Post => demo::age(req, &db, env, id).await,
         ["demo", "jobs", "fill"] if method == Method::Post => demo::fill(req, &db, env).await,
+        ["demo", "scheduler"] if method == Method::Post => demo::run_scheduler(req, env).await,
         ["demo", "jobs", id, "stored"] if method == Method::Get => demo::stored(req, &db, env, id).await,
         _ => Err(ApiError::NotFound),
     }

@@ -1,19 +1,21 @@
-//! `/api/v1/outbox`: the messages waiting to be sent, readable in the
-//! console when it runs locally (K3).
+//! `/api/v1/outbox`: the messages sent and waiting, readable in the
+//! console when it runs locally (K3), where it stands in for the mailbox.
 
 use serde_json::json;
 use worker::{Env, Request, Response};
 
-use crate::db::{Db, exports};
+use crate::db::{Db, outbox};
 use crate::error::{ApiError, ApiResult};
-use crate::http::json;
+use crate::http::{json, query_param};
 use crate::{auth, platform};
 
-/// The company's latest outbox messages; 404 outside a local run.
+/// The company's latest messages (to `?recipient=` when given); 404
+/// outside a local run.
 pub async fn list(req: &Request, db: &Db, env: &Env) -> ApiResult<Response> {
     if !platform::is_local(env) {
         return Err(ApiError::NotFound);
     }
     let admin = auth::admin(req, db).await?;
-    json(200, &json!({ "items": exports::outbox(db, admin.company).await? }))
+    let recipient = query_param(req, "recipient")?;
+    json(200, &json!({ "items": outbox::recent(db, admin.company, recipient.as_deref()).await? }))
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::auth;
-use crate::db::{Db, DbError, users};
+use crate::db::{Db, DbError, activity_invitations, simple_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
 
@@ -53,6 +53,10 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let groups = users::memberships(db, admin.company, id).await?;
     let mut body = serde_json::to_value(&user)?;
     body["groups"] = serde_json::to_value(&groups)?;
+    body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, admin.company, id).await?)?;
+    let invitations = activity_invitations::of_person(db, admin.company, true, id).await?;
+    body["invitations"] =
+        invitations.iter().map(|i| crate::routes::activities::person_invitation_view(i, &admin.time_zone)).collect();
     json(200, &body)
 }
 

@@ -1,0 +1,118 @@
+//! What invited people receive, in their language: the sign-up message of a
+//! simple invitation (B2) and the rounds of an invitation to an activity
+//! (E3). A text message carries no subject and stays short.
+
+use super::schedule::Step;
+use crate::Language;
+use crate::model::{ActivityType, Channel};
+
+/// A message ready for the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    /// The subject (e-mail only).
+    pub subject: Option<String>,
+    /// The body.
+    pub body: String,
+}
+
+/// The sign-up message: `link` is personal and works once until `until`
+/// (company time, `2026-12-06 09:00`).
+pub fn sign_up(lang: Language, channel: Channel, company: &str, link: &str, until: &str) -> Text {
+    let fr = lang == Language::Fr;
+    match channel {
+        Channel::Sms => Text {
+            subject: None,
+            body: if fr {
+                format!("{company} vous invite sur Roster. Inscrivez-vous avant le {until} : {link}")
+            } else {
+                format!("{company} invites you to Roster. Sign up before {until}: {link}")
+            },
+        },
+        Channel::Email => Text {
+            subject: Some(if fr {
+                format!("{company} vous invite sur Roster")
+            } else {
+                format!("{company} invites you to Roster")
+            }),
+            body: if fr {
+                format!(
+                    "Bonjour,\n\n{company} vous invite à rejoindre son espace Roster.\n\
+                     Choisissez votre mot de passe sur cette page personnelle, valable une fois jusqu’au {until} :\n\
+                     {link}\n\nSi vous n’attendiez pas ce message, ignorez-le."
+                )
+            } else {
+                format!(
+                    "Hello,\n\n{company} invites you to join its Roster space.\n\
+                     Choose your password on this personal page, which works once until {until}:\n\
+                     {link}\n\nIf you did not expect this message, ignore it."
+                )
+            },
+        },
+    }
+}
+
+/// A round of an invitation to an activity, opening at `start` (company time).
+pub fn activity(
+    lang: Language,
+    channel: Channel,
+    step: Step,
+    kind: ActivityType,
+    title: &str,
+    start: &str,
+    link: &str,
+) -> Text {
+    let fr = lang == Language::Fr;
+    let kind_label = kind.label(lang);
+    let opening = if fr {
+        match step {
+            Step::Send => format!("Vous êtes invité(e) au {kind_label} « {title} », ouvert à partir du {start}."),
+            Step::Resend(_) => {
+                format!("Rappel : vous êtes invité(e) au {kind_label} « {title} », ouvert depuis le {start}.")
+            }
+            Step::Remind => {
+                format!("Vous n’avez pas encore commencé le {kind_label} « {title} », ouvert depuis le {start}.")
+            }
+        }
+    } else {
+        match step {
+            Step::Send => format!("You are invited to the {kind_label} “{title}”, open from {start}."),
+            Step::Resend(_) => format!("Once more: you are invited to the {kind_label} “{title}”, open since {start}."),
+            Step::Remind => format!("You have not started the {kind_label} “{title}” yet, open since {start}."),
+        }
+    };
+    match channel {
+        Channel::Sms => Text { subject: None, body: format!("{opening} {link}") },
+        Channel::Email => Text {
+            subject: Some(title.to_owned()),
+            body: if fr {
+                format!("Bonjour,\n\n{opening}\nPour y accéder : {link}\n")
+            } else {
+                format!("Hello,\n\n{opening}\nTo open it: {link}\n")
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_in_the_persons_language_and_carry_the_link() {
+        let fr = sign_up(Language::Fr, Channel::Email, "Acme", "https://x/#/signup/abc", "2026-12-06 09:00");
+        assert_eq!(fr.subject.as_deref(), Some("Acme vous invite sur Roster"));
+        assert!(fr.body.contains("https://x/#/signup/abc") && fr.body.contains("2026-12-06 09:00"));
+        let sms = sign_up(Language::De, Channel::Sms, "Acme", "https://x/#/signup/abc", "2026-12-06 09:00");
+        assert!(sms.subject.is_none() && sms.body.starts_with("Acme invites you"));
+        let round = activity(
+            Language::En,
+            Channel::Email,
+            Step::Remind,
+            ActivityType::Module,
+            "Safety",
+            "2026-12-01 09:00",
+            "https://x/",
+        );
+        assert!(round.body.contains("not started the module “Safety”"));
+    }
+}

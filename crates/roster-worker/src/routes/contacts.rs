@@ -1,0 +1,127 @@
+//! `/api/v1/contacts`: people without an account (A3) — listed, searched,
+//! created by hand, and turned into users with their history.
+
+use roster_core::directory::PageBounds;
+use roster_core::form::{FormContext, NewUserForm};
+use roster_core::model::{Contact, Email, Mobile, PersonName};
+use roster_core::{FieldError, Message};
+use serde::Deserialize;
+use serde_json::json;
+use worker::{Request, Response};
+
+use crate::db::contacts::{self, Selector};
+use crate::db::{Db, DbError, activity_invitations, users};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, json_body, user_query};
+use crate::auth;
+use crate::routes::activities::person_invitation_view;
+
+/// A page of contacts: `{"items": […], "next_cursor": "…" | null}`.
+pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let query = user_query(req, PageBounds::DIRECTORY)?;
+    if query.status.is_some() {
+        return Err(ApiError::BadRequest("Contacts have no status.".into()));
+    }
+    let mut items = contacts::page(db, admin.company, &query).await?;
+    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+    let next_cursor = (items.len() > limit).then(|| {
+        items.truncate(limit);
+        items.last().map(|c| c.cursor().encode())
+    });
+    json(200, &json!({ "items": items, "next_cursor": next_cursor.flatten() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewContact {
+    #[serde(default, deserialize_with = "crate::http::present")]
+    email: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::present")]
+    mobile: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::present")]
+    last_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::present")]
+    first_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::present")]
+    organisation: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::ids")]
+    groups: Vec<i64>,
+}
+
+/// Creates a contact (201); 422 for bad fields or an address someone has.
+pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let body: NewContact = json_body(req).await?;
+    let mut errors = Vec::new();
+    let filled = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let email = filled(&body.email).and_then(|raw| {
+        Email::parse(&raw).map_err(|_| errors.push(FieldError::new("email", Message::InvalidEmail))).ok()
+    });
+    let mobile = filled(&body.mobile).and_then(|raw| {
+        Mobile::parse(&raw, admin.country_code).map_err(|_| errors.push(FieldError::new("mobile", Message::InvalidMobile))).ok()
+    });
+    let mut name = |field: &'static str, raw: &Option<String>| {
+        filled(raw).and_then(|raw| PersonName::parse(&raw).map_err(|e| errors.push(FieldError::new(field, e.message()))).ok())
+    };
+    let last_name = name("last_name", &body.last_name);
+    let first_name = name("first_name", &body.first_name);
+    let organisation = name("organisation", &body.organisation);
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors, admin.language));
+    }
+    let contact = Contact::new(email, mobile, last_name, first_name, organisation)
+        .map_err(|_| ApiError::Invalid(vec![FieldError::new("email", Message::EmailOrMobileRequired)], admin.language))?;
+    let email = contact.email.as_ref().map(Email::as_str);
+    let mobile = contact.mobile.as_ref().map(Mobile::as_str);
+    if contacts::address_taken(db, admin.company, email, mobile).await? {
+        let field = if email.is_some() { "email" } else { "mobile" };
+        return Err(ApiError::Invalid(vec![FieldError::new(field, Message::AddressTaken)], admin.language));
+    }
+    let groups = activity_invitations::picked_groups(db, admin.company, &body.groups).await?;
+    if groups.len() < body.groups.iter().collect::<std::collections::BTreeSet<_>>().len() {
+        return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::UnknownGroup)], admin.language));
+    }
+    let id = contacts::create(db, admin.company, admin.user_id, &contact, &body.groups).await?;
+    json(201, &contacts::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?)
+}
+
+/// One contact with its invitations.
+pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let contact = contacts::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let invitations = activity_invitations::of_person(db, admin.company, false, id).await?;
+    let mut body = serde_json::to_value(&contact)?;
+    body["invitations"] = invitations.iter().map(|i| person_invitation_view(i, &admin.time_zone)).collect();
+    json(200, &body)
+}
+
+/// Turns a contact into a user with status `created` (201): the body may
+/// complete what the contact lacks (a last name, a user type …). Its
+/// groups, invitations, messages and history follow.
+pub async fn become_user(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let contact = contacts::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let mut form: NewUserForm = json_body(req).await?;
+    form.last_name = form.last_name.or(contact.last_name.clone());
+    form.first_name = form.first_name.or(contact.first_name.clone());
+    form.email = form.email.or(contact.email.clone());
+    form.mobile = form.mobile.or(contact.mobile.clone());
+    let context =
+        FormContext { admin_language: admin.language, admin_role: admin.role, country_code: admin.country_code };
+    let user = form.parse(context).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
+    let clashes = users::clashes(db, admin.company, &user).await?;
+    if !clashes.is_empty() {
+        return Err(ApiError::Invalid(clashes, admin.language));
+    }
+    let created = match users::create(db, admin.company, admin.user_id, &user).await {
+        Ok(created) => created,
+        Err(DbError::Unique(_)) => {
+            return Err(ApiError::Invalid(users::clashes(db, admin.company, &user).await?, admin.language));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let moves = contacts::become_user(db, admin.company, Selector::Id(id), created.id, None)?;
+    db.batch(moves).await?;
+    json(201, &created)
+}
