@@ -62,8 +62,10 @@ CREATE TABLE signup_invitations (
     created_at    TEXT NOT NULL,
     sent_at       TEXT NOT NULL,
     expires_at    TEXT NOT NULL,
-    used_at       TEXT
+    used_at       TEXT,
+    used_nonce    TEXT                  -- drawn by the request that used the link
 );
+CREATE UNIQUE INDEX signup_invitations_used ON signup_invitations (used_nonce) WHERE used_nonce IS NOT NULL;
 CREATE UNIQUE INDEX signup_invitations_by_user ON signup_invitations (company_id, user_id);
 CREATE INDEX signup_invitations_pending ON signup_invitations (company_id, sent_at) WHERE used_at IS NULL;
 

@@ -15,9 +15,9 @@ use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
 
 use roster_core::jobs::{self as rules, ActivityInvitation, JobParams, JobStatus, UserExport, UserImport};
 
+use crate::db::activity_invitations::{self, Picks};
 use crate::db::exports::{self, Notice};
 use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
-use crate::db::activity_invitations::{self, Picks};
 use crate::db::{CompanyId, Db, DbError, imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::files::{PART_BYTES, PartUpload};

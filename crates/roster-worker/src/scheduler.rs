@@ -143,7 +143,8 @@ async fn hand_over(url: &str, key: &str, messages: &[OutboxMessage]) -> (Vec<i64
         if answer.accepted.contains(&m.id) {
             continue;
         }
-        let reason = answer.failed.iter().find(|f| f.id == m.id).map_or("not taken by the provider", |f| f.error.as_str());
+        let reason =
+            answer.failed.iter().find(|f| f.id == m.id).map_or("not taken by the provider", |f| f.error.as_str());
         failed.push((m.id, m.attempts, reason.to_owned()));
     }
     let accepted = answer.accepted.into_iter().filter(|id| messages.iter().any(|m| m.id == *id)).collect();

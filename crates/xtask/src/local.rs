@@ -34,6 +34,7 @@ pub fn dev(port: u16) -> Result {
         "\n  Roster is running: http://127.0.0.1:{port}\n\n  Demo (gold)      admin@demo.example\n  Acme (standard)  admin@acme.example\n  Globex (standard) admin@demo.example (choose at sign-in)\n  \
          password         {password}   (local only; set ROSTER_DEMO_PASSWORD to change)\n\n  seeding: {seeded}\n  Press Ctrl-C to stop.\n"
     );
+    server.tick_every_minute();
     server.wait()
 }
 
@@ -72,6 +73,8 @@ impl Server {
         let mut cmd = wrangler(root);
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--var", &format!("DEMO_SEED_KEY:{seed_key}")])
+            // Delivery reports of a local run are signed with the run's key too.
+            .args(["--var", &format!("DELIVERY_REPORT_SECRET:{seed_key}")])
             .args(["--test-scheduled", "--show-interactive-dev-session=false"]);
         if let Some(dir) = persist {
             cmd.arg("--persist-to").arg(dir);
@@ -118,6 +121,19 @@ impl Server {
             return Err(format!("seeding the demo failed with HTTP {code}: {answer}"));
         }
         Ok(answer)
+    }
+
+    /// Fires the every-minute schedule as the platform would in production
+    /// (the local runtime only fires it when asked): invitation rounds and
+    /// the outbox go out while the console runs.
+    pub fn tick_every_minute(&self) {
+        let port = self.port;
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(60));
+                let _ = request(port, "GET", "/__scheduled?cron=*+*+*+*+*", &[], "");
+            }
+        });
     }
 
     /// Waits until the server stops (Ctrl-C).

@@ -39,6 +39,7 @@ pub struct Client {
     seed_key: Option<String>,
     address: Option<String>,
     device: Option<String>,
+    extra: Vec<(String, String)>,
 }
 
 fn agent() -> ureq::Agent {
@@ -99,6 +100,13 @@ impl Client {
         Self { device: Some(device.to_owned()), ..self.clone() }
     }
 
+    /// The same caller, sending these headers too.
+    #[must_use]
+    pub fn with_headers(&self, headers: &[(&str, &str)]) -> Self {
+        let extra = headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Self { extra, ..self.clone() }
+    }
+
     /// Sends a request with an optional JSON body.
     ///
     /// # Panics
@@ -128,6 +136,9 @@ impl Client {
         }
         if body.is_some() {
             request = request.header("content-type", "application/json");
+        }
+        for (name, value) in &self.extra {
+            request = request.header(name, value);
         }
         let request = request.body(body.unwrap_or_default()).expect("a well-formed request");
         let mut response = agent().run(request).unwrap_or_else(|e| panic!("{method} {url}: {e}"));

@@ -6,9 +6,9 @@ pub mod message;
 pub mod paste;
 pub mod schedule;
 
+use crate::Language;
 use crate::form::{UserField, search_text, sort_key};
 use crate::model::{Channel, Email, LicenceLevel, Mobile, PersonName, Role, UserType};
-use crate::Language;
 
 /// Where an invitation is sent: an e-mail address or a mobile number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]

@@ -38,7 +38,7 @@ impl ActivityRow {
     }
 }
 
-const SELECT: &str = "SELECT a.id, a.type AS kind, a.title, a.base_id, b.name AS base, \
+const SELECT: &str = "SELECT a.id, a.type, a.title, a.base_id, b.name AS base, \
     a.archived_at IS NOT NULL AS archived, a.created_at, \
     (SELECT count(*) FROM activity_invitees i WHERE i.activity_id = a.id AND i.invitation_id IS NOT NULL) AS invited \
     FROM activities a JOIN thematic_bases b ON b.id = a.base_id AND b.company_id = a.company_id \

@@ -166,7 +166,13 @@ fn bound_filter() -> String {
 
 /// The batches the picks would make now (the preview; the job numbers its
 /// own claimed recipients the same way).
-pub async fn preview_batches(db: &Db, company: CompanyId, activity: i64, picks: &Picks, total: i64) -> DbResult<Vec<batch::Batch>> {
+pub async fn preview_batches(
+    db: &Db,
+    company: CompanyId,
+    activity: i64,
+    picks: &Picks,
+    total: i64,
+) -> DbResult<Vec<batch::Batch>> {
     let (cte, mut binds) = people(company, activity, picks)?;
     let sql = format!(
         "{cte} SELECT n, sort_key FROM (SELECT row_number() OVER (ORDER BY {ORDER}) - 1 AS n, sort_key \
@@ -303,7 +309,9 @@ const INVITATION: &str = "SELECT ai.id, ai.activity_id, a.title, ai.job_id, ai.b
 /// The invitations of an activity, newest first, batches in order.
 pub async fn of_activity(db: &Db, company: CompanyId, activity: i64) -> DbResult<Vec<InvitationRow>> {
     db.all(
-        &format!("{INVITATION} WHERE ai.company_id = ? AND ai.activity_id = ? ORDER BY ai.created_at DESC, ai.id LIMIT 1000"),
+        &format!(
+            "{INVITATION} WHERE ai.company_id = ? AND ai.activity_id = ? ORDER BY ai.created_at DESC, ai.id LIMIT 1000"
+        ),
         params![company, activity],
     )
     .await

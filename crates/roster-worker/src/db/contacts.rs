@@ -38,7 +38,8 @@ pub struct ContactRow {
     pub sort_key: String,
 }
 
-const COLUMNS: &str = "id, last_name, first_name, email, mobile, organisation, invited_at, bounced_at, created_at, sort_key";
+const COLUMNS: &str =
+    "id, last_name, first_name, email, mobile, organisation, invited_at, bounced_at, created_at, sort_key";
 
 /// One page of the company's contacts in directory order, with one extra
 /// row when there is a next page. Searches and group filters as users'.
@@ -145,7 +146,8 @@ pub fn become_user(
         Selector::Id(id) => ("id = ?", super::Param::to_js(&id)),
         Selector::Address(address) => ("(email = ? OR mobile = ?)", wasm_bindgen::JsValue::from_str(address)),
     };
-    let chosen = format!("(SELECT id FROM contacts WHERE company_id = ? AND user_id IS NULL AND {filter}) AND {condition}");
+    let chosen =
+        format!("(SELECT id FROM contacts WHERE company_id = ? AND user_id IS NULL AND {filter}) AND {condition}");
     let binds_for = |leading: Vec<wasm_bindgen::JsValue>| {
         let mut binds = leading;
         binds.push(company.to_js_value());
@@ -165,8 +167,12 @@ pub fn become_user(
             "INSERT OR IGNORE INTO group_users (company_id, group_id, user_id, added_at) \
              SELECT company_id, group_id, ?, ? FROM group_contacts WHERE company_id = ? AND contact_id IN {chosen}"
         ),
-        format!("UPDATE OR IGNORE activity_invitees SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"),
-        format!("UPDATE activity_events SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"),
+        format!(
+            "UPDATE OR IGNORE activity_invitees SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"
+        ),
+        format!(
+            "UPDATE activity_events SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"
+        ),
         format!("UPDATE outbox SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"),
         format!("DELETE FROM group_contacts WHERE company_id = ? AND contact_id IN {chosen}"),
         format!("UPDATE contacts SET user_id = ? WHERE company_id = ? AND id IN {chosen}"),

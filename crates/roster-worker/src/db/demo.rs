@@ -99,8 +99,8 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     links_by_email(db, &mut s, demo.name, [&members, &tagged, &logins])?;
     for base in &demo.bases {
         s.push(db.statement(
-            &format!("INSERT INTO thematic_bases (company_id, name) VALUES ({company_sql}, ?)"),
-            params![demo.name, base.name],
+            &format!("INSERT INTO thematic_bases (company_id, name, name_key) VALUES ({company_sql}, ?, ?)"),
+            params![demo.name, base.name, roster_core::text::key(base.name)],
         )?);
         for (title, kind) in &base.activities {
             s.push(db.statement(
@@ -128,6 +128,21 @@ pub async fn age_job(db: &Db, company: CompanyId, id: &str, days: i64) -> DbResu
             moved("expires_at")
         ),
         params![shift.clone(), shift.clone(), shift, company, id],
+    )
+    .await
+}
+
+/// Moves a pending invitation of the company `days` into the past.
+pub async fn age_invitation(db: &Db, company: CompanyId, id: i64, days: i64) -> DbResult<usize> {
+    let shift = format!("-{} days", days.clamp(0, 3650));
+    let moved = |column: &str| format!("{column} = strftime('%Y-%m-%dT%H:%M:%SZ', {column}, ?)");
+    db.run(
+        &format!(
+            "UPDATE signup_invitations SET {}, {} WHERE company_id = ? AND id = ? AND used_at IS NULL",
+            moved("sent_at"),
+            moved("expires_at")
+        ),
+        params![shift.clone(), shift, company, id],
     )
     .await
 }

@@ -75,12 +75,7 @@ pub async fn deliver_locally(db: &Db, now: Timestamp) -> DbResult<usize> {
 
 /// Records the provider's answers: ids it took, and failures, each retried
 /// later or given up after its last attempt.
-pub async fn record_attempts(
-    db: &Db,
-    now: Timestamp,
-    sent: &[i64],
-    failed: &[(i64, i64, String)],
-) -> DbResult<()> {
+pub async fn record_attempts(db: &Db, now: Timestamp, sent: &[i64], failed: &[(i64, i64, String)]) -> DbResult<()> {
     let mut statements = Vec::new();
     if !sent.is_empty() {
         statements.push(db.statement(
@@ -112,7 +107,8 @@ pub async fn bounced(db: &Db, id: i64, reason: Option<&str>) -> DbResult<bool> {
         company_id: i64,
         recipient: String,
     }
-    let Some(owner) = db.first::<Owner>("SELECT company_id, recipient FROM outbox WHERE id = ?", params![id]).await? else {
+    let Some(owner) = db.first::<Owner>("SELECT company_id, recipient FROM outbox WHERE id = ?", params![id]).await?
+    else {
         return Ok(false);
     };
     let company = CompanyId::trusted(owner.company_id);

@@ -111,7 +111,14 @@ pub async fn invite(
             )?);
         }
     }
-    statements.push(audit::entry(db, company, Some(actor), "invitation.send", None, &json!({ "people": people.len() }))?);
+    statements.push(audit::entry(
+        db,
+        company,
+        Some(actor),
+        "invitation.send",
+        None,
+        &json!({ "people": people.len() }),
+    )?);
     db.batch(statements).await?;
     Ok(())
 }
@@ -282,17 +289,23 @@ pub struct SignUp<'a> {
 /// Uses a sign-up link: the user becomes active with their names and
 /// password, and contacts at their address become them (history, groups
 /// and invitations follow). `false` when the link was used meanwhile: two
-/// racing requests cannot both use it, because the first one replaces the
-/// link's digest with `used_digest` and the rest of the batch checks it.
-pub async fn complete(db: &Db, link: &LinkRow, sign_up: &SignUp<'_>, token_digest: &str, used_digest: &str) -> DbResult<bool> {
+/// racing requests cannot both use it, because the first one marks it with
+/// its own `nonce` and the rest of the batch acts only under that mark.
+pub async fn complete(
+    db: &Db,
+    link: &LinkRow,
+    sign_up: &SignUp<'_>,
+    token_digest: &str,
+    nonce: &str,
+) -> DbResult<bool> {
     let company = CompanyId::trusted(link.company_id);
     let now = platform::now();
-    let used = "EXISTS (SELECT 1 FROM signup_invitations WHERE token_digest = ?)";
+    let used = "EXISTS (SELECT 1 FROM signup_invitations WHERE used_nonce = ?)";
     let mut statements = vec![
         db.statement(
-            "UPDATE signup_invitations SET used_at = ?, token_digest = ? \
+            "UPDATE signup_invitations SET used_at = ?, used_nonce = ? \
              WHERE id = ? AND token_digest = ? AND used_at IS NULL AND expires_at > ?",
-            params![now, used_digest, link.id, token_digest, now],
+            params![now, nonce, link.id, token_digest, now],
         )?,
         db.statement(
             &format!(
@@ -309,11 +322,11 @@ pub async fn complete(db: &Db, link: &LinkRow, sign_up: &SignUp<'_>, token_diges
                 now,
                 company,
                 link.user_id,
-                used_digest
+                nonce
             ],
         )?,
     ];
-    let guard = (used, used_digest);
+    let guard = (used, nonce);
     let contacts = contacts::Selector::Address(&link.address);
     statements.extend(contacts::become_user(db, company, contacts, link.user_id, Some(guard))?);
     statements.push(audit::entry_if(

@@ -123,7 +123,8 @@ async fn checked(
     if groups.iter().any(|g| g.archived) {
         errors.push(FieldError::new("groups", Message::Archived));
     }
-    let (users, contacts) = activity_invitations::known_people(db, admin.company, &picks.users, &picks.contacts).await?;
+    let (users, contacts) =
+        activity_invitations::known_people(db, admin.company, &picks.users, &picks.contacts).await?;
     if usize::try_from(users).unwrap_or(0) < distinct(&picks.users) {
         errors.push(FieldError::new("users", Message::UnknownValue));
     }
@@ -146,7 +147,8 @@ pub async fn preview(req: &mut Request, db: &Db, activity_id: i64) -> ApiResult<
     let body: InvitationRequest = json_body(req).await?;
     let (activity, picks, schedule, groups) = checked(db, &admin, activity_id, &body).await?;
     let totals = activity_invitations::totals(db, admin.company, activity.id, &picks).await?;
-    let batches = activity_invitations::preview_batches(db, admin.company, activity.id, &picks, totals.recipients).await?;
+    let batches =
+        activity_invitations::preview_batches(db, admin.company, activity.id, &picks, totals.recipients).await?;
     let sum: i64 = groups.iter().map(|g| g.members).sum();
     json(
         200,

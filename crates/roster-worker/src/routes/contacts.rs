@@ -9,11 +9,11 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
+use crate::auth;
 use crate::db::contacts::{self, Selector};
 use crate::db::{Db, DbError, activity_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
-use crate::auth;
 use crate::routes::activities::person_invitation_view;
 
 /// A page of contacts: `{"items": […], "next_cursor": "…" | null}`.
@@ -59,10 +59,13 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
         Email::parse(&raw).map_err(|_| errors.push(FieldError::new("email", Message::InvalidEmail))).ok()
     });
     let mobile = filled(&body.mobile).and_then(|raw| {
-        Mobile::parse(&raw, admin.country_code).map_err(|_| errors.push(FieldError::new("mobile", Message::InvalidMobile))).ok()
+        Mobile::parse(&raw, admin.country_code)
+            .map_err(|_| errors.push(FieldError::new("mobile", Message::InvalidMobile)))
+            .ok()
     });
     let mut name = |field: &'static str, raw: &Option<String>| {
-        filled(raw).and_then(|raw| PersonName::parse(&raw).map_err(|e| errors.push(FieldError::new(field, e.message()))).ok())
+        filled(raw)
+            .and_then(|raw| PersonName::parse(&raw).map_err(|e| errors.push(FieldError::new(field, e.message()))).ok())
     };
     let last_name = name("last_name", &body.last_name);
     let first_name = name("first_name", &body.first_name);
@@ -70,8 +73,9 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors, admin.language));
     }
-    let contact = Contact::new(email, mobile, last_name, first_name, organisation)
-        .map_err(|_| ApiError::Invalid(vec![FieldError::new("email", Message::EmailOrMobileRequired)], admin.language))?;
+    let contact = Contact::new(email, mobile, last_name, first_name, organisation).map_err(|_| {
+        ApiError::Invalid(vec![FieldError::new("email", Message::EmailOrMobileRequired)], admin.language)
+    })?;
     let email = contact.email.as_ref().map(Email::as_str);
     let mobile = contact.mobile.as_ref().map(Mobile::as_str);
     if contacts::address_taken(db, admin.company, email, mobile).await? {

@@ -130,3 +130,16 @@ pub async fn run_scheduler(req: &mut Request, env: &Env) -> ApiResult<Response> 
         .ok_or_else(|| ApiError::BadRequest("at is a UTC time such as 2026-12-01T08:00:00Z.".into()))?;
     json(200, &crate::scheduler::run(env, at).await?)
 }
+
+/// Moves one of the caller's pending invitations `days` into the past
+/// (sent, last day): tests see an expired link without waiting.
+pub async fn age_invitation(req: &mut Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
+    check_key(req, env)?;
+    let admin = crate::auth::admin(req, db).await?;
+    let body: Age = json_body(req).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    if store::age_invitation(db, admin.company, id, body.days).await? == 0 {
+        return Err(ApiError::NotFound);
+    }
+    json(200, &json!({ "aged": id, "days": body.days }))
+}

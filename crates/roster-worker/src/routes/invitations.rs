@@ -127,11 +127,8 @@ pub async fn send(req: &mut Request, db: &Db) -> ApiResult<Response> {
 pub async fn pending(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let now = platform::now();
-    let items: Vec<_> = simple_invitations::pending(db, admin.company)
-        .await?
-        .into_iter()
-        .map(|row| pending_view(&row, now))
-        .collect();
+    let items: Vec<_> =
+        simple_invitations::pending(db, admin.company).await?.into_iter().map(|row| pending_view(&row, now)).collect();
     json(200, &json!({ "items": items }))
 }
 
@@ -214,7 +211,8 @@ pub async fn sign_up(req: &mut Request, db: &Db, secret_text: &str) -> ApiResult
     let form: SignUpForm = json_body(req).await?;
     let lang = Language::parse(&link.language).unwrap_or_else(|_| auth::caller_language(req));
     let mut errors = Vec::new();
-    let mut name = |field, raw: &str| PersonName::parse(raw).map_err(|e| errors.push(FieldError::new(field, e.message()))).ok();
+    let mut name =
+        |field, raw: &str| PersonName::parse(raw).map_err(|e| errors.push(FieldError::new(field, e.message()))).ok();
     let last = name("last_name", &form.last_name);
     let first = name("first_name", &form.first_name);
     if let Err(code) = secret::check_new_password(&form.password) {
@@ -227,7 +225,11 @@ pub async fn sign_up(req: &mut Request, db: &Db, secret_text: &str) -> ApiResult
         return Err(ApiError::Invalid(errors, lang));
     }
     let hash = secret::hash_password(&form.password, platform::random_bytes()?);
-    let (email, mobile) = if link.address.contains('@') { (Some(link.address.as_str()), None) } else { (None, Some(link.address.as_str())) };
+    let (email, mobile) = if link.address.contains('@') {
+        (Some(link.address.as_str()), None)
+    } else {
+        (None, Some(link.address.as_str()))
+    };
     let sign_up = SignUp {
         last_name: last.as_str(),
         first_name: first.as_str(),
@@ -235,8 +237,8 @@ pub async fn sign_up(req: &mut Request, db: &Db, secret_text: &str) -> ApiResult
         search_text: roster_core::form::search_text([Some(last.as_str()), Some(first.as_str()), email, mobile]),
         password_hash: hash,
     };
-    let used = secret::secret_digest(&secret::new_secret(SecretKind::SignUp, platform::random_bytes()?));
-    if !simple_invitations::complete(db, &link, &sign_up, &digest, &used).await? {
+    let nonce = secret::random_id(platform::random_bytes()?);
+    if !simple_invitations::complete(db, &link, &sign_up, &digest, &nonce).await? {
         return Err(link_gone(lang));
     }
     json(200, &json!({ "status": "active", "company": link.company, "address": link.address }))

@@ -7,6 +7,7 @@ mod exports;
 mod groups;
 mod hostile;
 mod imports;
+mod invitations;
 mod tenancy;
 
 const DEMO_ADMIN: &str = "admin@demo.example";
