@@ -15,6 +15,11 @@ const views = {
   userImport: (await import('./views/import.js')).userImport,
   jobs: (await import('./views/jobs.js')).jobs,
   outbox: (await import('./views/outbox.js')).outbox,
+  invitations: (await import('./views/invitations.js')).invitations,
+  activities: (await import('./views/activities.js')).activities,
+  activity: (await import('./views/activities.js')).activity,
+  contacts: (await import('./views/contacts.js')).contacts,
+  signup: (await import('./views/signup.js')).signup,
 };
 
 /** The signed-in administrator and company, or null. */
@@ -36,6 +41,12 @@ function layout() {
 
 async function route() {
   layout();
+  // The sign-up page of an invitation link is public.
+  const signup = location.hash.match(/^#\/signup\/([^/?]+)/);
+  if (signup) {
+    document.querySelector('.bar').hidden = true;
+    return views.signup(decodeURIComponent(signup[1])).catch(() => show(h('p', { class: 'error' }, t('error.network'))));
+  }
   if (!session) {
     try {
       session = await api('GET', '/session');
@@ -53,6 +64,10 @@ async function route() {
     if (section === 'import') return await views.userImport(session);
     if (section === 'jobs') return await views.jobs(session, param);
     if (section === 'outbox') return await views.outbox(session);
+    if (section === 'invite') return await views.invitations(session);
+    if (section === 'activities' && param) return await views.activity(Number(param));
+    if (section === 'activities') return await views.activities(session);
+    if (section === 'contacts') return await views.contacts(session);
     return await views.users(session, query);
   } catch (error) {
     if (error.status === 401) return;

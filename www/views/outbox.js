@@ -15,7 +15,8 @@ export async function outbox() {
     h('h1', {}, t('outbox.title')),
     h('p', { class: 'muted' }, t('outbox.intro')),
     ...(items.length ? items.map((m) => h('article', { class: 'card message', dataset: { messageId: m.id } },
-      h('p', { class: 'muted' }, `${m.channel} → ${m.recipient} · ${when(m.created_at)}`),
+      h('p', { class: 'muted' }, `${m.channel} → ${m.recipient} · ${when(m.created_at)} `,
+        h('span', { class: `badge ${m.status}` }, t(`outbox.status.${m.status}`))),
       m.subject ? h('h2', {}, m.subject) : '',
       h('pre', {}, m.body))) : [h('p', { class: 'muted' }, t('outbox.none'))]),
   );

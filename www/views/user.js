@@ -17,10 +17,17 @@ export async function user(id) {
         item(t('form.department'), u.department), item(labels('user_type')[u.user_type] && t('form.user_type'), labels('user_type')[u.user_type]),
         item(t('form.role'), labels('role')[u.role]), item(t('form.licence_level'), labels('licence_level')[u.licence_level]),
         item(t('user.created'), when(u.created_at)), item(t('user.invited'), when(u.invited_at)),
-        item(t('user.activated'), when(u.activated_at)), item(t('users.lastAccess'), when(u.last_access_at))),
+        item(t('user.activated'), when(u.activated_at)), item(t('users.lastAccess'), when(u.last_access_at)),
+        u.bounced_at ? item(t('user.bounced'), h('span', { class: 'badge bounced' }, when(u.bounced_at))) : '',
+        u.signup_invitation ? item(t('invite.pending'), t('user.pendingSignup', { at: when(u.signup_invitation.sent_at) })) : ''),
       h('h2', {}, t('user.groups')),
       u.groups.length
         ? h('ul', {}, u.groups.map((g) => h('li', {}, g.name, g.archived ? ` (${t('groups.archived')})` : '')))
-        : h('p', { class: 'muted' }, t('user.noGroups'))),
+        : h('p', { class: 'muted' }, t('user.noGroups')),
+      h('h2', {}, t('user.invitations')),
+      u.invitations.length
+        ? h('ul', {}, u.invitations.map((i) => h('li', {}, h('a', { href: `#/activities/${i.activity_id}` }, i.title),
+          ` · ${i.label} · ${t(`activity.state.${i.state}`)}`, i.sent_at ? ` · ${t('user.reached', { at: when(i.sent_at) })}` : '')))
+        : h('p', { class: 'muted' }, t('user.noInvitations'))),
   );
 }
