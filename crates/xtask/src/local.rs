@@ -130,7 +130,7 @@ impl Server {
         let port = self.port;
         std::thread::spawn(move || {
             loop {
-                std::thread::sleep(Duration::from_secs(60));
+                std::thread::sleep(Duration::from_mins(1));
                 let _ = request(port, "GET", "/__scheduled?cron=*+*+*+*+*", &[], "");
             }
         });

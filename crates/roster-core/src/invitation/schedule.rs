@@ -19,11 +19,29 @@ pub struct ScheduleForm {
     /// When the start period ends (company time).
     pub start_until: String,
     /// Resend to those who have not started, every this many days.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_days")]
     pub resend_every_days: Option<u32>,
     /// Remind those who have not started this many days after the start.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_days")]
     pub remind_after_days: Option<u32>,
+}
+
+/// A number of days in either JSON form of a whole number (`3` or `3.0`);
+/// negative or fractional numbers are refused.
+fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let Some(number) = <Option<serde_json::Number> as serde::Deserialize>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = number.as_u64().or_else(|| {
+        let v = number.as_f64()?;
+        // Whole and within u32: the cast keeps the value.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v)).then_some(v as u64)
+    });
+    whole
+        .and_then(|v| u32::try_from(v).ok())
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("{number} is not a whole number of days")))
 }
 
 /// A checked schedule.
@@ -248,6 +266,15 @@ mod tests {
             codes(form("soon", "2026-12-01T09:00", None, None).parse(ActivityType::Survey, &zone, now())),
             [("start", Message::NotADateTime)]
         );
+    }
+
+    #[test]
+    fn periods_are_read_from_either_form_of_whole_numbers() {
+        let read = |json: &str| serde_json::from_str::<ScheduleForm>(json).map(|f| f.resend_every_days);
+        assert_eq!(read(r#"{"start":"","start_until":"","resend_every_days":3.0}"#).unwrap(), Some(3));
+        assert_eq!(read(r#"{"start":"","start_until":"","resend_every_days":3}"#).unwrap(), Some(3));
+        assert!(read(r#"{"start":"","start_until":"","resend_every_days":2.5}"#).is_err());
+        assert!(read(r#"{"start":"","start_until":"","resend_every_days":-1}"#).is_err());
     }
 
     #[test]
