@@ -1,5 +1,7 @@
 //! Activities, contacts and invitations (A3, A6, B2, E1–E3, F5, K3).
 
+use std::fmt::Write;
+
 use roster_e2e::{Client, unique};
 use serde_json::{Value, json};
 
@@ -131,7 +133,7 @@ fn import_people(
 ) {
     let mut csv = String::from("last_name;first_name;email;user_type;groups\n");
     for i in 0..count {
-        csv.push_str(&format!("{};P{i};{run}.{i}@example.org;collaborator;{}\n", last_name(i), groups(i)));
+        let _ = writeln!(csv, "{};P{i};{run}.{i}@example.org;collaborator;{}", last_name(i), groups(i));
     }
     let job = admin.upload_users(&format!("{run}.csv"), csv.as_bytes());
     assert_eq!(job.status, 202, "{:?}", job.body);
