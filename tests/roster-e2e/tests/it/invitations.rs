@@ -169,7 +169,7 @@ fn overlapping_groups_are_counted_once_split_by_two_hundred_and_sent_on_schedule
     let run = unique("inv");
     let (g1, g2) = (format!("{run} A"), format!("{run} B"));
     // 230 people: 0..150 in A, 80..230 in B (70 in both). Last names sort Ab…, Mo…, Xy….
-    let last = |i: usize| {
+    let surname = |i: usize| {
         format!(
             "{}{i:03}",
             if i < 100 {
@@ -181,7 +181,7 @@ fn overlapping_groups_are_counted_once_split_by_two_hundred_and_sent_on_schedule
             }
         )
     };
-    import_people(&admin, &run, 230, last, |i| match i {
+    import_people(&admin, &run, 230, surname, |i| match i {
         0..80 => g1.clone(),
         80..150 => format!("{g1}, {g2}"),
         _ => g2.clone(),
