@@ -126,11 +126,17 @@ pub fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error>
     if numbers.len() > MAX_IDS {
         return Err(serde::de::Error::custom(format!("at most {MAX_IDS} ids")));
     }
+    const SAFE: f64 = 9_007_199_254_740_991.0;
     numbers
         .into_iter()
-        .map(|n| match whole_number(n) {
-            Ok(Some(id)) if id > 0 => Ok(id),
-            _ => Err(serde::de::Error::custom("ids are whole numbers from 1")),
+        .map(|n| {
+            let whole = n.as_i64().or_else(|| {
+                let v = n.as_f64()?;
+                // Whole and within ±2^53: the cast keeps the value.
+                #[allow(clippy::cast_possible_truncation)]
+                (v.fract() == 0.0 && v.abs() <= SAFE).then_some(v as i64)
+            });
+            whole.filter(|id| *id > 0).ok_or_else(|| serde::de::Error::custom(format!("{n} is not an id")))
         })
         .collect()
 }
