@@ -122,11 +122,11 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64
 /// For a body field listing ids: whole numbers of either JSON form (`3`,
 /// `3.0`), each positive; at most [`MAX_IDS`].
 pub fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
     let numbers = Vec::<serde_json::Number>::deserialize(d)?;
     if numbers.len() > MAX_IDS {
         return Err(serde::de::Error::custom(format!("at most {MAX_IDS} ids")));
     }
-    const SAFE: f64 = 9_007_199_254_740_991.0;
     numbers
         .into_iter()
         .map(|n| {
