@@ -1,6 +1,7 @@
 //! Who is asking: the company and administrator behind a request.
 
 use roster_core::Language;
+use roster_core::form::FormContext;
 use roster_core::model::{CountryCode, Role};
 use roster_core::time::Zone;
 
@@ -42,4 +43,11 @@ pub struct Admin {
     pub country_code: CountryCode,
     /// Their company's time zone, for invitation dates.
     pub time_zone: Zone,
+}
+
+impl Admin {
+    /// What the user form is checked against when this administrator fills it.
+    pub const fn form_context(&self) -> FormContext {
+        FormContext { admin_language: self.language, admin_role: self.role, country_code: self.country_code }
+    }
 }

@@ -35,15 +35,22 @@ pub fn label(first_sort_key: &str, last_sort_key: &str) -> String {
     format!("{}–{}", initials(first_sort_key), initials(last_sort_key))
 }
 
-/// Splits recipients given by their sort keys, already in directory order.
-pub fn split<S: AsRef<str>>(sort_keys: &[S]) -> Vec<Batch> {
-    bounds(sort_keys.len())
+/// The batches of `total` recipients in directory order; `key_at(n)` gives
+/// the sort key of the recipient at position `n`, asked only at the bounds
+/// of batches, so a caller may hold only those keys.
+pub fn from_bounds<'a>(total: usize, key_at: impl Fn(usize) -> &'a str) -> Vec<Batch> {
+    bounds(total)
         .map(|(first, recipients)| Batch {
             first,
             recipients,
-            label: label(sort_keys[first].as_ref(), sort_keys[first + recipients - 1].as_ref()),
+            label: label(key_at(first), key_at(first + recipients - 1)),
         })
         .collect()
+}
+
+/// Splits recipients given by their sort keys, already in directory order.
+pub fn split<S: AsRef<str>>(sort_keys: &[S]) -> Vec<Batch> {
+    from_bounds(sort_keys.len(), |n| sort_keys[n].as_ref())
 }
 
 #[cfg(test)]

@@ -148,14 +148,7 @@ struct Bound {
 
 /// The batches of `total` recipients from the sort keys at their bounds.
 fn batches_from(total: usize, bounds: &[Bound]) -> Vec<batch::Batch> {
-    let key = |n: usize| bounds.iter().find(|b| b.n == n).map_or("", |b| b.sort_key.as_str());
-    batch::bounds(total)
-        .map(|(first, recipients)| batch::Batch {
-            first,
-            recipients,
-            label: batch::label(key(first), key(first + recipients - 1)),
-        })
-        .collect()
+    batch::from_bounds(total, |n| bounds.iter().find(|b| b.n == n).map_or("", |b| b.sort_key.as_str()))
 }
 
 /// Where each batch starts and ends in the numbered rows of `numbered` (SQL

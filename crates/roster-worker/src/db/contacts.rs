@@ -51,15 +51,7 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<Ve
         binds.push(company.to_js_value());
         binds.push(super::Param::to_js(&group));
     }
-    if let Some(after) = &query.after {
-        sql.push_str(" AND (sort_key, id) > (?, ?)");
-        binds.push(after.sort_key.as_str().into());
-        binds.push(super::Param::to_js(&after.id));
-    }
-    for word in &query.search {
-        sql.push_str(" AND instr(search_text, ?) > 0");
-        binds.push(word.as_str().into());
-    }
+    super::users::position_and_search(&mut sql, &mut binds, query, true);
     sql.push_str(" ORDER BY sort_key, id LIMIT ?");
     binds.push(super::Param::to_js(&(query.limit + 1)));
     db.all(&sql, &binds).await

@@ -107,6 +107,19 @@ pub fn directory_filter(
         binds.push(company.to_js_value());
         binds.push(super::Param::to_js(&group));
     }
+    position_and_search(&mut sql, &mut binds, query, from_cursor);
+    (sql, binds)
+}
+
+/// Adds to a directory-ordered query on a table with `sort_key` and
+/// `search_text` (users, contacts) its position after the cursor (when
+/// `from_cursor`) and its searched words.
+pub fn position_and_search(
+    sql: &mut String,
+    binds: &mut Vec<wasm_bindgen::JsValue>,
+    query: &UserQuery,
+    from_cursor: bool,
+) {
     if let (Some(after), true) = (&query.after, from_cursor) {
         sql.push_str(" AND (sort_key, id) > (?, ?)");
         binds.push(after.sort_key.as_str().into());
@@ -117,7 +130,6 @@ pub fn directory_filter(
         sql.push_str(" AND instr(search_text, ?) > 0");
         binds.push(word.as_str().into());
     }
-    (sql, binds)
 }
 
 /// How many users a directory query finds, all pages together.
@@ -267,6 +279,26 @@ pub async fn create(db: &Db, company: CompanyId, actor: i64, user: &NewUser) -> 
     let results = db.batch(vec![insert, log]).await?;
     let id = super::returned_id(&results)?;
     get(db, company, id).await?.ok_or_else(|| DbError::Platform("created user vanished".into()))
+}
+
+/// Creates a user unless another user of the company holds one of their
+/// identifiers: then the field errors, also when a concurrent request took
+/// one meanwhile.
+pub async fn create_unless_taken(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    user: &NewUser,
+) -> DbResult<Result<UserRow, Vec<FieldError>>> {
+    let clashes = clashes(db, company, user).await?;
+    if !clashes.is_empty() {
+        return Ok(Err(clashes));
+    }
+    match create(db, company, actor, user).await {
+        Ok(created) => Ok(Ok(created)),
+        Err(DbError::Unique(_)) => Ok(Err(self::clashes(db, company, user).await?)),
+        Err(e) => Err(e),
+    }
 }
 
 /// What an import is checked against: the company's users (deleted ones

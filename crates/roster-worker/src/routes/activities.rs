@@ -1,17 +1,16 @@
 //! `/api/v1/activities`: activities and their thematic bases (A6), and
 //! invitations to an activity (E1–E3) — previewed, then made by a job.
 
-use roster_core::invitation::schedule::{Progress, Schedule, ScheduleForm};
+use roster_core::invitation::schedule::{Schedule, ScheduleForm};
 use roster_core::jobs::{ActivityInvitation, JobKind, JobParams};
 use roster_core::model::{ActivityType, Title};
-use roster_core::time::Zone;
 use roster_core::{FieldError, Message};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
 
 use crate::db::activities::{self, ActivityRow};
-use crate::db::activity_invitations::{self, InvitationRow, PersonInvitation, Picks};
+use crate::db::activity_invitations::{self, Picks};
 use crate::db::{Db, jobs};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, query_param};
@@ -160,7 +159,7 @@ pub async fn preview(req: &mut Request, db: &Db, activity_id: i64) -> ApiResult<
             "contacts": picks.contacts.len(),
             "totals": totals,
             "batches": batches,
-            "schedule": schedule_view(&schedule, &admin.time_zone),
+            "schedule": views::schedule(&schedule, &admin.time_zone),
         }),
     )
 }
@@ -187,58 +186,11 @@ pub async fn create_invitation(req: &mut Request, db: &Db, env: &Env, activity_i
     views::job_answer(db, admin.company, JobKind::Invitation, &id, 202).await
 }
 
-/// A schedule as the API shows it: UTC instants and company-time wall clocks.
-fn schedule_view(schedule: &Schedule, zone: &Zone) -> Value {
-    json!({
-        "start": schedule.start,
-        "start_until": schedule.start_until,
-        "start_local": zone.local(schedule.start),
-        "start_until_local": zone.local(schedule.start_until),
-        "time_zone": zone.name(),
-        "resend_every_days": schedule.resend_every_days,
-        "remind_after_days": schedule.remind_after_days,
-    })
-}
-
-/// An invitation batch as the API shows it, with its state.
-pub fn invitation_view(row: &InvitationRow, zone: &Zone) -> Value {
-    let schedule: Option<Schedule> = serde_json::from_str(&row.schedule).ok();
-    let progress: Progress = serde_json::from_str(&row.progress).unwrap_or_default();
-    let state = match (progress.sent, &row.next_at) {
-        (false, _) => "scheduled",
-        (true, Some(_)) => "running",
-        (true, None) => "finished",
-    };
-    json!({
-        "id": row.id,
-        "activity_id": row.activity_id,
-        "title": row.title,
-        "job_id": row.job_id,
-        "batch": row.batch,
-        "label": row.label,
-        "recipients": row.recipients,
-        "state": state,
-        "progress": progress,
-        "next_at": row.next_at,
-        "schedule": schedule.map(|s| schedule_view(&s, zone)),
-        "created_at": row.created_at,
-    })
-}
-
-/// A person's invitation: the batch, and when each round reached them.
-pub fn person_invitation_view(invitation: &PersonInvitation, zone: &Zone) -> Value {
-    let mut view = invitation_view(&invitation.invitation, zone);
-    view["sent_at"] = json!(invitation.sent_at);
-    view["resent_at"] = json!(invitation.resent_at);
-    view["reminded_at"] = json!(invitation.reminded_at);
-    view
-}
-
 /// The invitations of an activity, newest first.
 pub async fn invitations(req: &Request, db: &Db, activity_id: i64) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     activities::get(db, admin.company, activity_id).await?.ok_or(ApiError::NotFound)?;
     let rows = activity_invitations::of_activity(db, admin.company, activity_id).await?;
-    let items: Vec<Value> = rows.iter().map(|r| invitation_view(r, &admin.time_zone)).collect();
+    let items: Vec<Value> = rows.iter().map(|r| views::invitation(r, &admin.time_zone)).collect();
     json(200, &json!({ "items": items }))
 }

@@ -2,7 +2,7 @@
 //! created by hand, and turned into users with their history.
 
 use roster_core::directory::PageBounds;
-use roster_core::form::{FormContext, NewUserForm};
+use roster_core::form::NewUserForm;
 use roster_core::model::{Contact, Email, Mobile, PersonName};
 use roster_core::{FieldError, Message};
 use serde::Deserialize;
@@ -10,11 +10,11 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::auth;
-use crate::db::contacts::{self, Selector};
-use crate::db::{Db, DbError, activity_invitations, users};
+use crate::db::contacts::{self, ContactRow, Selector};
+use crate::db::{Db, activity_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
-use crate::routes::activities::person_invitation_view;
+use crate::views;
 
 /// A page of contacts: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
@@ -24,12 +24,8 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
         return Err(ApiError::BadRequest("Contacts have no status.".into()));
     }
     let mut items = contacts::page(db, admin.company, &query).await?;
-    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
-    let next_cursor = (items.len() > limit).then(|| {
-        items.truncate(limit);
-        items.last().map(|c| c.cursor().encode())
-    });
-    json(200, &json!({ "items": items, "next_cursor": next_cursor.flatten() }))
+    let next_cursor = views::next_cursor(&mut items, query.limit, ContactRow::cursor);
+    json(200, &json!({ "items": items, "next_cursor": next_cursor }))
 }
 
 #[derive(Deserialize)]
@@ -96,7 +92,7 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let contact = contacts::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
     let invitations = activity_invitations::of_person(db, admin.company, false, id).await?;
     let mut body = serde_json::to_value(&contact)?;
-    body["invitations"] = invitations.iter().map(|i| person_invitation_view(i, &admin.time_zone)).collect();
+    body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
     json(200, &body)
 }
 
@@ -111,20 +107,10 @@ pub async fn become_user(req: &mut Request, db: &Db, id: i64) -> ApiResult<Respo
     form.first_name = form.first_name.or(contact.first_name.clone());
     form.email = form.email.or(contact.email.clone());
     form.mobile = form.mobile.or(contact.mobile.clone());
-    let context =
-        FormContext { admin_language: admin.language, admin_role: admin.role, country_code: admin.country_code };
-    let user = form.parse(context).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
-    let clashes = users::clashes(db, admin.company, &user).await?;
-    if !clashes.is_empty() {
-        return Err(ApiError::Invalid(clashes, admin.language));
-    }
-    let created = match users::create(db, admin.company, admin.user_id, &user).await {
-        Ok(created) => created,
-        Err(DbError::Unique(_)) => {
-            return Err(ApiError::Invalid(users::clashes(db, admin.company, &user).await?, admin.language));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let user = form.parse(admin.form_context()).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
+    let created = users::create_unless_taken(db, admin.company, admin.user_id, &user)
+        .await?
+        .map_err(|clashes| ApiError::Invalid(clashes, admin.language))?;
     let moves = contacts::become_user(db, admin.company, Selector::Id(id), created.id, None)?;
     db.batch(moves).await?;
     json(201, &created)

@@ -67,10 +67,7 @@ pub async fn list_page(req: &Request, db: &Db) -> ApiResult<Response> {
     let since = rules::statistics_since(platform::now());
     let one_more = UserQuery { limit: query.limit + 1, ..query.clone() };
     let mut rows = exports::page(db, admin.company, &one_more, since).await?;
-    let next = (rows.len() > query.limit as usize).then(|| {
-        rows.truncate(query.limit as usize);
-        rows.last().map(|r| r.cursor().encode())
-    });
+    let next = views::next_cursor(&mut rows, query.limit, exports::ExportRow::cursor);
     let items: Vec<_> = rows.into_iter().map(|r| r.user).collect();
-    json(200, &json!({ "items": items, "next_cursor": next.flatten(), "total": total }))
+    json(200, &json!({ "items": items, "next_cursor": next, "total": total }))
 }

@@ -1,27 +1,22 @@
 //! `/api/v1/users`: the directory (F1) and the web form (B1).
 
 use roster_core::directory::PageBounds;
-use roster_core::form::{FormContext, NewUserForm};
+use roster_core::form::NewUserForm;
 use serde_json::json;
 use worker::{Request, Response};
 
-use crate::auth;
-use crate::db::{Db, DbError, activity_invitations, simple_invitations, users};
+use crate::db::users::UserRow;
+use crate::db::{Db, activity_invitations, simple_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
+use crate::{auth, views};
 
 /// A page of the directory: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let query = user_query(req, PageBounds::DIRECTORY)?;
     let mut items = users::page(db, admin.company, &query).await?;
-    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|last| last.cursor().encode())
-    } else {
-        None
-    };
+    let next_cursor = views::next_cursor(&mut items, query.limit, UserRow::cursor);
     json(200, &json!({ "items": items, "next_cursor": next_cursor }))
 }
 
@@ -29,20 +24,10 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
 pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let form: NewUserForm = json_body(req).await?;
-    let context =
-        FormContext { admin_language: admin.language, admin_role: admin.role, country_code: admin.country_code };
-    let user = form.parse(context).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
-    let clashes = users::clashes(db, admin.company, &user).await?;
-    if !clashes.is_empty() {
-        return Err(ApiError::Invalid(clashes, admin.language));
-    }
-    match users::create(db, admin.company, admin.user_id, &user).await {
+    let user = form.parse(admin.form_context()).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
+    match users::create_unless_taken(db, admin.company, admin.user_id, &user).await? {
         Ok(created) => json(201, &created),
-        // Taken meanwhile by a concurrent request: the same answer as above.
-        Err(DbError::Unique(_)) => {
-            Err(ApiError::Invalid(users::clashes(db, admin.company, &user).await?, admin.language))
-        }
-        Err(e) => Err(e.into()),
+        Err(clashes) => Err(ApiError::Invalid(clashes, admin.language)),
     }
 }
 
@@ -55,8 +40,7 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     body["groups"] = serde_json::to_value(&groups)?;
     body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, admin.company, id).await?)?;
     let invitations = activity_invitations::of_person(db, admin.company, true, id).await?;
-    body["invitations"] =
-        invitations.iter().map(|i| crate::routes::activities::person_invitation_view(i, &admin.time_zone)).collect();
+    body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
     json(200, &body)
 }
 
