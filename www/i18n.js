@@ -91,6 +91,7 @@ const WORDS = {
     'contacts.title': 'Contacts', 'contacts.intro': 'People reached by e-mail or mobile without an account. A contact can become a user: its groups, invitations and history follow.',
     'contacts.create': 'Add contact', 'contacts.none': 'No contact.', 'contacts.makeUser': 'Make a user', 'form.organisation': 'Organisation',
     'outbox.status.pending': 'waiting', 'outbox.status.sent': 'sent', 'outbox.status.dead': 'given up', 'outbox.status.bounced': 'bounced',
+    'outbox.attempts': '{n} attempt(s), last failure: {error}', 'outbox.nextAttempt': 'next attempt {at}',
     'user.bounced': 'Last message bounced', 'user.invitations': 'Invitations', 'user.noInvitations': 'No invitation to an activity.',
     'user.pendingSignup': 'Sign-up invitation sent on {at}', 'user.reached': 'reached on {at}',
     'error.generic': 'Something went wrong. Try again.', 'error.network': 'The server cannot be reached.',
@@ -183,6 +184,7 @@ const WORDS = {
     'contacts.title': 'Contacts', 'contacts.intro': 'Les personnes jointes par e-mail ou mobile sans compte. Un contact peut devenir utilisateur : ses groupes, invitations et historique le suivent.',
     'contacts.create': 'Ajouter le contact', 'contacts.none': 'Aucun contact.', 'contacts.makeUser': 'En faire un utilisateur', 'form.organisation': 'Organisation',
     'outbox.status.pending': 'en attente', 'outbox.status.sent': 'envoyé', 'outbox.status.dead': 'abandonné', 'outbox.status.bounced': 'non distribué',
+    'outbox.attempts': '{n} tentative(s), dernier échec : {error}', 'outbox.nextAttempt': 'prochaine tentative {at}',
     'user.bounced': 'Dernier message non distribué', 'user.invitations': 'Invitations', 'user.noInvitations': 'Aucune invitation à une activité.',
     'user.pendingSignup': 'Invitation à s’inscrire envoyée le {at}', 'user.reached': 'reçue le {at}',
     'error.generic': 'Une erreur est survenue. Réessayez.', 'error.network': 'Le serveur est injoignable.',
@@ -215,4 +217,10 @@ export function t(key, vars = {}) {
 export function when(iso) {
   if (!iso) return '—';
   return new Date(iso).toLocaleDateString(current === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** A date and time in the admin's language, in the browser's zone. */
+export function whenExactly(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(current === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { h, show } from '../dom.js';
-import { t, when } from '../i18n.js';
+import { t, when, whenExactly } from '../i18n.js';
 
 /** The messages waiting to be sent, readable on a local console (K3). */
 export async function outbox() {
@@ -17,6 +17,8 @@ export async function outbox() {
     ...(items.length ? items.map((m) => h('article', { class: 'card message', dataset: { messageId: m.id } },
       h('p', { class: 'muted' }, `${m.channel} → ${m.recipient} · ${when(m.created_at)} `,
         h('span', { class: `badge ${m.status}` }, t(`outbox.status.${m.status}`))),
+      m.last_error ? h('p', { class: 'error' }, t('outbox.attempts', { n: m.attempts, error: m.last_error }),
+        m.next_attempt_at ? ` · ${t('outbox.nextAttempt', { at: whenExactly(m.next_attempt_at) })}` : '') : '',
       m.subject ? h('h2', {}, m.subject) : '',
       h('pre', {}, m.body))) : [h('p', { class: 'muted' }, t('outbox.none'))]),
   );

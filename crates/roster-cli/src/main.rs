@@ -5,8 +5,9 @@
 //!   Exit status: 0 when nothing blocks the import, 1 when something does,
 //!   2 when the file cannot be read at all (the reason goes to stderr).
 //! - `roster sample users [--lang fr|en] > sample.xlsx` writes the sample file.
-//! - `roster generate users --rows N [--format xlsx|csv] > users.xlsx` writes a
-//!   valid user file of N rows, the load benchmarks and tests put on imports.
+//! - `roster generate users --rows N [--format xlsx|csv] [--group NAME] >
+//!   users.xlsx` writes a valid user file of N rows, the load benchmarks and
+//!   tests put on imports; with `--group`, every row also joins group NAME.
 //! - `roster generate export --rows N [--format xlsx|csv] [--lang fr|en] >
 //!   users.xlsx` writes a users export of N generated users, as the server and
 //!   the console build it, row by row; `--peak-memory` reports the process's
@@ -30,7 +31,7 @@ const USAGE: &str = "\
 usage:
   roster validate users FILE [--format json|text] [--lang fr|en]
   roster sample users [--lang fr|en] > sample.xlsx
-  roster generate users --rows N [--format xlsx|csv] > users.xlsx
+  roster generate users --rows N [--format xlsx|csv] [--group NAME] > users.xlsx
   roster generate export --rows N [--format xlsx|csv] [--lang fr|en] [--peak-memory] > users.xlsx
   roster hash-password < password.txt
 
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         ["generate", "users", ..] => generate_users(
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
             option(&words, "--format").unwrap_or("xlsx"),
+            option(&words, "--group"),
         ),
         ["generate", "export", ..] => generate_export(
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
@@ -184,22 +186,22 @@ fn sample_users(lang: Language) -> ExitCode {
     }
 }
 
-fn generate_users(rows: usize, format: &str) -> ExitCode {
-    use roster_core::demo::{IMPORT_HEADERS, import_rows};
+fn generate_users(rows: usize, format: &str, group: Option<&str>) -> ExitCode {
+    use roster_core::demo::IMPORT_HEADERS;
     let bytes = match format {
         "csv" => {
             // As Excel saves "CSV UTF-8" in French: a BOM, semicolons, CRLF.
             let mut out = String::from("\u{feff}");
             out.push_str(&IMPORT_HEADERS.join(";"));
             out.push_str("\r\n");
-            for row in import_rows(rows, 42) {
+            for row in generated_rows(rows, group) {
                 let cells: Vec<String> = row.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
                 out.push_str(&cells.join(";"));
                 out.push_str("\r\n");
             }
             out.into_bytes()
         }
-        "xlsx" => match generated_xlsx(rows) {
+        "xlsx" => match generated_xlsx(rows, group) {
             Ok(bytes) => bytes,
             Err(e) => {
                 eprintln!("roster: {e}");
@@ -248,14 +250,28 @@ fn generate_export(rows: usize, format: &str, lang: Language, report_memory: boo
     ExitCode::SUCCESS
 }
 
-fn generated_xlsx(rows: usize) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use roster_core::demo::{IMPORT_HEADERS, import_rows};
+/// The generated import rows, each also in `group` when one is given.
+fn generated_rows(rows: usize, group: Option<&str>) -> impl Iterator<Item = [String; 12]> {
+    roster_core::demo::import_rows(rows, 42).map(move |mut row| {
+        if let Some(group) = group {
+            let groups = &mut row[11];
+            if !groups.is_empty() {
+                groups.push_str(", ");
+            }
+            groups.push_str(group);
+        }
+        row
+    })
+}
+
+fn generated_xlsx(rows: usize, group: Option<&str>) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use roster_core::demo::IMPORT_HEADERS;
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     for (c, header) in (0u16..).zip(IMPORT_HEADERS) {
         sheet.write_string(0, c, header)?;
     }
-    for (r, row) in (1u32..).zip(import_rows(rows, 42)) {
+    for (r, row) in (1u32..).zip(generated_rows(rows, group)) {
         for (c, value) in (0u16..).zip(row.iter()) {
             if !value.is_empty() {
                 sheet.write_string(r, c, value)?;

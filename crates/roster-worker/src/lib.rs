@@ -40,7 +40,11 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         }
         return;
     }
-    match scheduler::run(&env, platform::now()).await {
+    let run = async {
+        let db = db::Db::from_env(&env)?;
+        scheduler::run(&db, platform::now(), None, &scheduler::Sender::from_env(&env)).await
+    };
+    match run.await {
         Ok(report) => worker::console_log!("scheduler: {report:?}"),
         Err(e) => worker::console_error!("scheduler failed: {e:?}"),
     }

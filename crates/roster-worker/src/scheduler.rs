@@ -17,14 +17,16 @@ use crate::db::activity_invitations::{self, DueRow, RoundTexts};
 use crate::db::outbox::{self, OutboxMessage};
 use crate::error::ApiResult;
 use crate::platform;
+use crate::tenant::CompanyId;
 
 /// Invitations looked at per run: each costs a handful of statements, well
 /// within an invocation's budget; more wait for the next minute.
 const INVITATIONS_PER_RUN: u32 = 150;
-/// Messages handed to the provider per run, in requests of [`PROVIDER_BATCH`].
-const MESSAGES_PER_RUN: u32 = 500;
+/// Messages handed to the provider per run, in requests of [`PROVIDER_BATCH`]:
+/// 20 requests a minute, 120,000 messages an hour.
+const MESSAGES_PER_RUN: u32 = 2_000;
 /// Messages per provider request.
-const PROVIDER_BATCH: usize = 50;
+const PROVIDER_BATCH: usize = 100;
 
 /// What one run did.
 #[derive(Debug, Default, Serialize)]
@@ -39,17 +41,49 @@ pub struct RunReport {
     pub failed: usize,
 }
 
-/// Runs the minute's work as if it were `now`.
-pub async fn run(env: &Env, now: Timestamp) -> ApiResult<RunReport> {
-    let db = Db::from_env(env)?;
+/// Where the outbox's messages go.
+pub enum Sender {
+    /// An HTTP e-mail/SMS provider.
+    Provider {
+        /// Where messages are posted.
+        url: String,
+        /// Its bearer key.
+        key: String,
+    },
+    /// The console's outbox page, which is the mailbox of a local run.
+    Local,
+    /// Nowhere yet: production without a provider keeps messages waiting.
+    Hold,
+}
+
+impl Sender {
+    /// The provider in `MAIL_PROVIDER_URL` (bearer `MAIL_PROVIDER_KEY`);
+    /// without one, the outbox page locally, and nowhere in production.
+    pub fn from_env(env: &Env) -> Self {
+        match env.var("MAIL_PROVIDER_URL") {
+            Ok(url) => Self::Provider {
+                url: url.to_string(),
+                key: env.secret("MAIL_PROVIDER_KEY").map(|v| v.to_string()).unwrap_or_default(),
+            },
+            Err(_) if platform::is_local(env) => Self::Local,
+            Err(_) => Self::Hold,
+        }
+    }
+}
+
+/// Runs the minute's work as if it were `now`, for every company or for
+/// one (a test's simulated run, which leaves other companies' work alone).
+pub async fn run(db: &Db, now: Timestamp, scope: Option<CompanyId>, sender: &Sender) -> ApiResult<RunReport> {
     let mut report = RunReport::default();
-    for row in activity_invitations::due(&db, now, INVITATIONS_PER_RUN).await? {
-        report.queued += send_due_rounds(&db, &row, now).await?;
+    for row in activity_invitations::due(db, now, scope, INVITATIONS_PER_RUN).await? {
+        report.queued += send_due_rounds(db, &row, now).await?;
         report.invitations += 1;
     }
-    let (sent, failed) = drain_outbox(&db, env, now).await?;
-    report.sent = sent;
-    report.failed = failed;
+    (report.sent, report.failed) = match sender {
+        Sender::Provider { url, key } => hand_over_due(db, now, scope, url, key).await?,
+        Sender::Local => (outbox::deliver_locally(db, now, scope).await?, 0),
+        Sender::Hold => (0, 0),
+    };
     Ok(report)
 }
 
@@ -73,21 +107,19 @@ async fn send_due_rounds(db: &Db, row: &DueRow, now: Timestamp) -> ApiResult<usi
     Ok(activity_invitations::send_rounds(db, row, before, &rounds, due.after, &schedule).await?)
 }
 
-/// Hands due messages over: to the provider configured in `MAIL_PROVIDER_URL`,
-/// or, on a local run without one, to the console's outbox page. In
-/// production without a provider, messages wait.
-async fn drain_outbox(db: &Db, env: &Env, now: Timestamp) -> ApiResult<(usize, usize)> {
-    let Ok(url) = env.var("MAIL_PROVIDER_URL").map(|v| v.to_string()) else {
-        if platform::is_local(env) {
-            return Ok((outbox::deliver_locally(db, now).await?, 0));
-        }
-        return Ok((0, 0));
-    };
-    let key = env.secret("MAIL_PROVIDER_KEY").map(|v| v.to_string()).unwrap_or_default();
-    let messages = outbox::due(db, now, MESSAGES_PER_RUN).await?;
+/// Hands the due messages to the provider, a request at a time, and
+/// records what it took and what failed.
+async fn hand_over_due(
+    db: &Db,
+    now: Timestamp,
+    scope: Option<CompanyId>,
+    url: &str,
+    key: &str,
+) -> ApiResult<(usize, usize)> {
+    let messages = outbox::due(db, now, scope, MESSAGES_PER_RUN).await?;
     let (mut sent, mut failed) = (Vec::new(), Vec::new());
     for chunk in messages.chunks(PROVIDER_BATCH) {
-        let (ok, ko) = hand_over(&url, &key, chunk).await;
+        let (ok, ko) = hand_over(url, key, chunk).await;
         sent.extend(ok);
         failed.extend(ko);
     }

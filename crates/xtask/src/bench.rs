@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::local::{self, Server};
 use crate::run::{cargo, in_dir, output, say, status};
@@ -13,8 +13,8 @@ use crate::{Result, build, root, tools};
 const ROWS: usize = 100_000;
 const RUNS: usize = 3;
 
-/// Runs every measurement and prints a summary.
-pub fn all() -> Result {
+/// Runs every measurement, or the server's alone, and prints a summary.
+pub fn all(server_only: bool) -> Result {
     let root = root();
     tools::ensure_build_tools(&root)?;
     build::all(&root)?;
@@ -24,7 +24,7 @@ pub fn all() -> Result {
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut lines = Vec::new();
-    for format in ["xlsx", "csv"] {
+    for format in ["xlsx", "csv"].into_iter().filter(|_| !server_only) {
         let file = dir.join(format!("users-{ROWS}.{format}"));
         generate(&roster, &file, format)?;
         say(&format!("Checking {} ({} MB), native then WebAssembly and SheetJS", file.display(), size_mb(&file)));
@@ -56,18 +56,28 @@ pub fn all() -> Result {
             wasm / native.as_secs_f64() / 1000.0,
         ));
     }
-    let exports = exports(&root, &roster)?;
-    say(&format!("Importing {ROWS} rows through the local runtime into D1, then exporting them"));
-    let server = server_import_and_export(&root, &dir.join(format!("users-{ROWS}.csv")))?;
-    println!("\n==> Imports ({ROWS} rows x 12 columns, median of {RUNS} runs, same machine, same run)");
-    for line in &lines {
-        println!("    {line}");
+    let exports = if server_only { Vec::new() } else { exports(&root, &roster)? };
+    let everyone = dir.join(format!("users-{ROWS}-everyone.csv"));
+    generate_in_group(&roster, &everyone)?;
+    say(&format!("Importing {ROWS} rows through the local runtime into D1, exporting them, inviting them"));
+    let server = server_runs(&root, &everyone)?;
+    if !server_only {
+        report(&format!("Imports ({ROWS} rows x 12 columns, median of {RUNS} runs, same machine, same run)"), &lines);
+        report(
+            &format!("Exports ({ROWS} users x 21 columns, median of {RUNS} runs, same machine, same run)"),
+            &exports,
+        );
     }
-    println!("\n==> Exports ({ROWS} users x 21 columns, median of {RUNS} runs, same machine, same run)");
-    for line in exports.iter().chain(&server) {
-        println!("    {line}");
-    }
+    report(&format!("Server path ({ROWS} users, local runtime: D1, storage, queues)"), &server.imports_and_exports);
+    report(&format!("Invitations ({ROWS} people in one group, same run)"), &server.invitations);
     Ok(())
+}
+
+fn report(title: &str, lines: &[String]) {
+    println!("\n==> {title}");
+    for line in lines {
+        println!("    {line}");
+    }
 }
 
 /// Builds a users export of `ROWS` users natively (with peak memory), then
@@ -119,6 +129,23 @@ fn generate(roster: &Path, file: &PathBuf, format: &str) -> Result {
     )
 }
 
+/// The group every row of the server's file also joins: the one invited.
+const EVERYONE: &str = "Everyone";
+
+fn generate_in_group(roster: &Path, file: &PathBuf) -> Result {
+    if file.exists() {
+        return Ok(());
+    }
+    say(&format!("Generating {}", file.display()));
+    let out = std::fs::File::create(file).map_err(|e| e.to_string())?;
+    status(
+        Command::new(roster)
+            .args(["generate", "users", "--rows", &ROWS.to_string(), "--format", "csv"])
+            .args(["--group", EVERYONE])
+            .stdout(out),
+    )
+}
+
 fn size_mb(file: &Path) -> String {
     #[allow(clippy::cast_precision_loss)]
     file.metadata().map_or_else(|_| "?".into(), |m| format!("{:.1}", m.len() as f64 / 1_048_576.0))
@@ -140,7 +167,14 @@ fn field(json: &str, name: &str) -> Result<f64> {
         .ok_or_else(|| format!("bad {name} in {json}"))
 }
 
-fn server_import_and_export(root: &Path, file: &Path) -> Result<Vec<String>> {
+/// What the local runtime did with the file: imports and exports, then
+/// invitations.
+struct ServerRuns {
+    imports_and_exports: Vec<String>,
+    invitations: Vec<String>,
+}
+
+fn server_runs(root: &Path, file: &Path) -> Result<ServerRuns> {
     let state = local::fresh_state_dir(root)?;
     local::migrate(root, Some(&state))?;
     let server = Server::start(root, local::free_port()?, Some(&state), true)?;
@@ -153,37 +187,132 @@ fn server_import_and_export(root: &Path, file: &Path) -> Result<Vec<String>> {
     if code != 202 {
         return Err(format!("the upload failed with HTTP {code}: {job}"));
     }
-    let took = wait_for_job(&server, &cookie, "imports", &job_id(&job)?, started)?;
-    #[allow(clippy::cast_precision_loss)]
-    let rate = ROWS as f64 / took.as_secs_f64();
-    let mut lines = vec![format!(
-        "server import (upload, check again, stage, one final batch): {:.1} s, {rate:.0} rows/s",
-        took.as_secs_f64()
+    let import = wait_for_job(&server, &cookie, "imports", &job_id(&job)?, started)?;
+    let mut imports_and_exports = vec![format!(
+        "server import (upload, check again, stage, one final batch): {:.1} s, {:.0} rows/s",
+        import.as_secs_f64(),
+        per_second(ROWS, import)
     )];
     for format in ["csv", "xlsx"] {
         let started = Instant::now();
         let body = format!("{{\"kind\":\"users\",\"format\":\"{format}\"}}");
-        let (code, job) = server.call(
-            &cookie,
-            "POST",
-            "/api/v1/exports",
-            &[("content-type", "application/json")],
-            body.as_bytes(),
-        )?;
+        let (code, job) = server.call(&cookie, "POST", "/api/v1/exports", &JSON, body.as_bytes())?;
         if code != 202 {
             return Err(format!("the export request failed with HTTP {code}: {job}"));
         }
-        let took = wait_for_job(&server, &cookie, "imports", &job_id(&job)?, started)?;
-        #[allow(clippy::cast_precision_loss)]
-        let rate = ROWS as f64 / took.as_secs_f64();
-        lines.push(format!(
-            "server export {format:4} (D1 pages, three files, parts to storage): {:.1} s, {rate:.0} users/s",
-            took.as_secs_f64()
+        let took = wait_for_job(&server, &cookie, "exports", &job_id(&job)?, started)?;
+        imports_and_exports.push(format!(
+            "server export {format:4} (D1 pages, three files, parts to storage): {:.1} s, {:.0} users/s",
+            took.as_secs_f64(),
+            per_second(ROWS, took)
+        ));
+    }
+    let mut invitations = invite_everyone(&server, &cookie, import)?;
+    if let Some(mb) = server.runtime_peak_memory_mb() {
+        invitations.push(format!(
+            "local runtime peak resident memory over the import, exports and invitations (whole workerd \
+             process: Worker, database, storage): {mb} MB"
         ));
     }
     drop(server);
     let _ = std::fs::remove_dir_all(&state);
-    Ok(lines)
+    Ok(ServerRuns { imports_and_exports, invitations })
+}
+
+const JSON: [(&str, &str); 1] = [("content-type", "application/json")];
+
+/// Invites the group of every imported person to an activity: the preview,
+/// the job that claims and splits them, then the scheduler's runs at the
+/// start until every round is sent.
+fn invite_everyone(server: &Server, cookie: &str, import: Duration) -> Result<Vec<String>> {
+    let call = |method: &str, path: &str, body: &serde_json::Value| -> Result<serde_json::Value> {
+        let (code, answer) = server.call(cookie, method, path, &JSON, body.to_string().as_bytes())?;
+        if !(200..300).contains(&code) {
+            return Err(format!("{method} {path} answered {code}: {answer}"));
+        }
+        serde_json::from_str(&answer).map_err(|e| format!("{path}: {e}"))
+    };
+    let groups = call("GET", "/api/v1/groups", &serde_json::Value::Null)?;
+    let group = groups["items"]
+        .as_array()
+        .and_then(|all| all.iter().find(|g| g["name"] == EVERYONE))
+        .and_then(|g| g["id"].as_i64())
+        .ok_or("the imported group is missing")?;
+    let base = call("GET", "/api/v1/bases", &serde_json::Value::Null)?["items"][0]["name"].clone();
+    let activity = call(
+        "POST",
+        "/api/v1/activities",
+        &serde_json::json!({ "type": "module", "title": "Benchmark module", "base": base }),
+    )?["id"]
+        .as_i64()
+        .ok_or("no activity id")?;
+    // Mid-January next year, 09:00 in the company's zone (08:00 UTC).
+    let year = 1971 + SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) / 31_556_952;
+    let request = serde_json::json!({
+        "groups": [group], "start": format!("{year}-01-15T09:00"), "start_until": format!("{year}-01-25T09:00"),
+    });
+    let path = format!("/api/v1/activities/{activity}/invitations");
+    let started = Instant::now();
+    let preview = call("POST", &format!("{path}/preview"), &request)?;
+    let preview_took = started.elapsed();
+    let recipients = preview["totals"]["recipients"].as_u64().unwrap_or(0);
+    if recipients < ROWS as u64 {
+        return Err(format!("the preview counts {recipients} recipients, not {ROWS}"));
+    }
+    let started = Instant::now();
+    let job = call("POST", &path, &request)?["id"].as_str().ok_or("no job id")?.to_owned();
+    let claimed = wait_for_job(server, cookie, "activity-invitations", &job, started)?;
+    let listed = call("GET", &format!("/api/v1/activity-invitations/{job}"), &serde_json::Value::Null)?;
+    let batches = listed["result"]["invitations"].as_u64().unwrap_or(0);
+    // The scheduler at the start, run after run, as the minute's trigger
+    // would, until nothing is left to send.
+    let (mut runs, mut queued) = (0, 0);
+    let started = Instant::now();
+    loop {
+        let at = serde_json::json!({ "at": format!("{year}-01-15T09:00:00Z") });
+        let (code, answer) = server.call(
+            cookie,
+            "POST",
+            "/api/v1/demo/scheduler",
+            &[("content-type", "application/json"), ("x-demo-seed-key", server.seed_key())],
+            at.to_string().as_bytes(),
+        )?;
+        let report: serde_json::Value = serde_json::from_str(&answer).map_err(|e| format!("{code} {answer}: {e}"))?;
+        if code != 200 {
+            return Err(format!("the scheduler answered {code}: {answer}"));
+        }
+        let this_run = report["queued"].as_u64().unwrap_or(0);
+        if report["invitations"] == 0 {
+            break;
+        }
+        queued += this_run;
+        runs += 1;
+    }
+    let sent = started.elapsed();
+    Ok(vec![
+        format!(
+            "preview of {recipients} recipients (group count, totals, batch labels): {} ms",
+            preview_took.as_millis()
+        ),
+        format!(
+            "invitation job (claim everyone, number, split into {batches} batches of 200): {:.1} s, {:.0} people/s \
+             ({:.1}x the import's rate)",
+            claimed.as_secs_f64(),
+            per_second(ROWS, claimed),
+            import.as_secs_f64() / claimed.as_secs_f64(),
+        ),
+        format!(
+            "first round at the start: {queued} messages queued and delivered in {runs} scheduler runs, {:.1} s, \
+             {:.0} messages/s",
+            sent.as_secs_f64(),
+            per_second(usize::try_from(queued).unwrap_or(0), sent)
+        ),
+    ])
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn per_second(count: usize, took: Duration) -> f64 {
+    count as f64 / took.as_secs_f64()
 }
 
 fn job_id(job: &str) -> Result<String> {
@@ -191,11 +320,12 @@ fn job_id(job: &str) -> Result<String> {
 }
 
 /// Polls a job until it is done; gives the time since `started`.
-/// `kind` is where the job lives: `imports` or `exports`.
+/// `kind` is where the job lives: `imports`, `exports` or
+/// `activity-invitations`.
 fn wait_for_job(server: &Server, cookie: &str, kind: &str, id: &str, started: Instant) -> Result<Duration> {
     loop {
-        std::thread::sleep(Duration::from_millis(500));
-        let (_, job) = server.call(cookie, "GET", &format!("/api/v1/{kind}/{id}"), &[], b"")?;
+        std::thread::sleep(Duration::from_millis(250));
+        let Some(job) = server.poll(cookie, &format!("/api/v1/{kind}/{id}"))? else { continue };
         if job.contains("\"status\":\"done\"") {
             return Ok(started.elapsed());
         }

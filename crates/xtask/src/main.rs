@@ -20,8 +20,9 @@ commands:
                    companies and serve the console (default port 8787)
   test             formatting, lints, native, wasm, HTTP end-to-end and
                    browser tests; exits non-zero on any failure
-  bench            time checking, importing and exporting 100,000 users:
-                   native, WebAssembly, SheetJS and the server path
+  bench [server]   time checking, importing, exporting and inviting 100,000
+                   users: native, WebAssembly, SheetJS and the server path
+                   (`server`: the server path alone)
 
 environment:
   ROSTER_DEMO_PASSWORD   the demo administrators' password (default roster-demo)";
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("dev") => local::dev(port_arg(&args[1..]).unwrap_or(8787)),
         Some("test") => test::all(),
-        Some("bench") => bench::all(),
+        Some("bench") => bench::all(args.get(1).is_some_and(|a| a == "server")),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -35,35 +35,46 @@ const ELIGIBLE: &str = "status NOT IN ('inactive', 'deleted') AND NOT invited";
 /// The people picked for `activity`, as the CTE `people(user_id,
 /// contact_id, status, sort_key, invited)`, each person once: archived
 /// groups bring no one, contacts that became users are theirs.
+///
+/// `CROSS JOIN` fixes the join order (groups, then their members, then
+/// each member's row by key): left to itself, the planner may loop over the
+/// company's whole directory and search the picks for each person, which
+/// at 100,000 people is quadratic. The unary `+` keeps it reading a group's
+/// members by the group's key rather than every membership of the company.
 fn people(company: CompanyId, activity: i64, picks: &Picks) -> DbResult<(String, Vec<JsValue>)> {
-    let sql = "WITH picked(kind, id) AS ( \
-        SELECT 'u', m.user_id FROM group_users m JOIN groups g ON g.company_id = m.company_id AND g.id = m.group_id \
-          AND g.archived_at IS NULL WHERE m.company_id = ? AND m.group_id IN (SELECT value FROM json_each(?)) \
-        UNION SELECT 'c', m.contact_id FROM group_contacts m JOIN groups g ON g.company_id = m.company_id \
-          AND g.id = m.group_id AND g.archived_at IS NULL WHERE m.company_id = ? AND m.group_id IN (SELECT value FROM json_each(?)) \
-        UNION SELECT 'u', value FROM json_each(?) \
-        UNION SELECT 'c', value FROM json_each(?)), \
-      people(user_id, contact_id, status, sort_key, invited) AS ( \
-        SELECT u.id, NULL, u.status, u.sort_key, \
-          EXISTS (SELECT 1 FROM activity_invitees i WHERE i.activity_id = ? AND i.user_id = u.id) \
-          FROM picked p JOIN users u ON u.company_id = ? AND u.id = p.id WHERE p.kind = 'u' \
-        UNION ALL SELECT NULL, c.id, 'contact', c.sort_key, \
-          EXISTS (SELECT 1 FROM activity_invitees i WHERE i.activity_id = ? AND i.contact_id = c.id) \
-          FROM picked p JOIN contacts c ON c.company_id = ? AND c.id = p.id WHERE p.kind = 'c' AND c.user_id IS NULL) ";
+    let members = |table: &str, column: &str| {
+        format!(
+            "SELECT m.{column} FROM json_each(?) j CROSS JOIN groups g ON g.company_id = ? AND g.id = j.value \
+             AND g.archived_at IS NULL CROSS JOIN {table} m ON m.group_id = g.id AND +m.company_id = g.company_id \
+             UNION SELECT value FROM json_each(?)"
+        )
+    };
+    let sql = format!(
+        "WITH picked_users(id) AS ({}), picked_contacts(id) AS ({}), \
+         people(user_id, contact_id, status, sort_key, invited) AS ( \
+           SELECT u.id, NULL, u.status, u.sort_key, \
+             EXISTS (SELECT 1 FROM activity_invitees i WHERE i.activity_id = ? AND i.user_id = u.id) \
+             FROM picked_users p CROSS JOIN users u ON u.id = p.id AND u.company_id = ? \
+           UNION ALL SELECT NULL, c.id, 'contact', c.sort_key, \
+             EXISTS (SELECT 1 FROM activity_invitees i WHERE i.activity_id = ? AND i.contact_id = c.id) \
+             FROM picked_contacts p CROSS JOIN contacts c ON c.id = p.id AND c.company_id = ? WHERE c.user_id IS NULL) ",
+        members("group_users", "user_id"),
+        members("group_contacts", "contact_id"),
+    );
     let groups = serde_json::to_string(&picks.groups)?;
     let binds = vec![
-        company.to_js_value(),
         groups.as_str().into(),
         company.to_js_value(),
-        groups.as_str().into(),
         serde_json::to_string(&picks.users)?.into(),
+        groups.as_str().into(),
+        company.to_js_value(),
         serde_json::to_string(&picks.contacts)?.into(),
         activity.to_js(),
         company.to_js_value(),
         activity.to_js(),
         company.to_js_value(),
     ];
-    Ok((sql.to_owned(), binds))
+    Ok((sql, binds))
 }
 
 /// The directory order of recipients: contacts before users of the same name.
@@ -87,9 +98,9 @@ pub struct PickedGroup {
 pub async fn picked_groups(db: &Db, company: CompanyId, groups: &[i64]) -> DbResult<Vec<PickedGroup>> {
     db.all(
         "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived, \
-         (SELECT count(*) FROM group_users m JOIN users u ON u.company_id = m.company_id AND u.id = m.user_id \
-           WHERE m.company_id = g.company_id AND m.group_id = g.id AND u.status != 'deleted') + \
-         (SELECT count(*) FROM group_contacts m WHERE m.company_id = g.company_id AND m.group_id = g.id) AS members \
+         (SELECT count(*) FROM group_users m CROSS JOIN users u ON u.id = m.user_id AND u.company_id = m.company_id \
+           WHERE m.group_id = g.id AND +m.company_id = g.company_id AND u.status != 'deleted') + \
+         (SELECT count(*) FROM group_contacts m WHERE m.group_id = g.id AND +m.company_id = g.company_id) AS members \
          FROM groups g WHERE g.company_id = ? AND g.id IN (SELECT value FROM json_each(?)) ORDER BY g.name_key",
         params![company, serde_json::to_string(groups)?],
     )
@@ -363,13 +374,15 @@ pub struct DueRow {
     pub settings: String,
 }
 
-/// Invitations with a round due at `now`, oldest due first.
-pub async fn due(db: &Db, now: Timestamp, limit: u32) -> DbResult<Vec<DueRow>> {
+/// Invitations with a round due at `now`, oldest due first, of every
+/// company or of `scope`.
+pub async fn due(db: &Db, now: Timestamp, scope: Option<CompanyId>, limit: u32) -> DbResult<Vec<DueRow>> {
     db.all(
         "SELECT ai.id, ai.company_id, a.type AS kind, a.title, ai.schedule, ai.progress, ai.origin, ai.language, c.settings \
          FROM activity_invitations ai JOIN activities a ON a.company_id = ai.company_id AND a.id = ai.activity_id \
-         JOIN companies c ON c.id = ai.company_id WHERE ai.next_at <= ? ORDER BY ai.next_at LIMIT ?",
-        params![now, limit],
+         JOIN companies c ON c.id = ai.company_id WHERE ai.next_at <= ? AND (? IS NULL OR ai.company_id = ?) \
+         ORDER BY ai.next_at LIMIT ?",
+        params![now, scope, scope, limit],
     )
     .await
 }

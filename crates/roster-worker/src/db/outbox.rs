@@ -30,14 +30,16 @@ pub struct OutboxMessage {
     pub attempts: i64,
     /// The last failure, if any.
     pub last_error: Option<String>,
+    /// When it is tried again, after a failure.
+    pub next_attempt_at: Option<String>,
     /// When it was queued.
     pub created_at: String,
     /// When it was handed over.
     pub sent_at: Option<String>,
 }
 
-const MESSAGE: &str = "SELECT id, channel, recipient, subject, body, kind, status, attempts, last_error, created_at, sent_at \
-    FROM outbox";
+const MESSAGE: &str = "SELECT id, channel, recipient, subject, body, kind, status, attempts, last_error, \
+    next_attempt_at, created_at, sent_at FROM outbox";
 
 /// The company's latest messages, newest first; to `recipient` when given.
 pub async fn recent(db: &Db, company: CompanyId, recipient: Option<&str>) -> DbResult<Vec<OutboxMessage>> {
@@ -50,47 +52,54 @@ pub async fn recent(db: &Db, company: CompanyId, recipient: Option<&str>) -> DbR
     .await
 }
 
-/// Messages due to be sent at `now`, across companies, oldest first.
-pub async fn due(db: &Db, now: Timestamp, limit: u32) -> DbResult<Vec<OutboxMessage>> {
-    db.all(
-        &format!(
-            "{MESSAGE} WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) \
-             ORDER BY id LIMIT ?"
-        ),
-        params![now, limit],
-    )
-    .await
+/// Pending messages whose attempt is due at `now`.
+const DUE: &str = "status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) \
+    AND (? IS NULL OR company_id = ?)";
+
+/// Messages due to be sent at `now`, of every company or of `scope`,
+/// oldest first.
+pub async fn due(db: &Db, now: Timestamp, scope: Option<CompanyId>, limit: u32) -> DbResult<Vec<OutboxMessage>> {
+    db.all(&format!("{MESSAGE} WHERE {DUE} ORDER BY id LIMIT ?"), params![now, scope, scope, limit]).await
 }
 
 /// Marks every due message sent at once: what the local run does, where
 /// the console's outbox page is the mailbox.
-pub async fn deliver_locally(db: &Db, now: Timestamp) -> DbResult<usize> {
+pub async fn deliver_locally(db: &Db, now: Timestamp, scope: Option<CompanyId>) -> DbResult<usize> {
     db.run(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 \
-         WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
-        params![now, now],
+        &format!("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE {DUE}"),
+        params![now, now, scope, scope],
     )
     .await
 }
 
-/// Records the provider's answers: ids it took, and failures, each retried
-/// later or given up after its last attempt.
+/// Records the provider's answers: ids it took, and failures (id, attempts
+/// before this one, reason), each retried later or given up after its last
+/// attempt. Two statements whatever the number of messages.
 pub async fn record_attempts(db: &Db, now: Timestamp, sent: &[i64], failed: &[(i64, i64, String)]) -> DbResult<()> {
     let mut statements = Vec::new();
     if !sent.is_empty() {
         statements.push(db.statement(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL \
-             WHERE id IN (SELECT value FROM json_each(?))",
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, \
+             next_attempt_at = NULL WHERE id IN (SELECT value FROM json_each(?))",
             params![now, serde_json::to_string(sent)?],
         )?);
     }
-    for (id, attempts_before, error) in failed {
-        let attempts = u32::try_from(*attempts_before + 1).unwrap_or(u32::MAX);
-        let next = delivery::next_attempt(attempts, now);
+    if !failed.is_empty() {
+        let rows: Vec<_> = failed
+            .iter()
+            .map(|(id, attempts_before, error)| {
+                let attempts = u32::try_from(*attempts_before + 1).unwrap_or(u32::MAX);
+                // No next attempt after the last one: the message is given up.
+                let next = delivery::next_attempt(attempts, now).map(|t| t.to_string());
+                json!([id, attempts, error.chars().take(ERROR_CHARS).collect::<String>(), next])
+            })
+            .collect();
         statements.push(db.statement(
-            "UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, \
-             status = CASE WHEN ? IS NULL THEN 'dead' ELSE 'pending' END WHERE id = ?",
-            params![attempts, error.as_str(), next, next, *id],
+            "UPDATE outbox SET attempts = json_extract(f.value, '$[1]'), last_error = json_extract(f.value, '$[2]'), \
+             next_attempt_at = json_extract(f.value, '$[3]'), \
+             status = CASE WHEN json_extract(f.value, '$[3]') IS NULL THEN 'dead' ELSE 'pending' END \
+             FROM json_each(?) AS f WHERE outbox.id = json_extract(f.value, '$[0]')",
+            params![serde_json::Value::Array(rows).to_string()],
         )?);
     }
     if !statements.is_empty() {
@@ -98,6 +107,9 @@ pub async fn record_attempts(db: &Db, now: Timestamp, sent: &[i64], failed: &[(i
     }
     Ok(())
 }
+
+/// The most of a provider's error kept with a message.
+const ERROR_CHARS: usize = 300;
 
 /// Records a provider's report that message `id` bounced: the message and
 /// the person it was for are marked. `false` when there is no such message.

@@ -1,7 +1,9 @@
 //! `/api/v1/demo/…`: local-only routes. `seed` fills a local console with the
 //! demo companies; for tests, `jobs/{id}/redeliver` repeats a queue
 //! delivery, `jobs/{id}/age` moves a job into the past and
-//! `jobs/{id}/stored` tells which of its files storage still holds.
+//! `jobs/{id}/stored` tells which of its files storage still holds,
+//! `invitations/{id}/age` expires a sign-up link and `scheduler` runs the
+//! minute's sending at a simulated time.
 //! They exist only when the Worker is started with a `DEMO_SEED_KEY`, which
 //! `cargo xtask dev` and `cargo xtask test` draw at random for each run.
 
@@ -13,6 +15,7 @@ use worker::{Env, Request, Response};
 use crate::db::{Db, demo as store, jobs};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
+use crate::scheduler::Sender;
 use crate::{platform, queue};
 
 /// The local-only routes open only with the key drawn for this run.
@@ -119,16 +122,30 @@ pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> 
 struct SchedulerRun {
     /// The instant the run acts at (UTC, `2026-12-01T08:00:00Z`).
     at: String,
+    /// A provider to hand this run's messages to, instead of the outbox page.
+    provider: Option<Provider>,
 }
 
-/// Runs the every-minute scheduler as if it were `at`: tests fire
-/// invitation rounds by simulated time instead of waiting.
-pub async fn run_scheduler(req: &mut Request, env: &Env) -> ApiResult<Response> {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Provider {
+    url: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// Runs the every-minute scheduler for the caller's company as if it were
+/// `at`: tests fire invitation rounds and retries by simulated time instead
+/// of waiting, and may hand messages to a provider of their own.
+pub async fn run_scheduler(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     check_key(req, env)?;
+    let admin = crate::auth::admin(req, db).await?;
     let body: SchedulerRun = json_body(req).await?;
     let at = roster_core::time::Timestamp::parse(&body.at)
         .ok_or_else(|| ApiError::BadRequest("at is a UTC time such as 2026-12-01T08:00:00Z.".into()))?;
-    json(200, &crate::scheduler::run(env, at).await?)
+    let sender =
+        body.provider.map_or_else(|| Sender::from_env(env), |Provider { url, key }| Sender::Provider { url, key });
+    json(200, &crate::scheduler::run(db, at, Some(admin.company), &sender).await?)
 }
 
 /// Moves one of the caller's pending invitations `days` into the past

@@ -199,7 +199,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["demo", "jobs", id, "age"] if method == Method::Post => demo::age(req, &db, env, id).await,
         ["demo", "jobs", "fill"] if method == Method::Post => demo::fill(req, &db, env).await,
         ["demo", "invitations", id, "age"] if method == Method::Post => demo::age_invitation(req, &db, env, id).await,
-        ["demo", "scheduler"] if method == Method::Post => demo::run_scheduler(req, env).await,
+        ["demo", "scheduler"] if method == Method::Post => demo::run_scheduler(req, &db, env).await,
         ["demo", "jobs", id, "stored"] if method == Method::Get => demo::stored(req, &db, env, id).await,
         _ => Err(ApiError::NotFound),
     }

@@ -8,6 +8,7 @@ mod groups;
 mod hostile;
 mod imports;
 mod invitations;
+mod provider;
 mod tenancy;
 
 const DEMO_ADMIN: &str = "admin@demo.example";
