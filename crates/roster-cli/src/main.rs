@@ -1,10 +1,17 @@
 //! `roster`: Roster's command line.
 //!
-//! - `roster validate users FILE [--format json|text] [--lang fr|en]` checks a
-//!   user import file as the console and the server do, and prints the report.
-//!   Exit status: 0 when nothing blocks the import, 1 when something does,
-//!   2 when the file cannot be read at all (the reason goes to stderr).
-//! - `roster sample users [--lang fr|en] > sample.xlsx` writes the sample file.
+//! - `roster validate users FILE [--snapshot company.json] [--format
+//!   json|text] [--lang fr|en]` checks a user import file as the console and
+//!   the server do, against the company's snapshot (what
+//!   `GET /api/v1/imports/users/snapshot` answers; an empty company without
+//!   one), and prints the report. Exit status: 0 when nothing blocks the
+//!   import, 1 when something does, 2 when the file cannot be read at all
+//!   (the reason goes to stderr).
+//! - `roster validate invitations FILE --snapshot company.json …` does the
+//!   same for an invitation import file, against what
+//!   `GET /api/v1/imports/invitations/snapshot` answers.
+//! - `roster sample users|invitations [--lang fr|en] > sample.xlsx` writes a
+//!   sample file.
 //! - `roster generate users --rows N [--format xlsx|csv] [--group NAME] >
 //!   users.xlsx` writes a valid user file of N rows, the load benchmarks and
 //!   tests put on imports; with `--group`, every row also joins group NAME.
@@ -19,8 +26,8 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use roster_core::import::users::{Context, Detail, Report, Snapshot, validate_with_progress};
-use roster_core::import::{Outcome, sample};
+use roster_core::import::users::{Context, Detail, Snapshot, validate_with_progress};
+use roster_core::import::{Outcome, Remarks, sample};
 use roster_core::model::{CountryCode, Role};
 use roster_core::sheet::Limits;
 use roster_core::time::Timestamp;
@@ -29,8 +36,10 @@ use serde_json::json;
 
 const USAGE: &str = "\
 usage:
-  roster validate users FILE [--format json|text] [--lang fr|en]
+  roster validate users FILE [--snapshot company.json] [--format json|text] [--lang fr|en]
+  roster validate invitations FILE --snapshot company.json [--format json|text] [--lang fr|en]
   roster sample users [--lang fr|en] > sample.xlsx
+  roster sample invitations [--lang fr|en] > sample.xlsx
   roster generate users --rows N [--format xlsx|csv] [--group NAME] > users.xlsx
   roster generate export --rows N [--format xlsx|csv] [--lang fr|en] [--peak-memory] > users.xlsx
   roster hash-password < password.txt
@@ -44,9 +53,13 @@ fn main() -> ExitCode {
     let lang = option(&words, "--lang").and_then(|l| Language::parse(l).ok()).unwrap_or(Language::En);
     match words.as_slice() {
         ["validate", "users", file, ..] if !file.starts_with("--") => {
-            validate_users(file, lang, option(&words, "--format").unwrap_or("text"))
+            validate_users(file, lang, option(&words, "--format").unwrap_or("text"), option(&words, "--snapshot"))
+        }
+        ["validate", "invitations", file, ..] if !file.starts_with("--") => {
+            validate_invitations(file, lang, option(&words, "--format").unwrap_or("text"), option(&words, "--snapshot"))
         }
         ["sample", "users", ..] => sample_users(lang),
+        ["sample", "invitations", ..] => sample_invitations(lang),
         ["generate", "users", ..] => generate_users(
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
             option(&words, "--format").unwrap_or("xlsx"),
@@ -71,102 +84,184 @@ fn option<'a>(words: &[&'a str], name: &str) -> Option<&'a str> {
     words.get(at + 1).copied()
 }
 
-fn validate_users(file: &str, lang: Language, format: &str) -> ExitCode {
-    if format != "json" && format != "text" {
-        eprintln!("roster: --format takes json or text");
-        return ExitCode::from(2);
-    }
-    let bytes = match std::fs::read(file) {
-        Ok(bytes) => bytes,
+/// The file's bytes and the snapshot named by `--snapshot`, if any; the
+/// reason on stderr when either cannot be read.
+fn inputs<S: serde::de::DeserializeOwned>(
+    file: &str,
+    snapshot: Option<&str>,
+) -> Result<(Vec<u8>, Option<S>), ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        eprintln!("roster: cannot read {file}: {e}");
+        ExitCode::from(2)
+    })?;
+    let Some(path) = snapshot else { return Ok((bytes, None)) };
+    let text = std::fs::read(path).map_err(|e| {
+        eprintln!("roster: cannot read {path}: {e}");
+        ExitCode::from(2)
+    })?;
+    let snapshot = serde_json::from_slice(&text).map_err(|e| {
+        eprintln!("roster: {path} is not a company snapshot: {e}");
+        ExitCode::from(2)
+    })?;
+    Ok((bytes, Some(snapshot)))
+}
+
+fn validate_users(file: &str, lang: Language, format: &str, snapshot: Option<&str>) -> ExitCode {
+    let (bytes, snapshot) = match inputs::<Snapshot>(file, snapshot) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    // As a company administrator; without a snapshot, of an empty company.
+    let context = Context { language: lang, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
+    let detail = Detail::Summary { updates: 0 };
+    let snapshot = snapshot.unwrap_or_default();
+    let report = match validate_with_progress(&bytes, &context, &snapshot, Limits::PRODUCT, detail, &mut |_| {}) {
+        Ok(report) => report,
         Err(e) => {
-            eprintln!("roster: cannot read {file}: {e}");
+            eprintln!("roster: {file}: {e}");
             return ExitCode::from(2);
         }
     };
-    // Run as a company administrator of an empty company: every valid row is a creation.
-    let context = Context { language: lang, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
-    let detail = Detail::Summary { updates: 0 };
+    let plan = &report.plan;
+    let verdict = Verdict {
+        format: report.format,
+        rows: report.rows,
+        outcome: report.outcome,
+        remarks: &report.remarks,
+        plan: json!({
+            "creates": plan.counts.creates,
+            "updates": plan.counts.updates,
+            "unchanged": plan.counts.unchanged,
+            "groups_to_create": plan.groups_to_create,
+        }),
+        plan_line: format!(
+            "plan: {} to create, {} to update, {} unchanged, {} groups to create",
+            plan.counts.creates,
+            plan.counts.updates,
+            plan.counts.unchanged,
+            plan.groups_to_create.len()
+        ),
+    };
+    verdict.print(format, lang)
+}
+
+fn validate_invitations(file: &str, lang: Language, format: &str, snapshot: Option<&str>) -> ExitCode {
+    use roster_core::import::invitations;
+    let (bytes, snapshot) = match inputs::<invitations::Snapshot>(file, snapshot) {
+        Ok((bytes, Some(snapshot))) => (bytes, snapshot),
+        Ok((_, None)) => {
+            eprintln!(
+                "roster: give the company's snapshot: --snapshot company.json (GET /api/v1/imports/invitations/snapshot)"
+            );
+            return ExitCode::from(2);
+        }
+        Err(code) => return code,
+    };
+    let context = invitations::Context { language: lang, country_code: CountryCode::FRANCE, now: now() };
+    let detail = invitations::Detail::Full;
     let report =
-        match validate_with_progress(&bytes, &context, &Snapshot::default(), Limits::PRODUCT, detail, &mut |_| {}) {
+        match invitations::validate_with_progress(&bytes, &context, &snapshot, Limits::PRODUCT, detail, &mut |_| {}) {
             Ok(report) => report,
             Err(e) => {
                 eprintln!("roster: {file}: {e}");
                 return ExitCode::from(2);
             }
         };
-    let mut out = std::io::stdout().lock();
-    let written = if format == "json" {
-        writeln!(out, "{}", report_json(&report, lang))
-    } else {
-        write_text(&mut out, &report, lang)
+    let counts = report.plan.counts;
+    let verdict = Verdict {
+        format: report.format,
+        rows: report.rows,
+        outcome: report.outcome,
+        remarks: &report.remarks,
+        plan: json!({
+            "invitations": counts.invitations,
+            "recipients": counts.recipients,
+            "batches": counts.batches,
+            "items": report.plan.invitations,
+        }),
+        plan_line: format!(
+            "plan: {} invitations, {} people, {} batches of at most 200",
+            counts.invitations, counts.recipients, counts.batches
+        ),
     };
-    if written.is_err() {
-        return ExitCode::from(2);
-    }
-    if report.outcome == Outcome::Failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    verdict.print(format, lang)
 }
 
-fn report_json(report: &Report, lang: Language) -> serde_json::Value {
-    let remarks: Vec<_> = report
-        .remarks
-        .items
-        .iter()
-        .map(|r| {
-            json!({
-                "row": r.row,
-                "column": r.column,
-                "code": r.code,
-                "severity": r.severity,
-                "message": r.message(lang),
+/// What a check found, in the shape both files share.
+struct Verdict<'a> {
+    format: roster_core::sheet::Format,
+    rows: u32,
+    outcome: Outcome,
+    remarks: &'a Remarks,
+    plan: serde_json::Value,
+    plan_line: String,
+}
+
+impl Verdict<'_> {
+    /// Prints the verdict as JSON or text; exits 1 when the import would fail.
+    fn print(&self, format: &str, lang: Language) -> ExitCode {
+        let mut out = std::io::stdout().lock();
+        let written = match format {
+            "json" => writeln!(out, "{}", self.json(lang)),
+            "text" => self.text(&mut out, lang),
+            _ => {
+                eprintln!("roster: --format takes json or text");
+                return ExitCode::from(2);
+            }
+        };
+        if written.is_err() {
+            return ExitCode::from(2);
+        }
+        if self.outcome == Outcome::Failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    }
+
+    fn json(&self, lang: Language) -> serde_json::Value {
+        let remarks: Vec<_> = self
+            .remarks
+            .items
+            .iter()
+            .map(|r| {
+                json!({
+                    "row": r.row,
+                    "column": r.column,
+                    "code": r.code,
+                    "severity": r.severity,
+                    "message": r.message(lang),
+                })
             })
+            .collect();
+        json!({
+            "format": self.format,
+            "rows": self.rows,
+            "outcome": self.outcome,
+            "remarks": remarks,
+            "omitted_remarks": self.remarks.omitted,
+            "blocking": self.remarks.blocking,
+            "warnings": self.remarks.warnings,
+            "plan": self.plan,
         })
-        .collect();
-    json!({
-        "format": report.format,
-        "rows": report.rows,
-        "outcome": report.outcome,
-        "remarks": remarks,
-        "omitted_remarks": report.remarks.omitted,
-        "blocking": report.remarks.blocking,
-        "warnings": report.remarks.warnings,
-        "plan": {
-            "creates": report.plan.counts.creates,
-            "updates": report.plan.counts.updates,
-            "unchanged": report.plan.counts.unchanged,
-            "groups_to_create": report.plan.groups_to_create,
-        },
-    })
-}
+    }
 
-fn write_text(out: &mut impl Write, report: &Report, lang: Language) -> std::io::Result<()> {
-    let outcome = match report.outcome {
-        Outcome::Failed => "failed: nothing would be imported",
-        Outcome::Partial => "partial: imports with warnings",
-        Outcome::Succeeded => "succeeded",
-    };
-    writeln!(
-        out,
-        "{} data rows ({}): {outcome}; {} blocking, {} warnings",
-        report.rows, report.format, report.remarks.blocking, report.remarks.warnings
-    )?;
-    for r in &report.remarks.items {
-        let column = if r.column.is_empty() { String::new() } else { format!(", {}", r.column) };
-        let severity =
-            serde_json::to_value(r.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        writeln!(out, "row {}{column}: {severity}: {}", r.row, r.message(lang))?;
+    fn text(&self, out: &mut impl Write, lang: Language) -> std::io::Result<()> {
+        let outcome = match self.outcome {
+            Outcome::Failed => "failed: nothing would be imported",
+            Outcome::Partial => "partial: imports with warnings",
+            Outcome::Succeeded => "succeeded",
+        };
+        writeln!(
+            out,
+            "{} data rows ({}): {outcome}; {} blocking, {} warnings",
+            self.rows, self.format, self.remarks.blocking, self.remarks.warnings
+        )?;
+        for r in &self.remarks.items {
+            let column = if r.column.is_empty() { String::new() } else { format!(", {}", r.column) };
+            writeln!(out, "row {}{column}: {}: {}", r.row, r.severity.label(Language::En), r.message(lang))?;
+        }
+        if self.remarks.omitted > 0 {
+            writeln!(out, "… and {} more remarks", self.remarks.omitted)?;
+        }
+        writeln!(out, "{}", self.plan_line)
     }
-    if report.remarks.omitted > 0 {
-        writeln!(out, "… and {} more remarks", report.remarks.omitted)?;
-    }
-    let plan = &report.plan;
-    writeln!(
-        out,
-        "plan: {} to create, {} to update, {} unchanged, {} groups to create",
-        plan.counts.creates,
-        plan.counts.updates,
-        plan.counts.unchanged,
-        plan.groups_to_create.len()
-    )
 }
 
 /// Now, from the system clock.
@@ -177,6 +272,17 @@ fn now() -> Timestamp {
 
 fn sample_users(lang: Language) -> ExitCode {
     match sample::users(lang, now()) {
+        Ok(bytes) if std::io::stdout().lock().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("roster: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn sample_invitations(lang: Language) -> ExitCode {
+    match sample::invitations(lang, now(), &roster_core::time::Zone::default()) {
         Ok(bytes) if std::io::stdout().lock().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(2),
         Err(e) => {

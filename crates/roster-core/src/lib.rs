@@ -22,6 +22,7 @@ pub mod sheet;
 pub mod text;
 pub mod throttle;
 pub mod time;
+pub mod time_text;
 
 pub use messages::{FieldError, Language, Message};
 pub use vocabulary::UnknownValue;

@@ -114,6 +114,34 @@ pub enum Message {
     AddressTaken,
     /// A sign-up link that expired, was used, or was replaced by a newer one.
     LinkExpired,
+    /// A date without the time of day.
+    TimeMissing,
+    /// A wall-clock time the clocks skip (daylight saving starts).
+    TimeSkipped,
+    /// A wall-clock time that happens twice (daylight saving ends).
+    TimeRepeated,
+    /// Not a period such as 7 days or 2 weeks.
+    NotAPeriod,
+    /// No activity of the company has this name or id.
+    UnknownActivity,
+    /// Several activities have this name.
+    AmbiguousActivity,
+    /// The activity is of another type than the row says.
+    ActivityTypeMismatch,
+    /// No user of the company has this e-mail, mobile or employee id.
+    UnknownUser,
+    /// Groups are given, so the single user is not used.
+    UserIgnored,
+    /// Neither groups nor a user is given.
+    GroupsOrUserRequired,
+    /// The user is deactivated or deleted: not invited.
+    UserNotInvitable,
+    /// Another row invites the same people to the same activity.
+    DuplicateInvitation,
+    /// Some people are invited to the same activity by an earlier row.
+    InvitedByEarlierRow,
+    /// The row reaches nobody.
+    NobodyToInvite,
 }
 
 impl Message {
@@ -222,6 +250,61 @@ impl Message {
             Self::TooManyEntries => (
                 "La liste est trop longue pour une invitation : importez un fichier ou invitez un groupe.",
                 "The list is too long for one invitation: import a file or invite a group.",
+            ),
+            Self::TimeMissing => {
+                ("Indiquez aussi l’heure, par ex. 25/12/2026 08:30.", "Give the time too, e.g. 25/12/2026 08:30.")
+            }
+            Self::TimeSkipped => (
+                "Cette heure n’existe pas ce jour-là dans le fuseau de l’entreprise (passage à l’heure d’été) : choisissez-en une autre.",
+                "This time does not exist that day in the company’s time zone (clocks go forward): choose another.",
+            ),
+            Self::TimeRepeated => (
+                "Cette heure a lieu deux fois ce jour-là dans le fuseau de l’entreprise (passage à l’heure d’hiver) : choisissez-en une autre.",
+                "This time happens twice that day in the company’s time zone (clocks go back): choose another.",
+            ),
+            Self::NotAPeriod => (
+                "Indiquez une durée en jours ou en semaines, par ex. 7 jours ou 2 semaines.",
+                "Give a period in days or weeks, e.g. 7 days or 2 weeks.",
+            ),
+            Self::UnknownActivity => (
+                "Aucune activité de l’entreprise n’a ce nom ou cet identifiant.",
+                "No activity of the company has this name or id.",
+            ),
+            Self::AmbiguousActivity => (
+                "Plusieurs activités portent ce nom : indiquez l’identifiant de l’activité.",
+                "Several activities have this name: give the activity’s id.",
+            ),
+            Self::ActivityTypeMismatch => (
+                "Cette activité n’est pas du type indiqué sur la ligne.",
+                "This activity is not of the type the row gives.",
+            ),
+            Self::UnknownUser => (
+                "Aucun utilisateur de l’entreprise n’a cet e-mail, ce mobile ou ce matricule.",
+                "No user of the company has this e-mail, mobile or employee id.",
+            ),
+            Self::UserIgnored => (
+                "Des groupes sont indiqués : l’utilisateur de cette ligne n’est pas pris en compte.",
+                "Groups are given: the row’s user is not used.",
+            ),
+            Self::GroupsOrUserRequired => (
+                "Indiquez des groupes, ou un utilisateur si aucun groupe n’est donné.",
+                "Give groups, or a user when no group is given.",
+            ),
+            Self::UserNotInvitable => (
+                "Cet utilisateur est désactivé ou supprimé : il ne sera pas invité.",
+                "This user is deactivated or deleted: they will not be invited.",
+            ),
+            Self::DuplicateInvitation => (
+                "Une autre ligne invite déjà les mêmes personnes à la même activité.",
+                "Another row already invites the same people to the same activity.",
+            ),
+            Self::InvitedByEarlierRow => (
+                "Des personnes de cette ligne sont déjà invitées à cette activité par une ligne précédente : elles ne sont invitées qu’une fois.",
+                "Some people of this row are already invited to this activity by an earlier row: they are invited once.",
+            ),
+            Self::NobodyToInvite => (
+                "Cette ligne n’invite personne : ses groupes sont vides ou leurs membres ne peuvent pas être invités.",
+                "This row invites nobody: its groups are empty or their members cannot be invited.",
             ),
             Self::PasswordTooShort => (
                 "Le mot de passe doit compter au moins 10 caractères.",

@@ -103,6 +103,12 @@ pub enum LocalTimeError {
     /// Out of the years the product handles.
     #[error("date out of range")]
     Range,
+    /// A time the clocks skip in this zone (they go forward over it).
+    #[error("this time does not exist in the time zone")]
+    Skipped,
+    /// A time that happens twice in this zone (the clocks go back over it).
+    #[error("this time happens twice in the time zone")]
+    Repeated,
 }
 
 impl Zone {
@@ -120,12 +126,12 @@ impl Zone {
         &self.name
     }
 
-    /// The instant a wall-clock time of this zone names. A time that occurs
-    /// twice (clocks going back) is the first; a time that never occurs
-    /// (clocks going forward) is moved forward by the gap.
+    /// The instant a wall-clock time of this zone names, written
+    /// `2026-12-01T09:00` (seconds optional, a space allowed for `T`).
     ///
     /// # Errors
-    /// [`LocalTimeError`] when `raw` is not a local date and time.
+    /// [`LocalTimeError`] when `raw` is not a local date and time, or names
+    /// a time the clocks skip or repeat: those are reported, not guessed.
     pub fn instant(&self, raw: &str) -> Result<Timestamp, LocalTimeError> {
         let raw = raw.trim();
         let bytes = raw.as_bytes();
@@ -137,8 +143,30 @@ impl Zone {
         }
         let normalised = raw.replacen(' ', "T", 1);
         let civil: jiff::civil::DateTime = normalised.parse().map_err(|_| LocalTimeError::Shape)?;
-        let zoned = civil.to_zoned(self.tz.clone()).map_err(|_| LocalTimeError::Range)?;
-        Ok(Timestamp(zoned.timestamp().as_second()))
+        self.resolve(civil)
+    }
+
+    /// The instant of a date and time read from a spreadsheet.
+    ///
+    /// # Errors
+    /// As [`Zone::instant`].
+    pub fn instant_of(&self, local: crate::time_text::LocalDateTime) -> Result<Timestamp, LocalTimeError> {
+        let civil = jiff::civil::DateTime::new(local.year, local.month, local.day, local.hour, local.minute, 0, 0)
+            .map_err(|_| LocalTimeError::Range)?;
+        self.resolve(civil)
+    }
+
+    fn resolve(&self, civil: jiff::civil::DateTime) -> Result<Timestamp, LocalTimeError> {
+        use jiff::tz::AmbiguousOffset;
+        let ambiguous = self.tz.to_ambiguous_zoned(civil);
+        match ambiguous.offset() {
+            AmbiguousOffset::Unambiguous { .. } => {
+                let zoned = ambiguous.unambiguous().map_err(|_| LocalTimeError::Range)?;
+                Ok(Timestamp(zoned.timestamp().as_second()))
+            }
+            AmbiguousOffset::Gap { .. } => Err(LocalTimeError::Skipped),
+            AmbiguousOffset::Fold { .. } => Err(LocalTimeError::Repeated),
+        }
     }
 
     /// The wall-clock time of `at` in this zone, to the minute (`2026-12-01T09:00`).
@@ -228,8 +256,10 @@ mod tests {
         let paris = Zone::parse("Europe/Paris").unwrap();
         assert_eq!(paris.instant("2026-12-01T09:00").unwrap().to_string(), "2026-12-01T08:00:00Z");
         assert_eq!(paris.instant("2026-07-01 09:00").unwrap().to_string(), "2026-07-01T07:00:00Z");
-        // 02:30 does not exist on 29 March 2026 in Paris: it moves past the gap.
-        assert_eq!(paris.instant("2026-03-29T02:30").unwrap().to_string(), "2026-03-29T01:30:00Z");
+        // 02:30 does not exist on 29 March 2026 in Paris, and happens twice on 25 October.
+        assert_eq!(paris.instant("2026-03-29T02:30"), Err(LocalTimeError::Skipped));
+        assert_eq!(paris.instant("2026-10-25T02:30"), Err(LocalTimeError::Repeated));
+        assert_eq!(paris.instant("2026-10-25T03:30").unwrap().to_string(), "2026-10-25T02:30:00Z");
         assert_eq!(paris.local(Timestamp::parse("2026-07-01T07:00:00Z").unwrap()), "2026-07-01T09:00");
         assert_eq!(paris.instant("2026-12-01T09:00+02:00"), Err(LocalTimeError::Shape));
         assert_eq!(paris.instant("2026-13-01T09:00"), Err(LocalTimeError::Shape));

@@ -1,6 +1,7 @@
 //! Spreadsheet imports: remarks that say what is wrong where, and the
 //! outcome they lead to (C4, C7).
 
+pub mod invitations;
 pub mod sample;
 pub mod users;
 

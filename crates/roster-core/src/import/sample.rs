@@ -3,9 +3,10 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
+use super::invitations::Column as InvitationColumn;
 use super::users::Column;
 use crate::Language;
-use crate::time::Timestamp;
+use crate::time::{Timestamp, Zone};
 
 /// Rows that validate cleanly, one value per column of [`Column::ALL`].
 const EXAMPLES: [[&str; 14]; 3] = [
@@ -187,6 +188,124 @@ fn example_value(code: &'static str, column: Column, lang: Language) -> &'static
     label.unwrap_or(code)
 }
 
+/// An example invitation: type code, activity, groups, user, the start and
+/// the end of the start period in days from the day the sample is made,
+/// the resend and reminder periods in days.
+type InvitationExample = (&'static str, &'static str, &'static str, &'static str, u32, u32, Option<u32>, Option<u32>);
+
+/// Example invitations, in the demo company.
+const INVITATION_EXAMPLES: [InvitationExample; 3] = [
+    ("module", "Onboarding — module", "Nouveaux arrivants, Ventes Paris", "", 7, 21, Some(7), Some(3)),
+    ("questionnaire", "Sécurité — questionnaire", "", "admin@demo.example", 8, 15, Some(14), None),
+    ("cycle", "Management — cycle", "Managers", "", 10, 30, None, None),
+];
+
+fn invitation_instructions(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::Fr => &[
+            "Planifier des invitations dans Roster",
+            "Remplissez la première feuille : une ligne par invitation, les en-têtes sur la première ligne.",
+            "Type : questionnaire, module, enquête, cycle, parcours autonome ou parcours planifié. Activité : son nom ou son identifiant.",
+            "Groupes : séparés par des virgules. Sans groupe, indiquez un utilisateur unique par son e-mail, son mobile ou son matricule.",
+            "Dates et heures dans le fuseau de l’entreprise : cellules date, ou texte comme 25/12/2026 08:30, 2026-12-25T08:30 ou 25 déc. 2026 8h30 (jour avant mois).",
+            "Le démarrage et la fin de la période de démarrage doivent être dans le futur, la fin après le démarrage.",
+            "Périodes : 7 jours, 2 semaines, P7D. Pas de renvoi pour un cycle ; un rappel seulement pour un module.",
+            "Une personne n’est invitée qu’une fois par activité. Une erreur bloquante annule tout l’import : rien n’est enregistré.",
+        ],
+        _ => &[
+            "Planning invitations in Roster",
+            "Fill in the first sheet: one row per invitation, headers on the first row.",
+            "Type: questionnaire, module, survey, cycle, autonomous path or planned path. Activity: its name or its id.",
+            "Groups: separated by commas. Without groups, give one user by their e-mail, mobile or employee id.",
+            "Dates and times in the company’s time zone: date cells, or text such as 25/12/2026 08:30, 2026-12-25T08:30 or 25 Dec 2026 8:30 AM (day before month).",
+            "The start and the end of the start period must be in the future, the end after the start.",
+            "Periods: 7 days, 2 weeks, P7D. No resend period for a cycle; a reminder period for modules only.",
+            "A person is invited once per activity. Any blocking problem cancels the whole import: nothing is saved.",
+        ],
+    }
+}
+
+/// The invitation import sample in `lang` (D5): the data sheet, with rows
+/// that validate against the demo company from the day `now` (dates as real
+/// date cells, in `zone`), then the columns and the instructions.
+///
+/// # Errors
+/// When the workbook cannot be assembled.
+pub fn invitations(lang: Language, now: Timestamp, zone: &Zone) -> Result<Vec<u8>, XlsxError> {
+    let [_, columns_name, instructions_name, column, others, required, allowed, yes] = words(lang);
+    let data_name = "Invitations"; // the same word in both languages
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_timestamp(now.unix_seconds())?;
+    workbook.set_properties(&DocProperties::new().set_title(data_name).set_creation_datetime(&created));
+    let bold = Format::new().set_bold();
+    let when = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+
+    let data = workbook.add_worksheet().set_name(data_name)?;
+    for (c, col) in (0u16..).zip(InvitationColumn::ALL) {
+        data.set_column_width(c, 26)?;
+        data.write_string_with_format(0, c, col.label(lang), &bold)?;
+    }
+    // A day of the company's calendar, `days` from now, at `hour`.
+    let local_day = |days: u32, hour: u16| -> Result<ExcelDateTime, XlsxError> {
+        let local = zone.local(now.plus_days(i64::from(days)));
+        let (y, m, d) = (&local[..4], &local[5..7], &local[8..10]);
+        let number = |s: &str| s.parse::<u16>().unwrap_or(1);
+        ExcelDateTime::from_ymd(number(y), u8::try_from(number(m)).unwrap_or(1), u8::try_from(number(d)).unwrap_or(1))?
+            .and_hms(hour, 0, 0)
+    };
+    let period = |days: Option<u32>| match days {
+        None => String::new(),
+        Some(d) if d % 7 == 0 && lang == Language::Fr => format!("{} semaines", d / 7),
+        Some(d) if d % 7 == 0 => format!("{} weeks", d / 7),
+        Some(d) if lang == Language::Fr => format!("{d} jours"),
+        Some(d) => format!("{d} days"),
+    };
+    for (r, (kind, activity, groups, user, start, until, resend, remind)) in (1u32..).zip(INVITATION_EXAMPLES) {
+        let kind = crate::model::ActivityType::parse(kind).map_or(kind, |k| k.label(lang));
+        for (c, value) in (0u16..).zip([kind, activity, groups, user]) {
+            if !value.is_empty() {
+                data.write_string(r, c, value)?;
+            }
+        }
+        data.write_datetime_with_format(r, 4, local_day(start, 9)?, &when)?;
+        data.write_datetime_with_format(r, 5, local_day(until, 18)?, &when)?;
+        for (c, days) in [(6, resend), (7, remind)] {
+            if days.is_some() {
+                data.write_string(r, c, period(days))?;
+            }
+        }
+    }
+    data.set_freeze_panes(1, 0)?;
+
+    let sheet = workbook.add_worksheet().set_name(columns_name)?;
+    for (c, title) in (0u16..).zip([column, others, required, allowed]) {
+        sheet.write_string_with_format(0, c, title, &bold)?;
+        sheet.set_column_width(c, if c == 0 { 30 } else { 48 })?;
+    }
+    for (r, col) in (1u32..).zip(InvitationColumn::ALL) {
+        let mut names: Vec<&str> = vec![col.code(), col.label(Language::Fr), col.label(Language::En)];
+        names.extend(col.aliases());
+        names.retain(|n| *n != col.label(lang));
+        names.dedup();
+        sheet.write_string_with_format(r, 0, col.label(lang), &bold)?;
+        sheet.write_string(r, 1, names.join(", "))?;
+        sheet.write_string(r, 2, if InvitationColumn::REQUIRED.contains(col) { yes } else { "" })?;
+        sheet.write_string(r, 3, col.allowed_values(lang).map(|v| v.join(", ")).unwrap_or_default())?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+
+    let notes = workbook.add_worksheet().set_name(instructions_name)?;
+    notes.set_column_width(0, 120)?;
+    for (r, line) in (0u32..).zip(invitation_instructions(lang)) {
+        if r == 0 {
+            notes.write_string_with_format(r, 0, *line, &bold)?;
+        } else {
+            notes.write_string(r, 0, *line)?;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +325,72 @@ mod tests {
             assert_eq!(report.columns, Column::ALL, "every column header is recognised");
             assert_eq!(report.plan.creates.len(), 3);
             assert_eq!(report.plan.groups_to_create.len(), 3);
+        }
+    }
+
+    #[test]
+    fn the_invitation_sample_validates_against_the_demo_company_in_both_languages() {
+        use crate::import::invitations::{self, SnapshotActivity, SnapshotGroup, SnapshotUser};
+        let demo = crate::demo::companies().into_iter().find(|c| c.name == "Demo").unwrap();
+        let mut snapshot = invitations::Snapshot::default();
+        for (i, base) in demo.bases.iter().enumerate() {
+            for (j, (title, kind)) in base.activities.iter().enumerate() {
+                let id = i64::try_from(i * 10 + j).unwrap();
+                snapshot.activities.push(SnapshotActivity { id, kind: *kind, title: title.clone(), archived: false });
+            }
+        }
+        let id = |n: usize| i64::try_from(n).unwrap();
+        snapshot.groups = demo
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| SnapshotGroup {
+                id: id(g),
+                name: group.name.to_string(),
+                archived: group.archived,
+                users: demo
+                    .users
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| u.groups.contains(&g))
+                    .map(|(n, _)| id(n))
+                    .collect(),
+                contacts: vec![],
+            })
+            .collect();
+        snapshot.users = demo
+            .users
+            .iter()
+            .enumerate()
+            .map(|(n, u)| SnapshotUser {
+                id: id(n),
+                email: u.user.email.as_ref().map(|e| e.as_str().to_owned()),
+                mobile: None,
+                employee_id: None,
+                status: u.status,
+                sort_key: crate::form::sort_key(u.user.last_name.as_str(), ""),
+            })
+            .collect();
+        snapshot.users.push(SnapshotUser {
+            id: 9_999,
+            email: demo.admin.email.as_ref().map(|e| e.as_str().to_owned()),
+            mobile: None,
+            employee_id: None,
+            status: crate::model::UserStatus::Active,
+            sort_key: "admin".into(),
+        });
+        let now = Timestamp::parse("2026-11-22T10:00:00Z").unwrap();
+        for lang in [Language::Fr, Language::En] {
+            let bytes = invitations(lang, now, &Zone::default()).unwrap();
+            let context = invitations::Context { language: lang, country_code: CountryCode::FRANCE, now };
+            let report = invitations::validate(&bytes, &context, &snapshot, Limits::PRODUCT).unwrap();
+            assert_eq!(report.outcome, Outcome::Succeeded, "{lang}: {:?}", report.remarks);
+            assert_eq!(report.columns, InvitationColumn::ALL, "every column header is recognised");
+            assert_eq!(report.plan.counts.invitations, 3);
+            let first = &report.plan.invitations[0];
+            assert_eq!(first.start_local, "2026-11-29T09:00", "a real date cell, a week later at 09:00");
+            assert_eq!(first.schedule.resend_every_days, Some(7));
+            assert!(first.recipients > 0);
         }
     }
 

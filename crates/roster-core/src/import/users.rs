@@ -162,8 +162,10 @@ impl ExistingUser {
     }
 }
 
-/// What the company holds now: the ground a plan is computed on.
-#[derive(Clone, Debug, Default)]
+/// What the company holds now: the ground a plan is computed on, as
+/// `GET /api/v1/imports/users/snapshot` answers it.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct Snapshot {
     /// Its users (deleted ones excluded).
     pub users: Vec<ExistingUser>,

@@ -4,7 +4,7 @@
 //! the company's time zone and kept in UTC.
 
 use crate::model::ActivityType;
-use crate::time::{Timestamp, Zone};
+use crate::time::{LocalTimeError, Timestamp, Zone};
 use crate::{FieldError, Message};
 
 /// The longest resend or reminder period, in days.
@@ -70,8 +70,8 @@ impl ScheduleForm {
                 None
             }
             Ok(at) => Some(at),
-            Err(_) => {
-                errors.push(FieldError::new(field, Message::NotADateTime));
+            Err(e) => {
+                errors.push(FieldError::new(field, local_time_message(e)));
                 None
             }
         };
@@ -113,6 +113,15 @@ impl ScheduleForm {
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// What to tell an admin whose date and time was refused.
+pub const fn local_time_message(error: LocalTimeError) -> Message {
+    match error {
+        LocalTimeError::Skipped => Message::TimeSkipped,
+        LocalTimeError::Repeated => Message::TimeRepeated,
+        LocalTimeError::Shape | LocalTimeError::Range => Message::NotADateTime,
     }
 }
 
