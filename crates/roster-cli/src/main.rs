@@ -150,9 +150,7 @@ fn validate_invitations(file: &str, lang: Language, format: &str, snapshot: Opti
     let (bytes, snapshot) = match inputs::<invitations::Snapshot>(file, snapshot) {
         Ok((bytes, Some(snapshot))) => (bytes, snapshot),
         Ok((_, None)) => {
-            eprintln!(
-                "roster: give the company's snapshot: --snapshot company.json (GET /api/v1/imports/invitations/snapshot)"
-            );
+            eprintln!("roster: give the company's snapshot: --snapshot company.json");
             return ExitCode::from(2);
         }
         Err(code) => return code,
