@@ -58,8 +58,10 @@ fn main() -> ExitCode {
         ["validate", "invitations", file, ..] if !file.starts_with("--") => {
             validate_invitations(file, lang, option(&words, "--format").unwrap_or("text"), option(&words, "--snapshot"))
         }
-        ["sample", "users", ..] => sample_users(lang),
-        ["sample", "invitations", ..] => sample_invitations(lang),
+        ["sample", "users", ..] => write_sample(sample::users(lang, now())),
+        ["sample", "invitations", ..] => {
+            write_sample(sample::invitations(lang, now(), &roster_core::time::Zone::default()))
+        }
         ["generate", "users", ..] => generate_users(
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
             option(&words, "--format").unwrap_or("xlsx"),
@@ -268,19 +270,9 @@ fn now() -> Timestamp {
     Timestamp::from_unix_seconds(seconds)
 }
 
-fn sample_users(lang: Language) -> ExitCode {
-    match sample::users(lang, now()) {
-        Ok(bytes) if std::io::stdout().lock().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(2),
-        Err(e) => {
-            eprintln!("roster: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn sample_invitations(lang: Language) -> ExitCode {
-    match sample::invitations(lang, now(), &roster_core::time::Zone::default()) {
+/// Writes a sample workbook to stdout.
+fn write_sample(workbook: Result<Vec<u8>, rust_xlsxwriter::XlsxError>) -> ExitCode {
+    match workbook {
         Ok(bytes) if std::io::stdout().lock().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(2),
         Err(e) => {

@@ -138,6 +138,42 @@ pub fn report_table(remarks: &[ShownRemark], lang: Language) -> crate::export::T
     }
 }
 
+/// Reads a file's header row into the column each cell names (`None` for
+/// blank and unknown headers), remarking on unknown, repeated and missing
+/// columns. `parse` and `code` are the file's column vocabulary.
+pub(crate) fn read_header<C: Copy + PartialEq>(
+    row: &crate::sheet::Row,
+    parse: impl Fn(&str) -> Option<C>,
+    code: impl Fn(C) -> &'static str,
+    required: &[C],
+    remarks: &mut Remarks,
+) -> Vec<Option<C>> {
+    let mut columns = Vec::with_capacity(row.cells.len());
+    for cell in &row.cells {
+        let Some(name) = cell.text().filter(|t| !t.trim().is_empty()) else {
+            columns.push(None);
+            continue;
+        };
+        match parse(&name) {
+            Some(column) if columns.contains(&Some(column)) => {
+                remarks.add(row.number, code(column), Message::DuplicateColumn, Severity::Blocking, Some(name));
+                columns.push(None);
+            }
+            Some(column) => columns.push(Some(column)),
+            None => {
+                remarks.add(row.number, &name, Message::UnknownColumn, Severity::Info, None);
+                columns.push(None);
+            }
+        }
+    }
+    for &column in required {
+        if !columns.contains(&Some(column)) {
+            remarks.add(row.number, code(column), Message::MissingColumn, Severity::Blocking, None);
+        }
+    }
+    columns
+}
+
 /// How an import ends (C7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

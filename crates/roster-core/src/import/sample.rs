@@ -111,7 +111,7 @@ fn instructions(lang: Language) -> &'static [&'static str] {
 /// When the workbook cannot be assembled (it always can; the writer's own
 /// checks are passed on rather than hidden).
 pub fn users(lang: Language, now: Timestamp) -> Result<Vec<u8>, XlsxError> {
-    let [data_name, columns_name, instructions_name, column, others, required, allowed, yes] = words(lang);
+    let data_name = words(lang)[0];
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_timestamp(now.unix_seconds())?;
     workbook.set_properties(&DocProperties::new().set_title(data_name).set_creation_datetime(&created));
@@ -134,44 +134,81 @@ pub fn users(lang: Language, now: Timestamp) -> Result<Vec<u8>, XlsxError> {
     }
     data.set_freeze_panes(1, 0)?;
 
-    let sheet = workbook.add_worksheet().set_name(columns_name)?;
-    for (c, title) in [column, others, required, allowed].into_iter().enumerate() {
-        let c = u16::try_from(c).unwrap_or(u16::MAX);
-        sheet.write_string_with_format(0, c, title, &bold)?;
-        sheet.set_column_width(c, if c == 0 { 24 } else { 48 })?;
-    }
-    for (r, &col) in Column::ALL.iter().enumerate() {
-        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
-        let mut names: Vec<&str> = vec![col.code(), col.label(Language::Fr), col.label(Language::En)];
-        names.extend(col.aliases());
-        names.retain(|n| *n != col.label(lang));
-        names.dedup();
-        sheet.write_string_with_format(r, 0, col.label(lang), &bold)?;
-        sheet.write_string(r, 1, names.join(", "))?;
-        sheet.write_string(r, 2, if col.required() { yes } else { "" })?;
-        let values = match col.allowed_values(lang) {
+    let list = match lang {
+        Language::Fr => "liste séparée par des virgules",
+        _ => "comma-separated list",
+    };
+    let columns = Column::ALL.iter().map(|&col| ColumnRow {
+        label: col.label(lang),
+        names: names(col.code(), col.label(Language::Fr), col.label(Language::En), col.aliases(), col.label(lang)),
+        required: col.required(),
+        allowed: match col.allowed_values(lang) {
             Some(values) => values.join(", "),
-            None if col.is_list() => match lang {
-                Language::Fr => "liste séparée par des virgules".to_owned(),
-                _ => "comma-separated list".to_owned(),
-            },
+            None if col.is_list() => list.to_owned(),
             None => String::new(),
-        };
-        sheet.write_string(r, 3, values)?;
+        },
+    });
+    columns_sheet(&mut workbook, lang, columns, 24)?;
+    instructions_sheet(&mut workbook, lang, instructions(lang), 110)?;
+    workbook.save_to_buffer()
+}
+
+/// A column as the columns sheet describes it.
+struct ColumnRow {
+    label: &'static str,
+    names: String,
+    required: bool,
+    allowed: String,
+}
+
+/// The other names a column is read by: its code and labels (but the one
+/// shown) and its aliases.
+fn names(code: &str, fr: &str, en: &str, aliases: &[&str], shown: &str) -> String {
+    let mut names: Vec<&str> = vec![code, fr, en];
+    names.extend(aliases);
+    names.retain(|n| *n != shown);
+    names.dedup();
+    names.join(", ")
+}
+
+/// The sheet of every column: its other names, whether it is required and
+/// its allowed values.
+fn columns_sheet(
+    workbook: &mut Workbook,
+    lang: Language,
+    columns: impl Iterator<Item = ColumnRow>,
+    first_width: u16,
+) -> Result<(), XlsxError> {
+    let [_, columns_name, _, column, others, required, allowed, yes] = words(lang);
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet().set_name(columns_name)?;
+    for (c, title) in (0u16..).zip([column, others, required, allowed]) {
+        sheet.write_string_with_format(0, c, title, &bold)?;
+        sheet.set_column_width(c, if c == 0 { first_width } else { 48 })?;
+    }
+    for (r, col) in (1u32..).zip(columns) {
+        sheet.write_string_with_format(r, 0, col.label, &bold)?;
+        sheet.write_string(r, 1, col.names)?;
+        sheet.write_string(r, 2, if col.required { yes } else { "" })?;
+        sheet.write_string(r, 3, col.allowed)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
 
-    let notes = workbook.add_worksheet().set_name(instructions_name)?;
-    notes.set_column_width(0, 110)?;
-    for (r, line) in instructions(lang).iter().enumerate() {
-        let r = u32::try_from(r).unwrap_or(u32::MAX);
+/// The instructions sheet: a bold title, then one line per row.
+fn instructions_sheet(workbook: &mut Workbook, lang: Language, lines: &[&str], width: u16) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let notes = workbook.add_worksheet().set_name(words(lang)[2])?;
+    notes.set_column_width(0, width)?;
+    for (r, line) in (0u32..).zip(lines) {
         if r == 0 {
             notes.write_string_with_format(r, 0, *line, &bold)?;
         } else {
             notes.write_string(r, 0, *line)?;
         }
     }
-    workbook.save_to_buffer()
+    Ok(())
 }
 
 /// An example value, with enumerated codes shown by their name in `lang`.
@@ -232,7 +269,6 @@ fn invitation_instructions(lang: Language) -> &'static [&'static str] {
 /// # Errors
 /// When the workbook cannot be assembled.
 pub fn invitations(lang: Language, now: Timestamp, zone: &Zone) -> Result<Vec<u8>, XlsxError> {
-    let [_, columns_name, instructions_name, column, others, required, allowed, yes] = words(lang);
     let data_name = "Invitations"; // the same word in both languages
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_timestamp(now.unix_seconds())?;
@@ -277,32 +313,14 @@ pub fn invitations(lang: Language, now: Timestamp, zone: &Zone) -> Result<Vec<u8
     }
     data.set_freeze_panes(1, 0)?;
 
-    let sheet = workbook.add_worksheet().set_name(columns_name)?;
-    for (c, title) in (0u16..).zip([column, others, required, allowed]) {
-        sheet.write_string_with_format(0, c, title, &bold)?;
-        sheet.set_column_width(c, if c == 0 { 30 } else { 48 })?;
-    }
-    for (r, col) in (1u32..).zip(InvitationColumn::ALL) {
-        let mut names: Vec<&str> = vec![col.code(), col.label(Language::Fr), col.label(Language::En)];
-        names.extend(col.aliases());
-        names.retain(|n| *n != col.label(lang));
-        names.dedup();
-        sheet.write_string_with_format(r, 0, col.label(lang), &bold)?;
-        sheet.write_string(r, 1, names.join(", "))?;
-        sheet.write_string(r, 2, if InvitationColumn::REQUIRED.contains(col) { yes } else { "" })?;
-        sheet.write_string(r, 3, col.allowed_values(lang).map(|v| v.join(", ")).unwrap_or_default())?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-
-    let notes = workbook.add_worksheet().set_name(instructions_name)?;
-    notes.set_column_width(0, 120)?;
-    for (r, line) in (0u32..).zip(invitation_instructions(lang)) {
-        if r == 0 {
-            notes.write_string_with_format(r, 0, *line, &bold)?;
-        } else {
-            notes.write_string(r, 0, *line)?;
-        }
-    }
+    let columns = InvitationColumn::ALL.iter().map(|&col| ColumnRow {
+        label: col.label(lang),
+        names: names(col.code(), col.label(Language::Fr), col.label(Language::En), col.aliases(), col.label(lang)),
+        required: InvitationColumn::REQUIRED.contains(&col),
+        allowed: col.allowed_values(lang).map(|v| v.join(", ")).unwrap_or_default(),
+    });
+    columns_sheet(&mut workbook, lang, columns, 30)?;
+    instructions_sheet(&mut workbook, lang, invitation_instructions(lang), 120)?;
     workbook.save_to_buffer()
 }
 

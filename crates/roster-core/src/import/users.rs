@@ -437,35 +437,8 @@ impl<'a> Checker<'a> {
     }
 
     fn header(&mut self, row: &Row) {
-        let mut columns = Vec::with_capacity(row.cells.len());
-        for cell in &row.cells {
-            let Some(name) = cell.text().filter(|t| !t.trim().is_empty()) else {
-                columns.push(None);
-                continue;
-            };
-            match Column::parse(&name) {
-                Ok(column) if columns.contains(&Some(column)) => {
-                    self.remarks.add(
-                        row.number,
-                        column.code(),
-                        Message::DuplicateColumn,
-                        Severity::Blocking,
-                        Some(name),
-                    );
-                    columns.push(None);
-                }
-                Ok(column) => columns.push(Some(column)),
-                Err(_) => {
-                    self.remarks.add(row.number, &name, Message::UnknownColumn, Severity::Info, None);
-                    columns.push(None);
-                }
-            }
-        }
-        for required in Column::REQUIRED {
-            if !columns.contains(&Some(required)) {
-                self.remarks.add(row.number, required.code(), Message::MissingColumn, Severity::Blocking, None);
-            }
-        }
+        let columns =
+            super::read_header(row, |n| Column::parse(n).ok(), Column::code, &Column::REQUIRED, &mut self.remarks);
         self.columns = Some(columns);
     }
 
