@@ -22,6 +22,9 @@ pub struct DemoCompany {
     pub tags: Vec<TagName>,
     /// Its thematic bases, each with its activities.
     pub bases: Vec<DemoBase>,
+    /// Whether it imports invitation files (D1): on for Demo and Globex, so
+    /// that Acme shows a company without it.
+    pub invitation_file_import: bool,
 }
 
 /// A seeded user with where they stand.
@@ -223,7 +226,7 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
         })
         .collect();
     let tags = TAGS.iter().map(|t| TagName::parse(t).expect("demo tags are valid")).collect();
-    DemoCompany { name, plan, admin, users, groups, tags, bases }
+    DemoCompany { name, plan, admin, users, groups, tags, bases, invitation_file_import: false }
 }
 
 /// The demo companies: "Demo" (gold, about 1,000 users), "Acme" and
@@ -238,11 +241,10 @@ pub fn companies() -> Vec<DemoCompany> {
     // in Globex, so what it changes disturbs no other test.
     let mut globex = company("Globex", Plan::Standard, "globex.example", 25, 0x5eed_0003);
     globex.admin.email = Some(crate::model::Email::parse(SHARED_ADMIN).expect("the demo address is valid"));
-    vec![
-        company("Demo", Plan::Gold, "demo.example", 1000, 0x5eed_0001),
-        company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002),
-        globex,
-    ]
+    globex.invitation_file_import = true;
+    let mut demo = company("Demo", Plan::Gold, "demo.example", 1000, 0x5eed_0001);
+    demo.invitation_file_import = true;
+    vec![demo, company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002), globex]
 }
 
 /// The administrator of both Demo and Globex.

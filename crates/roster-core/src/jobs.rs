@@ -98,6 +98,8 @@ pub enum JobParams {
     UserExport(UserExport),
     /// An invitation to an activity: recipients and schedule.
     ActivityInvitation(ActivityInvitation),
+    /// An invitation file import: the uploaded file.
+    InvitationImport(InvitationImport),
 }
 
 /// An invitation to an activity's parameters (E1–E3).
@@ -121,6 +123,7 @@ pub struct ActivityInvitation {
 
 /// A users import's parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)] // told apart from an invitation import by its fields
 pub struct UserImport {
     /// The uploaded file's name, as cleaned by [`crate::text::file_name`].
     pub file_name: String,
@@ -128,6 +131,22 @@ pub struct UserImport {
     pub bytes: u64,
     /// Where the server stored it.
     pub key: String,
+}
+
+/// An invitation file import's parameters (D1–D5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationImport {
+    /// The uploaded file's name, as cleaned by [`crate::text::file_name`].
+    pub file_name: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Where the server stored it.
+    pub key: String,
+    /// The console's address, for links in messages.
+    pub origin: String,
+    /// The language of messages to contacts: the importer's.
+    pub language: Language,
 }
 
 /// A users export's parameters.
@@ -145,7 +164,7 @@ impl JobParams {
     /// The kind of job these parameters ask for.
     pub const fn kind(&self) -> JobKind {
         match self {
-            Self::UserImport(_) => JobKind::Import,
+            Self::UserImport(_) | Self::InvitationImport(_) => JobKind::Import,
             Self::UserExport(_) => JobKind::Export,
             Self::ActivityInvitation(_) => JobKind::Invitation,
         }
@@ -156,13 +175,17 @@ impl JobParams {
         match self {
             Self::UserImport(_) | Self::UserExport(_) => "users",
             Self::ActivityInvitation(_) => "activity",
+            Self::InvitationImport(_) => "invitations",
         }
     }
 
     /// Reads stored parameters as the stored kind says they are.
     pub fn read(kind: JobKind, json: &str) -> Option<Self> {
         match kind {
-            JobKind::Import => serde_json::from_str(json).ok().map(Self::UserImport),
+            JobKind::Import => serde_json::from_str(json)
+                .ok()
+                .map(Self::UserImport)
+                .or_else(|| serde_json::from_str(json).ok().map(Self::InvitationImport)),
             JobKind::Export => serde_json::from_str(json).ok().map(Self::UserExport),
             JobKind::Invitation => serde_json::from_str(json).ok().map(Self::ActivityInvitation),
         }
@@ -254,6 +277,15 @@ mod tests {
         assert_eq!((export.kind(), export.subject()), (JobKind::Export, "users"));
         let import = JobParams::UserImport(UserImport { file_name: "a.csv".into(), bytes: 3, key: "k".into() });
         assert_eq!(JobParams::read(JobKind::Import, &serde_json::to_string(&import).unwrap()), Some(import));
+        let invitations = JobParams::InvitationImport(InvitationImport {
+            file_name: "plan.xlsx".into(),
+            bytes: 3,
+            key: "k".into(),
+            origin: "https://roster.example".into(),
+            language: Language::Fr,
+        });
+        let stored = serde_json::to_string(&invitations).unwrap();
+        assert_eq!(JobParams::read(JobKind::Import, &stored), Some(invitations));
     }
 
     #[test]

@@ -142,6 +142,8 @@ pub enum Message {
     InvitedByEarlierRow,
     /// The row reaches nobody.
     NobodyToInvite,
+    /// A time zone name the time zone database does not know.
+    UnknownTimeZone,
 }
 
 impl Message {
@@ -301,6 +303,10 @@ impl Message {
             Self::InvitedByEarlierRow => (
                 "Des personnes de cette ligne sont déjà invitées à cette activité par une ligne précédente : elles ne sont invitées qu’une fois.",
                 "Some people of this row are already invited to this activity by an earlier row: they are invited once.",
+            ),
+            Self::UnknownTimeZone => (
+                "Fuseau horaire inconnu : choisissez-en un de la liste, par ex. Europe/Paris.",
+                "Unknown time zone: choose one from the list, e.g. Europe/Paris.",
             ),
             Self::NobodyToInvite => (
                 "Cette ligne n’invite personne : ses groupes sont vides ou leurs membres ne peuvent pas être invités.",

@@ -162,5 +162,6 @@ pub fn admin_from(holder: &Holder) -> ApiResult<Admin> {
         language: Language::parse(&holder.language).unwrap_or(Language::En),
         country_code: settings.country_code,
         time_zone: settings.time_zone,
+        invitation_file_import: settings.invitation_file_import,
     })
 }

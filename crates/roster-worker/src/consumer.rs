@@ -13,12 +13,15 @@ use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 use roster_core::directory::UserQuery;
 use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
 
-use roster_core::jobs::{self as rules, ActivityInvitation, JobParams, JobStatus, UserExport, UserImport};
+use roster_core::import::invitations;
+use roster_core::jobs::{
+    self as rules, ActivityInvitation, InvitationImport, JobParams, JobStatus, UserExport, UserImport,
+};
 
-use crate::db::activity_invitations::{self, Picks};
+use crate::db::activity_invitations::{self, PartInvitation, Picks, Split};
 use crate::db::exports::{self, Notice};
 use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
-use crate::db::{CompanyId, Db, DbError, imports, users};
+use crate::db::{CompanyId, Db, DbError, imports, invitation_imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::files::{PART_BYTES, PartUpload};
 use crate::platform;
@@ -93,6 +96,7 @@ async fn run(db: &Db, env: &Env, message: &JobMessage) -> ApiResult<()> {
         JobParams::UserExport(params) => export_users(db, env, company, &job, &params, &requester).await,
         JobParams::UserImport(params) => import_users(db, env, company, &job, &params, &requester).await,
         JobParams::ActivityInvitation(params) => invite_to_activity(db, company, &job, &params).await,
+        JobParams::InvitationImport(params) => import_invitations(db, env, company, &job, &params, &requester).await,
     }
 }
 
@@ -104,20 +108,109 @@ async fn invite_to_activity(db: &Db, company: CompanyId, job: &JobRow, params: &
     jobs::progress(db, company, &job.id, 10).await?;
     let held = activity_invitations::claim(db, company, &job.id, params).await?;
     jobs::progress(db, company, &job.id, 70).await?;
-    let batches = roster_core::invitation::batch::bounds(usize::try_from(held).unwrap_or(0)).count();
-    let result = json!({
-        "outcome": "succeeded",
-        "recipients": held,
-        "invitations": batches,
-        "skipped": {
-            "inactive": totals.inactive,
-            "deleted": totals.deleted,
-            // Counted before this job claimed anyone: people another invitation took meanwhile too.
-            "already_invited": totals.already_invited + (totals.recipients - held).max(0),
-        },
-    });
-    match activity_invitations::split_and_finish(db, company, job, params, held, &result).await {
-        Ok(()) | Err(DbError::Unique(_)) => Ok(()), // finished by another delivery
+    let invitations = [PartInvitation { activity_id: params.activity_id, schedule: &params.schedule }];
+    let result = |split: &Split| {
+        json!({
+            "outcome": "succeeded",
+            "recipients": held,
+            "invitations": split.batches,
+            "skipped": {
+                "inactive": totals.inactive,
+                "deleted": totals.deleted,
+                // Counted before this job claimed anyone: people another invitation took meanwhile too.
+                "already_invited": totals.already_invited + (totals.recipients - held).max(0),
+            },
+        })
+    };
+    let done = activity_invitations::split_and_finish(
+        db,
+        company,
+        job,
+        &invitations,
+        (&params.origin, params.language),
+        result,
+        ("invitation.activity", None),
+    )
+    .await;
+    match done {
+        Ok(_) | Err(DbError::Unique(_)) => Ok(()), // finished by another delivery
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The uploaded file of an import, or the job failed because it is gone.
+async fn uploaded(env: &Env, key: &str) -> ApiResult<Option<Vec<u8>>> {
+    let Some(object) = env.bucket("FILES")?.get(key).execute().await? else {
+        return Ok(None);
+    };
+    Ok(Some(object.body().ok_or_else(|| ApiError::Internal("empty object".into()))?.bytes().await?))
+}
+
+/// What a job says when its uploaded file is gone.
+fn missing_file() -> Value {
+    json!({ "outcome": "failed", "error": { "code": "missing_file", "message": "The uploaded file is gone." } })
+}
+
+/// Checks an invitation file again against the company as it is now, then
+/// claims every row's people and splits them into batches: all the rows'
+/// invitations go live in one final transaction, or none does.
+async fn import_invitations(
+    db: &Db,
+    env: &Env,
+    company: CompanyId,
+    job: &JobRow,
+    params: &InvitationImport,
+    requester: &Requester,
+) -> ApiResult<()> {
+    let language = Language::parse(&requester.language).unwrap_or(Language::En);
+    let settings: CompanySettings = serde_json::from_str(&requester.settings)?;
+    let context = invitations::Context { language, country_code: settings.country_code, now: platform::now() };
+    let Some(bytes) = uploaded(env, &params.key).await? else {
+        return Ok(jobs::fail(db, company, job, &missing_file()).await?);
+    };
+    let snapshot = invitation_imports::snapshot(db, company, settings.time_zone).await?;
+    jobs::progress(db, company, &job.id, 15).await?;
+    let report = match invitations::validate(&bytes, &context, &snapshot, Limits::PRODUCT) {
+        Ok(report) => report,
+        Err(e) => {
+            let result = json!({ "outcome": "failed", "error": { "code": e.code(), "message": e.message(language) } });
+            return Ok(jobs::fail(db, company, job, &result).await?);
+        }
+    };
+    drop(snapshot);
+    let mut result = remarks_summary(&report.remarks, report.outcome, report.rows, language);
+    let plan = &report.plan;
+    result["invitations"] = plan.counts.invitations.into();
+    result["planned_recipients"] = plan.counts.recipients.into();
+    if report.outcome == Outcome::Failed {
+        result["imported"] = 0.into();
+        return Ok(jobs::fail(db, company, job, &result).await?);
+    }
+    invitation_imports::stage_and_claim(db, company, &job.id, plan, (20, 80)).await?;
+    let parts: Vec<PartInvitation> =
+        plan.invitations.iter().map(|i| PartInvitation { activity_id: i.activity_id, schedule: &i.schedule }).collect();
+    let summary = |split: &Split| {
+        let mut result = result.clone();
+        let held: usize = split.held.iter().map(|(_, n)| n).sum();
+        result["imported"] = split.held.len().into();
+        result["recipients"] = held.into();
+        result["batches"] = split.batches.into();
+        // People invited to the activity by an earlier invitation keep it.
+        result["already_invited"] = plan.counts.recipients.saturating_sub(held).into();
+        result
+    };
+    let done = activity_invitations::split_and_finish(
+        db,
+        company,
+        job,
+        &parts,
+        (&params.origin, params.language),
+        summary,
+        ("invitation.import", Some(rules::files_expire_at(platform::now()))),
+    )
+    .await;
+    match done {
+        Ok(_) | Err(DbError::Unique(_)) => Ok(()), // finished by another delivery
         Err(e) => Err(e.into()),
     }
 }
@@ -137,11 +230,9 @@ async fn import_users(
         admin_role: Role::parse(&requester.role).unwrap_or(Role::Member),
         country_code: settings.country_code,
     };
-    let Some(object) = env.bucket("FILES")?.get(&params.key).execute().await? else {
-        let result = json!({ "outcome": "failed", "error": { "code": "missing_file", "message": "The uploaded file is gone." } });
-        return Ok(jobs::fail(db, company, job, &result).await?);
+    let Some(bytes) = uploaded(env, &params.key).await? else {
+        return Ok(jobs::fail(db, company, job, &missing_file()).await?);
     };
-    let bytes = object.body().ok_or_else(|| ApiError::Internal("empty object".into()))?.bytes().await?;
     // Checked again against the company as it is now: the browser's check is never trusted.
     let snapshot = users::import_snapshot(db, company).await?;
     jobs::progress(db, company, &job.id, 15).await?;
@@ -268,24 +359,31 @@ pub async fn clean_expired(env: &Env) -> ApiResult<usize> {
     Ok(expired.len())
 }
 
-/// What a finished job reports: counts, outcome and the first remarks.
+/// What a finished user import reports: counts, outcome and the first remarks.
 fn summary(report: &Report, lang: Language) -> Value {
-    let Remarks { items, omitted, blocking, warnings } = &report.remarks;
-    let remarks: Vec<Value> = items
+    let mut result = remarks_summary(&report.remarks, report.outcome, report.rows, lang);
+    result["created"] = report.plan.counts.creates.into();
+    result["updated"] = report.plan.counts.updates.into();
+    result["unchanged"] = report.plan.counts.unchanged.into();
+    result["groups_created"] = serde_json::to_value(&report.plan.groups_to_create).unwrap_or_default();
+    result
+}
+
+/// What every import reports: outcome, rows read, remark counts and the
+/// first remarks in the importer's language.
+fn remarks_summary(remarks: &Remarks, outcome: Outcome, rows: u32, lang: Language) -> Value {
+    let Remarks { items, omitted, blocking, warnings } = remarks;
+    let kept: Vec<Value> = items
         .iter()
         .take(KEPT_REMARKS)
         .map(|r| json!({ "row": r.row, "column": r.column, "code": r.code, "severity": r.severity, "message": r.message(lang) }))
         .collect();
     json!({
-        "outcome": report.outcome,
-        "rows": report.rows,
-        "created": report.plan.counts.creates,
-        "updated": report.plan.counts.updates,
-        "unchanged": report.plan.counts.unchanged,
-        "groups_created": report.plan.groups_to_create,
+        "outcome": outcome,
+        "rows": rows,
         "blocking": blocking,
         "warnings": warnings,
-        "remarks": remarks,
+        "remarks": kept,
         "omitted_remarks": omitted + items.len().saturating_sub(KEPT_REMARKS),
     })
 }

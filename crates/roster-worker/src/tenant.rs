@@ -43,6 +43,9 @@ pub struct Admin {
     pub country_code: CountryCode,
     /// Their company's time zone, for invitation dates.
     pub time_zone: Zone,
+    /// Whether their company imports invitation files (D1): without it,
+    /// that import answers as absent.
+    pub invitation_file_import: bool,
 }
 
 impl Admin {

@@ -162,7 +162,15 @@ impl Client {
     /// # Panics
     /// When the server cannot be reached.
     pub fn upload_users(&self, name: &str, bytes: &[u8]) -> Answer {
-        let url = format!("{}/api/v1/imports/users", base_url());
+        self.upload("/api/v1/imports/users", name, bytes)
+    }
+
+    /// Uploads `bytes` named `name` as the body of a POST to `path`.
+    ///
+    /// # Panics
+    /// When the server cannot be reached.
+    pub fn upload(&self, path: &str, name: &str, bytes: &[u8]) -> Answer {
+        let url = format!("{}{path}", base_url());
         let mut request = ureq::http::Request::builder()
             .method("POST")
             .uri(&url)

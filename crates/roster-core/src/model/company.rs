@@ -1,4 +1,5 @@
 use super::CountryCode;
+use crate::messages::{FieldError, Message};
 use crate::time::Zone;
 use crate::vocabulary::vocabulary;
 
@@ -55,6 +56,38 @@ impl Default for CompanySettings {
     }
 }
 
+/// What a company administrator may change in the company's settings
+/// page; fields left out stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsChange {
+    /// Turns the invitation file import (D1) on or off.
+    pub invitation_file_import: Option<bool>,
+    /// The IANA name of the zone invitation dates are entered and shown in.
+    pub time_zone: Option<String>,
+}
+
+impl SettingsChange {
+    /// The settings once changed, or every field that cannot be taken.
+    ///
+    /// # Errors
+    /// A [`FieldError`] on `time_zone` for a name the time zone database
+    /// does not know.
+    pub fn apply(&self, settings: &CompanySettings) -> Result<CompanySettings, Vec<FieldError>> {
+        let mut changed = settings.clone();
+        if let Some(on) = self.invitation_file_import {
+            changed.invitation_file_import = on;
+        }
+        if let Some(name) = &self.time_zone {
+            match Zone::parse(name.trim()) {
+                Some(zone) => changed.time_zone = zone,
+                None => return Err(vec![FieldError::new("time_zone", Message::UnknownTimeZone)]),
+            }
+        }
+        Ok(changed)
+    }
+}
+
 /// Settings that a company's plan does not allow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
@@ -88,6 +121,20 @@ mod tests {
     #[test]
     fn invitation_file_import_is_off_by_default() {
         assert!(!CompanySettings::default().invitation_file_import);
+    }
+
+    #[test]
+    fn a_settings_change_takes_known_zones_only() {
+        let before = CompanySettings::default();
+        let change =
+            SettingsChange { invitation_file_import: Some(true), time_zone: Some(" America/New_York ".into()) };
+        let after = change.apply(&before).unwrap();
+        assert!(after.invitation_file_import);
+        assert_eq!(after.time_zone.name(), "America/New_York");
+        assert_eq!(after.country_code, before.country_code);
+        let bad = SettingsChange { time_zone: Some("Mars/Olympus".into()), ..SettingsChange::default() };
+        assert_eq!(bad.apply(&before).unwrap_err()[0].code, Message::UnknownTimeZone);
+        assert_eq!(SettingsChange::default().apply(&before).unwrap(), before);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! split into batches of 200. The scheduler sends each round of each batch
 //! in one transaction that also records it, so a round goes once.
 
+use roster_core::Language;
 use roster_core::invitation::batch::{self, BATCH_SIZE};
 use roster_core::invitation::message::Text;
 use roster_core::invitation::schedule::{Progress, Schedule, Step};
@@ -162,10 +163,10 @@ fn batches_from(total: usize, bounds: &[Bound]) -> Vec<batch::Batch> {
     batch::from_bounds(total, |n| bounds.iter().find(|b| b.n == n).map_or("", |b| b.sort_key.as_str()))
 }
 
-/// Where each batch starts and ends in the numbered rows of `numbered` (SQL
-/// giving `n, sort_key`): only those rows are read, however many recipients.
-fn bound_filter() -> String {
-    format!("n % {BATCH_SIZE} = 0 OR n % {BATCH_SIZE} = {} OR n = ? - 1", BATCH_SIZE - 1)
+/// Where each batch starts and ends among rows numbered `n` from 0 out of
+/// `size`: only those rows are read, however many recipients.
+fn bound_filter(size: &str) -> String {
+    format!("n % {BATCH_SIZE} = 0 OR n % {BATCH_SIZE} = {} OR n = {size} - 1", BATCH_SIZE - 1)
 }
 
 /// The batches the picks would make now (the preview; the job numbers its
@@ -181,7 +182,7 @@ pub async fn preview_batches(
     let sql = format!(
         "{cte} SELECT n, sort_key FROM (SELECT row_number() OVER (ORDER BY {ORDER}) - 1 AS n, sort_key \
          FROM people WHERE {ELIGIBLE}) WHERE {}",
-        bound_filter()
+        bound_filter("?")
     );
     binds.push(total.to_js());
     let bounds: Vec<Bound> = db.all(&sql, &binds).await?;
@@ -210,9 +211,48 @@ pub async fn claim(db: &Db, company: CompanyId, job: &str, params: &ActivityInvi
     Ok(held.map_or(0, |c| c.n))
 }
 
-/// Splits the job's claimed recipients into batches and ends the job, in
-/// one transaction whose first statement records the commit: a second
-/// delivery cannot split them twice.
+/// An invitation a job makes: the people it claimed carry its `part`.
+pub struct PartInvitation<'a> {
+    /// The activity.
+    pub activity_id: i64,
+    /// When its messages go.
+    pub schedule: &'a Schedule,
+}
+
+/// Claimed people of a job counted at a batch bound.
+#[derive(Deserialize)]
+struct PartBound {
+    part: usize,
+    size: usize,
+    n: usize,
+    sort_key: String,
+}
+
+/// The job's claimed people numbered within their part in directory order.
+fn numbered() -> String {
+    format!(
+        "SELECT id, part, row_number() OVER (PARTITION BY part ORDER BY {ORDER}) - 1 AS n, \
+         count(*) OVER (PARTITION BY part) AS size, sort_key FROM activity_invitees WHERE company_id = ? AND job_id = ?"
+    )
+}
+
+/// What a job's claims came to: recipients and batches of each part.
+#[derive(Debug, Default)]
+pub struct Split {
+    /// Recipients held by each part that holds any: `(part, recipients)`.
+    pub held: Vec<(usize, usize)>,
+    /// Batches made, over all parts.
+    pub batches: usize,
+}
+
+/// Statements per batch while staging (a batch is one transaction).
+const STAGING_STATEMENTS: usize = 8;
+
+/// Splits the job's claimed people into batches of 200 (within each part,
+/// `invitations[part]`), then ends the job in one transaction whose first
+/// statement records the commit: a second delivery cannot split them
+/// twice, and no invitation goes live before all of them do. The batches
+/// are staged first, so the final statements stay small however many.
 ///
 /// # Errors
 /// [`super::DbError::Unique`] when another delivery finished the job.
@@ -220,63 +260,83 @@ pub async fn split_and_finish(
     db: &Db,
     company: CompanyId,
     job: &super::jobs::JobRow,
-    params: &ActivityInvitation,
-    held: i64,
-    result: &Value,
-) -> DbResult<()> {
-    let numbered = format!(
-        "SELECT id, row_number() OVER (ORDER BY {ORDER}) - 1 AS n, sort_key FROM activity_invitees \
-         WHERE company_id = ? AND job_id = ?"
-    );
-    let bounds: Vec<Bound> = db
+    invitations: &[PartInvitation<'_>],
+    (origin, language): (&str, Language),
+    result: impl Fn(&Split) -> Value,
+    (action, files_expire): (&str, Option<Timestamp>),
+) -> DbResult<Split> {
+    let bounds: Vec<PartBound> = db
         .all(
-            &format!("SELECT n, sort_key FROM ({numbered}) WHERE {}", bound_filter()),
-            params![company, job.id.as_str(), held],
+            &format!(
+                "SELECT part, size, n, sort_key FROM ({}) WHERE {} ORDER BY part, n",
+                numbered(),
+                bound_filter("size")
+            ),
+            params![company, job.id.as_str()],
         )
         .await?;
-    let batches = batches_from(usize::try_from(held).unwrap_or(0), &bounds);
+    let mut split = Split::default();
+    let mut rows = super::JsonRows::default();
+    for same_part in bounds.chunk_by(|a, b| a.part == b.part) {
+        let (part, size) = (same_part[0].part, same_part[0].size);
+        let Some(invitation) = invitations.get(part) else { continue };
+        let bounds: Vec<Bound> = same_part.iter().map(|b| Bound { n: b.n, sort_key: b.sort_key.clone() }).collect();
+        let schedule = serde_json::to_string(invitation.schedule)?;
+        let next_at = invitation.schedule.next_at(Progress::default()).map(|at| at.to_string());
+        for b in batches_from(size, &bounds) {
+            rows.push(&json!({ "batch": split.batches, "part": part, "activity_id": invitation.activity_id,
+                "label": b.label, "recipients": b.recipients, "schedule": schedule, "next_at": next_at }));
+            split.batches += 1;
+        }
+        split.held.push((part, size));
+    }
+    for chunk in rows.arrays().chunks(STAGING_STATEMENTS) {
+        let mut statements = Vec::with_capacity(chunk.len());
+        for (first, array) in chunk {
+            statements.push(db.statement(
+                "INSERT INTO import_staging (job_id, seq, kind, payload) SELECT ?, ? + key, 'batch', value FROM json_each(?)",
+                params![job.id.as_str(), *first, array.as_str()],
+            )?);
+        }
+        db.batch(statements).await?;
+    }
+    let result = result(&split);
     let now = platform::now();
-    let schedule = serde_json::to_string(&params.schedule)?;
-    let rows: Vec<Value> = batches
-        .iter()
-        .enumerate()
-        .map(|(i, b)| json!({ "batch": i, "label": b.label, "recipients": b.recipients }))
-        .collect();
-    let next_at = params.schedule.next_at(Progress::default());
+    let staged = "FROM import_staging WHERE job_id = ? AND kind = 'batch'";
     let statements = vec![
         db.statement("INSERT INTO job_commits (job_id, at) VALUES (?, ?)", params![job.id.as_str(), now])?,
         db.statement(
-            "INSERT INTO activity_invitations (company_id, activity_id, job_id, batch, label, recipients, schedule, \
-             origin, language, next_at, created_by, created_at) SELECT ?, ?, ?, json_extract(value, '$.batch'), \
-             json_extract(value, '$.label'), json_extract(value, '$.recipients'), ?, ?, ?, ?, ?, ? FROM json_each(?)",
-            params![
-                company,
-                params.activity_id,
-                job.id.as_str(),
-                schedule,
-                params.origin.as_str(),
-                params.language.code(),
-                next_at,
-                job.requested_by,
-                now,
-                Value::Array(rows).to_string()
-            ],
+            &format!(
+                "INSERT INTO activity_invitations (company_id, activity_id, job_id, batch, label, recipients, schedule, \
+                 origin, language, next_at, created_by, created_at) SELECT ?, json_extract(payload, '$.activity_id'), \
+                 job_id, json_extract(payload, '$.batch'), json_extract(payload, '$.label'), \
+                 json_extract(payload, '$.recipients'), json_extract(payload, '$.schedule'), ?, ?, \
+                 json_extract(payload, '$.next_at'), ?, ? {staged} ORDER BY seq"
+            ),
+            params![company, origin, language.code(), job.requested_by, now, job.id.as_str()],
         )?,
+        // Each person's batch: the part's first batch, plus their rank in the part by 200.
         db.statement(
             &format!(
                 "UPDATE activity_invitees SET invitation_id = (SELECT a.id FROM activity_invitations a \
-                 WHERE a.job_id = ? AND a.batch = r.n / {BATCH_SIZE}) FROM ({numbered}) r WHERE activity_invitees.id = r.id"
+                 WHERE a.job_id = ? AND a.batch = r.first + r.n / {BATCH_SIZE}) \
+                 FROM (SELECT x.id, x.n, f.first FROM ({}) x JOIN (SELECT json_extract(payload, '$.part') AS part, \
+                   min(json_extract(payload, '$.batch')) AS first {staged} GROUP BY 1) f ON f.part = x.part) r \
+                 WHERE activity_invitees.id = r.id",
+                numbered()
             ),
-            params![job.id.as_str(), company, job.id.as_str()],
+            params![job.id.as_str(), company, job.id.as_str(), job.id.as_str()],
         )?,
+        db.statement("DELETE FROM import_staging WHERE job_id = ?", params![job.id.as_str()])?,
         db.statement(
-            "UPDATE jobs SET status = 'done', progress = 100, result = ?, finished_at = ? WHERE company_id = ? AND id = ?",
-            params![result.to_string(), now, company, job.id.as_str()],
+            "UPDATE jobs SET status = 'done', progress = 100, result = ?, finished_at = ?, expires_at = ? \
+             WHERE company_id = ? AND id = ?",
+            params![result.to_string(), now, files_expire, company, job.id.as_str()],
         )?,
-        audit::entry(db, company, Some(job.requested_by), "invitation.activity", Some(&job.id), result)?,
+        audit::entry(db, company, Some(job.requested_by), action, Some(&job.id), &result)?,
     ];
     db.batch(statements).await?;
-    Ok(())
+    Ok(split)
 }
 
 /// An invitation batch as lists show it.

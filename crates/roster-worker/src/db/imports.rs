@@ -39,10 +39,7 @@ pub async fn stage(
             )?);
         }
         let done = roster_core::jobs::progress(from, to, b as u64 + 1, batches as u64);
-        statements.push(db.statement(
-            "UPDATE jobs SET progress = ?, heartbeat_at = ? WHERE company_id = ? AND id = ?",
-            params![done, platform::now(), company, job],
-        )?);
+        statements.push(super::jobs::progress_statement(db, company, job, done)?);
         db.batch(statements).await?;
     }
     Ok(())

@@ -6,6 +6,7 @@ use roster_core::jobs::{self as rules, JobKind, JobParams, JobStatus, MAX_RUNS};
 use roster_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use worker::D1PreparedStatement;
 
 use super::{CompanyId, Db, DbError, DbResult, audit, params};
 use crate::platform;
@@ -161,12 +162,16 @@ pub async fn claim(db: &Db, company: CompanyId, id: &str) -> DbResult<Claim> {
 
 /// Sets a running job's progress, which is also its sign of life.
 pub async fn progress(db: &Db, company: CompanyId, id: &str, percent: i64) -> DbResult<()> {
-    db.run(
+    db.batch(vec![progress_statement(db, company, id, percent)?]).await?;
+    Ok(())
+}
+
+/// [`progress`] as a statement, to run in the batch of the step it reports.
+pub fn progress_statement(db: &Db, company: CompanyId, id: &str, percent: i64) -> DbResult<D1PreparedStatement> {
+    db.statement(
         "UPDATE jobs SET progress = ?, heartbeat_at = ? WHERE company_id = ? AND id = ?",
         params![percent, platform::now().to_string(), company, id],
     )
-    .await?;
-    Ok(())
 }
 
 /// Ends a job as failed with its `result`; nothing of it is live. Its

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod exports;
 pub mod groups;
 pub mod imports;
+pub mod invitation_imports;
 pub mod jobs;
 pub mod outbox;
 pub mod simple_invitations;

@@ -1,30 +1,59 @@
-//! `/api/v1/imports/users`: send a user file to be checked again and
-//! applied in the background (C5–C8). The job is followed under `jobs`.
+//! `/api/v1/imports/users` and `/api/v1/imports/invitations`: send a user
+//! file (C5–C8) or an invitation file (D1–D5) to be checked again and
+//! applied in the background. The job is followed under `jobs`.
 
-use roster_core::jobs::{JobKind, JobParams, UserImport};
+use roster_core::jobs::{InvitationImport, JobKind, JobParams, UserImport};
 use roster_core::text;
 use worker::{Env, Request, Response};
 
 use crate::auth;
-use crate::db::Db;
 use crate::db::jobs::{self, JobFile};
+use crate::db::{Db, invitation_imports};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{self, percent_decoded};
+use crate::tenant::Admin;
 use crate::{platform, queue, views};
 
 /// The largest file accepted (the core refuses larger files anyway).
 const MAX_FILE: usize = roster_core::sheet::Limits::PRODUCT.max_file_bytes;
 
-/// The name a file is stored under when it came without a usable one.
-const UNNAMED: &str = "users";
+/// Which file an upload brings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ImportFile {
+    /// Users to create and update.
+    Users,
+    /// Invitations to schedule.
+    Invitations,
+}
+
+/// The administrator, when their company imports `file`s: the invitation
+/// file is a company setting, and without it the import is absent (404).
+pub async fn importer(req: &Request, db: &Db, file: ImportFile) -> ApiResult<Admin> {
+    let admin = auth::admin(req, db).await?;
+    if file == ImportFile::Invitations && !admin.invitation_file_import {
+        return Err(ApiError::NotFound);
+    }
+    Ok(admin)
+}
+
+/// The company's activities, groups and people as an invitation file is
+/// checked against: what the console checks in the browser, and what
+/// `roster validate invitations --snapshot` reads.
+pub async fn invitation_snapshot(req: &Request, db: &Db) -> ApiResult<Response> {
+    let admin = importer(req, db, ImportFile::Invitations).await?;
+    let snapshot = invitation_imports::snapshot(db, admin.company, admin.time_zone.clone()).await?;
+    http::json(200, &snapshot)
+}
 
 /// Streams the file to storage, records a queued job and hands it to the
 /// queue (202).
-pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+pub async fn upload(req: &mut Request, db: &Db, env: &Env, file: ImportFile) -> ApiResult<Response> {
+    let admin = importer(req, db, file).await?;
     let typed = req.headers().get("content-type")?.is_some();
     let raw_name = req.headers().get("x-file-name")?.map(|name| percent_decoded(&name)).unwrap_or_default();
-    let file_name = text::file_name(&raw_name).unwrap_or_else(|| UNNAMED.to_owned());
+    // The name a file is stored under when it came without a usable one.
+    let unnamed = if file == ImportFile::Users { "users" } else { "invitations" };
+    let file_name = text::file_name(&raw_name).unwrap_or_else(|| unnamed.to_owned());
     let id = roster_core::secret::random_id(platform::random_bytes()?);
     let key = format!("imports/{}/{id}", admin.company.get());
     let bucket = env.bucket("FILES")?;
@@ -43,7 +72,16 @@ pub async fn upload(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
         rows: None,
         deleted_at: None,
     };
-    let params = JobParams::UserImport(UserImport { file_name, bytes: size, key });
+    let params = match file {
+        ImportFile::Users => JobParams::UserImport(UserImport { file_name, bytes: size, key }),
+        ImportFile::Invitations => JobParams::InvitationImport(InvitationImport {
+            file_name,
+            bytes: size,
+            key,
+            origin: req.url()?.origin().ascii_serialization(),
+            language: admin.language,
+        }),
+    };
     jobs::create(db, admin.company, admin.user_id, &id, &params, &[upload]).await?;
     queue::enqueue(env, admin.company, &id).await?;
     views::job_answer(db, admin.company, JobKind::Import, &id, 202).await

@@ -5,6 +5,7 @@
 
 mod activities;
 mod audit;
+mod company;
 mod contacts;
 mod delivery;
 mod demo;
@@ -18,6 +19,7 @@ mod session;
 mod tokens;
 mod users;
 
+use imports::ImportFile;
 use roster_core::jobs::JobKind;
 use worker::{Env, Method, Request, Response};
 
@@ -73,8 +75,16 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             _ => not_allowed(&["GET"]),
         },
         ["imports", "users"] => match method {
-            Method::Post => imports::upload(req, &db, env).await,
+            Method::Post => imports::upload(req, &db, env, ImportFile::Users).await,
             _ => not_allowed(&["POST"]),
+        },
+        ["imports", "invitations", "snapshot"] => match method {
+            Method::Get => imports::invitation_snapshot(req, &db).await,
+            _ => imports::importer(req, &db, ImportFile::Invitations).await.and_then(|_| not_allowed(&["GET"])),
+        },
+        ["imports", "invitations"] => match method {
+            Method::Post => imports::upload(req, &db, env, ImportFile::Invitations).await,
+            _ => imports::importer(req, &db, ImportFile::Invitations).await.and_then(|_| not_allowed(&["POST"])),
         },
         ["imports", id] => match method {
             Method::Get => jobs::show(req, &db, JobKind::Import, id).await,
@@ -95,6 +105,11 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["exports", id, "files", name] => match method {
             Method::Get => jobs::download(req, &db, env, JobKind::Export, id, &percent_decoded(name)).await,
             _ => not_allowed(&["GET"]),
+        },
+        ["company", "settings"] => match method {
+            Method::Get => company::show(req, &db).await,
+            Method::Patch => company::update(req, &db).await,
+            _ => not_allowed(&["GET", "PATCH"]),
         },
         ["jobs"] => match method {
             Method::Get => jobs::list(req, &db).await,

@@ -103,6 +103,8 @@ async fn profile(db: &Db, admin: &Admin) -> ApiResult<serde_json::Value> {
         "role": admin.role,
         "language": admin.language,
         "country_code": admin.country_code.get(),
+        "time_zone": admin.time_zone.name(),
+        "invitation_file_import": admin.invitation_file_import,
     }))
 }
 

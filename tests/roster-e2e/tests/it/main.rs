@@ -7,6 +7,7 @@ mod exports;
 mod groups;
 mod hostile;
 mod imports;
+mod invitation_imports;
 mod invitations;
 mod provider;
 mod tenancy;
