@@ -28,6 +28,17 @@ export async function api(method, path, body) {
   return json;
 }
 
+/** Reads a JSON answer as text, for the core to parse in one go; rejects with ApiError. */
+export async function apiText(path) {
+  const response = await fetch(`/api/v1${path}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  const text = await response.text();
+  if (!response.ok) {
+    if (response.status === 401) window.dispatchEvent(new CustomEvent('roster:signed-out'));
+    throw new ApiError(response.status, text ? JSON.parse(text) : null);
+  }
+  return text;
+}
+
 /** Uploads a file as raw bytes; resolves to the JSON body, rejects with ApiError. */
 export async function upload(path, file) {
   const response = await fetch(`/api/v1${path}`, {

@@ -13,6 +13,8 @@ const views = {
   newUser: (await import('./views/user-form.js')).newUser,
   groups: (await import('./views/groups.js')).groups,
   userImport: (await import('./views/import.js')).userImport,
+  invitationImport: (await import('./views/invitation-import.js')).invitationImport,
+  settings: (await import('./views/settings.js')).settings,
   jobs: (await import('./views/jobs.js')).jobs,
   outbox: (await import('./views/outbox.js')).outbox,
   invitations: (await import('./views/invitations.js')).invitations,
@@ -32,6 +34,8 @@ function layout() {
     document.querySelector('[data-company]').textContent = session.company.name;
     const { first_name: first, last_name: last } = session.user;
     document.querySelector('[data-who]').textContent = [first, last].filter(Boolean).join(' ');
+    // The invitation file import is a company setting: without it, it is not offered.
+    document.querySelector('[data-nav="invitation-import"]').hidden = !session.invitation_file_import;
   }
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   for (const el of document.querySelectorAll('[data-lang]')) el.setAttribute('aria-pressed', String(el.dataset.lang === lang()));
@@ -62,6 +66,13 @@ async function route() {
     if (section === 'users' && param) return await views.user(Number(param));
     if (section === 'groups') return await views.groups(session);
     if (section === 'import') return await views.userImport(session);
+    if (section === 'invitation-import' && session.invitation_file_import) return await views.invitationImport(session);
+    if (section === 'settings') {
+      return await views.settings(session, (saved) => {
+        session = { ...session, ...saved };
+        layout();
+      });
+    }
     if (section === 'jobs') return await views.jobs(session, param);
     if (section === 'outbox') return await views.outbox(session);
     if (section === 'invite') return await views.invitations(session);

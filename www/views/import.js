@@ -3,8 +3,9 @@ import { download, h, show } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { reportFile, sampleUsers } from '../pkg/roster_wasm.js';
 
-/** Checks a file in a Web Worker; resolves to the core's answer. */
-function check(file, session, snapshot, onProgress) {
+/** Checks a file in a Web Worker; resolves to the core's answer. `message`
+ * says what to check it as: `{kind, lang, role, countryCode, snapshot, now}`. */
+export function check(file, message, onProgress) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('../workers/check-import.js', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }) => {
@@ -13,13 +14,12 @@ function check(file, session, snapshot, onProgress) {
       resolve(data.result);
     };
     worker.onerror = (event) => { worker.terminate(); reject(new Error(event.message)); };
-    file.arrayBuffer().then((bytes) => worker.postMessage(
-      { bytes, lang: lang(), role: session.role, countryCode: session.country_code, snapshot }, [bytes]));
+    file.arrayBuffer().then((bytes) => worker.postMessage({ ...message, bytes }, [bytes]));
   });
 }
 
 /** Buttons that download `remarks` as a CSV or XLSX report. */
-function reportButtons(remarks) {
+export function reportButtons(remarks) {
   return h('p', { class: 'inline' }, ['csv', 'xlsx'].map((format) => h('button', {
     type: 'button', dataset: { download: format },
     onClick: () => download(reportFile(remarks, lang(), format, Date.now()), `${t('import.reportName')}.${format}`),
@@ -43,7 +43,8 @@ export async function userImport(session) {
     status.textContent = t('import.checking', { name: file.name });
     const started = performance.now();
     snapshot ??= await api('GET', '/imports/users/snapshot');
-    const answer = await check(file, session, snapshot, (share) => { progress.value = share; });
+    const message = { kind: 'users', lang: lang(), role: session.role, countryCode: session.country_code, snapshot };
+    const answer = await check(file, message, (share) => { progress.value = share; });
     progress.hidden = true;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.textContent = t('import.checked', { name: file.name, seconds });
@@ -62,14 +63,7 @@ export async function userImport(session) {
     progress.hidden = false;
     progress.value = 0;
     status.textContent = t('import.sending');
-    let job = await upload('/imports/users', file).catch((e) => ({ status: 'failed', result: { error: { message: e.message } } }));
-    while (job.status === 'queued' || job.status === 'running') {
-      progress.value = job.progress / 100;
-      status.textContent = t('import.running', { progress: job.progress });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      job = await api('GET', `/imports/${job.id}`);
-    }
-    progress.hidden = true;
+    const job = await sendAndFollow('/imports/users', file, progress, status);
     snapshot = null; // the company changed
     const r = job.result || {};
     status.textContent = '';
@@ -96,20 +90,44 @@ export async function userImport(session) {
   );
 }
 
-function report(r, send) {
-  const outcome = { failed: 'bad', partial: 'warn', succeeded: 'good' }[r.outcome];
+/** Uploads `file` to `path` and follows its job to the end, showing its
+ * progress; resolves to the finished job. */
+export async function sendAndFollow(path, file, progress, status) {
+  let job = await upload(path, file).catch((e) => ({ status: 'failed', result: { error: { message: e.message } } }));
+  while (job.status === 'queued' || job.status === 'running') {
+    progress.value = job.progress / 100;
+    status.textContent = t('import.running', { progress: job.progress });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    job = await api('GET', `/imports/${job.id}`);
+  }
+  progress.hidden = true;
+  return job;
+}
+
+/** The remarks of a check: downloads, a filter by severity and the table. */
+export function remarksPanel(r) {
   const severity = h('select', { name: 'severity', 'aria-label': t('import.severity') },
     h('option', { value: '' }, t('import.allRemarks')),
     ['blocking', 'warning', 'info'].map((s) => h('option', { value: s }, t(`import.${s}`))));
   const rows = h('tbody');
   const fill = () => {
     const shown = r.remarks.filter((m) => !severity.value || m.severity === severity.value);
-    rows.replaceChildren(...(shown.length ? shown.map((m) => h('tr', { dataset: { severity: m.severity } },
+    rows.replaceChildren(...(shown.length ? shown.map((m) => h('tr', { dataset: { severity: m.severity, row: m.row, column: m.column, code: m.code } },
       h('td', {}, m.row), h('td', {}, m.column), h('td', {}, h('span', { class: `badge ${{ blocking: 'bad', warning: 'warn', info: '' }[m.severity]}` }, t(`import.${m.severity}`))),
       h('td', {}, m.message))) : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, t('import.noRemark')))]));
   };
   severity.addEventListener('change', fill);
   fill();
+  return [
+    h('h2', {}, t('import.remarks')),
+    r.remarks.length ? reportButtons(r.remarks) : '',
+    h('div', { class: 'toolbar' }, severity, r.omitted ? h('span', { class: 'muted' }, t('import.omitted', { n: r.omitted })) : ''),
+    h('table', { dataset: { remarks: '' } }, h('thead', {}, h('tr', {}, ['import.row', 'import.column', 'import.severity', 'import.message'].map((k) => h('th', {}, t(k))))), rows),
+  ];
+}
+
+function report(r, send) {
+  const outcome = { failed: 'bad', partial: 'warn', succeeded: 'good' }[r.outcome];
   const plan = r.plan;
   return h('div', {},
     h('div', { class: 'card summary' },
@@ -118,10 +136,7 @@ function report(r, send) {
       h('p', { dataset: { plan: '' } }, t('import.plan', { creates: plan.creates, updates: plan.updates, unchanged: plan.unchanged, groups: plan.groups_to_create.length })),
       plan.groups_to_create.length ? h('p', { class: 'muted' }, t('import.newGroups'), ' ', plan.groups_to_create.join(', ')) : '',
       send),
-    h('h2', {}, t('import.remarks')),
-    r.remarks.length ? reportButtons(r.remarks) : '',
-    h('div', { class: 'toolbar' }, severity, r.omitted ? h('span', { class: 'muted' }, t('import.omitted', { n: r.omitted })) : ''),
-    h('table', {}, h('thead', {}, h('tr', {}, ['import.row', 'import.column', 'import.severity', 'import.message'].map((k) => h('th', {}, t(k))))), rows),
+    remarksPanel(r),
     plan.listed_updates.length ? [
       h('h2', {}, t('import.updates')),
       h('table', {}, h('thead', {}, h('tr', {}, ['import.row', 'import.user', 'import.changes'].map((k) => h('th', {}, t(k))))),

@@ -26,9 +26,11 @@ export async function jobs(session, highlighted) {
 
   function row(job) {
     const running = ACTIVE.has(job.status);
-    const what = job.kind === 'import'
-      ? t('jobs.import', { name: job.params?.file_name ?? '' })
-      : t('jobs.export', { format: String(job.params?.format ?? '').toUpperCase() });
+    const name = job.params?.file_name ?? '';
+    const what = {
+      import: () => t(job.subject === 'invitations' ? 'jobs.invitationImport' : 'jobs.import', { name }),
+      invitation: () => t('jobs.invitation'),
+    }[job.kind]?.() ?? t('jobs.export', { format: String(job.params?.format ?? '').toUpperCase() });
     const state = running
       ? h('div', {}, h('progress', { max: 100, value: job.progress }), ' ', `${job.progress} %`)
       : h('span', { class: `badge ${job.status === 'done' ? 'good' : 'bad'}` }, t(`jobs.${job.status}`));

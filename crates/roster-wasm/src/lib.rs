@@ -147,14 +147,7 @@ pub fn validate_users(
         Ok(report) => report,
         Err(e) => return into_js(&json!({ "ok": false, "error": { "code": e.code(), "message": e.message(lang) } })),
     };
-    let remarks: Vec<Value> = report
-        .remarks
-        .items
-        .iter()
-        .map(|r| {
-            json!({ "row": r.row, "column": r.column, "code": r.code, "severity": r.severity, "message": r.message(lang) })
-        })
-        .collect();
+    let remarks = shown_remarks(&report.remarks, lang);
     let plan = &report.plan;
     into_js(&json!({
         "ok": true,
@@ -176,6 +169,106 @@ pub fn validate_users(
             },
         },
     }))
+}
+
+/// Invitations listed in a browser report; the counts always cover them all.
+const LISTED_INVITATIONS: usize = 500;
+
+/// Checks an invitation import file as the server will, before anything is
+/// sent (D3). `snapshot_json` is the text `GET /api/v1/imports/invitations/snapshot`
+/// answers (read here in one parse: far faster than a JavaScript object
+/// for a large company); `on_progress` is called with the share read.
+/// Returns `{ok: true, report}`, whose plan lists the first invitations
+/// with their groups' names and their user, or `{ok: false, error}` for a
+/// file that cannot be read at all.
+///
+/// # Errors
+/// When the snapshot is not of the shape the API gives.
+#[wasm_bindgen(js_name = validateInvitations)]
+#[allow(clippy::needless_pass_by_value)] // wasm-bindgen takes optional callbacks by value
+pub fn validate_invitations(
+    bytes: &[u8],
+    lang: &str,
+    country_code: u16,
+    snapshot_json: &str,
+    now_millis: f64,
+    on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsError> {
+    use roster_core::import::invitations as plan;
+    let lang = language(lang);
+    let snapshot: plan::Snapshot = serde_json::from_str(snapshot_json).map_err(|e| JsError::new(&e.to_string()))?;
+    let context = plan::Context {
+        language: lang,
+        country_code: CountryCode::new(country_code).unwrap_or_default(),
+        now: Timestamp::from_unix_millis(now_millis),
+    };
+    let mut progress = |share: f64| {
+        if let Some(callback) = &on_progress {
+            let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(share));
+        }
+    };
+    let detail = plan::Detail::Summary { invitations: LISTED_INVITATIONS };
+    let report = match plan::validate_with_progress(bytes, &context, &snapshot, Limits::PRODUCT, detail, &mut progress)
+    {
+        Ok(report) => report,
+        Err(e) => {
+            return into_js(&json!({ "ok": false, "error": { "code": e.code(), "message": e.message(lang) } }));
+        }
+    };
+    let group_names: std::collections::HashMap<i64, &str> =
+        snapshot.groups.iter().map(|g| (g.id, g.name.as_str())).collect();
+    let listed: Vec<Value> = report
+        .plan
+        .invitations
+        .iter()
+        .map(|i| {
+            let user = i.user.and_then(|id| snapshot.users.iter().find(|u| u.id == id)).map(|u| {
+                u.email.clone().or_else(|| u.mobile.clone()).or_else(|| u.employee_id.clone()).unwrap_or_default()
+            });
+            let mut shown = serde_json::to_value(i).unwrap_or_default();
+            shown["type_label"] = i.kind.label(lang).into();
+            shown["group_names"] = i.groups.iter().filter_map(|g| group_names.get(g).copied()).collect();
+            shown["user_label"] = user.into();
+            shown
+        })
+        .collect();
+    into_js(&json!({
+        "ok": true,
+        "report": {
+            "format": report.format,
+            "rows": report.rows,
+            "columns": report.columns,
+            "outcome": report.outcome,
+            "blocking": report.remarks.blocking,
+            "warnings": report.remarks.warnings,
+            "omitted": report.remarks.omitted,
+            "remarks": shown_remarks(&report.remarks, lang),
+            "plan": { "counts": report.plan.counts, "listed": listed },
+        },
+    }))
+}
+
+/// The remarks as the console lists them, in `lang`.
+fn shown_remarks(remarks: &roster_core::import::Remarks, lang: Language) -> Vec<Value> {
+    remarks
+        .items
+        .iter()
+        .map(|r| {
+            json!({ "row": r.row, "column": r.column, "code": r.code, "severity": r.severity, "message": r.message(lang) })
+        })
+        .collect()
+}
+
+/// The invitation import sample file (XLSX bytes) in `lang`, its dates
+/// counted from `now_millis` in the company's `time_zone`.
+///
+/// # Errors
+/// When the zone is unknown or the workbook cannot be assembled.
+#[wasm_bindgen(js_name = sampleInvitations)]
+pub fn sample_invitations(lang: &str, now_millis: f64, time_zone: &str) -> Result<Vec<u8>, JsError> {
+    let zone = roster_core::time::Zone::parse(time_zone).ok_or_else(|| JsError::new("unknown time zone"))?;
+    sample::invitations(language(lang), Timestamp::from_unix_millis(now_millis), &zone)
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 #[derive(serde::Deserialize)]

@@ -4,6 +4,7 @@
 
 mod differential;
 mod imports;
+mod invitation_imports;
 mod round_trip;
 mod sheets;
 

@@ -1,0 +1,39 @@
+import { api } from '../api.js';
+import { h, show, toast } from '../dom.js';
+import { t } from '../i18n.js';
+
+/** The company's settings page (A1): every administrator sees them; company
+ * administrators change them. */
+export async function settings(session, onChange) {
+  const current = await api('GET', '/company/settings');
+  const editable = session.role === 'company_admin';
+  const importOn = h('input', { type: 'checkbox', name: 'invitation_file_import', checked: current.invitation_file_import, disabled: !editable });
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  if (!zones.includes(current.time_zone)) zones.unshift(current.time_zone);
+  const zone = h('select', { name: 'time_zone', disabled: !editable },
+    zones.map((z) => h('option', { value: z, selected: z === current.time_zone }, z)));
+  const error = h('span', { class: 'error', role: 'alert' });
+  const save = h('button', { type: 'submit', class: 'primary', hidden: !editable }, t('settings.save'));
+  const form = h('form', { class: 'card', dataset: { settings: '' } },
+    h('label', { class: 'check' }, importOn, ' ', t('settings.invitationFileImport')),
+    h('p', { class: 'muted' }, t('settings.invitationFileImportHelp')),
+    h('label', {}, t('settings.timeZone'), zone),
+    h('p', { class: 'muted' }, t('settings.timeZoneHelp')),
+    editable ? '' : h('p', { class: 'muted' }, t('settings.companyAdminsOnly')),
+    h('p', { class: 'inline' }, save, ' ', error));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    save.disabled = true;
+    try {
+      const saved = await api('PATCH', '/company/settings', { invitation_file_import: importOn.checked, time_zone: zone.value });
+      toast(t('settings.saved'));
+      onChange(saved);
+    } catch (e) {
+      error.textContent = e.fields?.time_zone?.message ?? e.message;
+    } finally {
+      save.disabled = false;
+    }
+  });
+  show(h('h1', {}, t('settings.title')), form);
+}
