@@ -41,6 +41,7 @@ usage:
   roster sample users [--lang fr|en] > sample.xlsx
   roster sample invitations [--lang fr|en] > sample.xlsx
   roster generate users --rows N [--format xlsx|csv] [--group NAME] > users.xlsx
+  roster generate invitations --rows N [--format xlsx|csv] --snapshot-out company.json > plan.xlsx
   roster generate export --rows N [--format xlsx|csv] [--lang fr|en] [--peak-memory] > users.xlsx
   roster hash-password < password.txt
 
@@ -66,6 +67,11 @@ fn main() -> ExitCode {
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
             option(&words, "--format").unwrap_or("xlsx"),
             option(&words, "--group"),
+        ),
+        ["generate", "invitations", ..] => generate_invitations(
+            option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
+            option(&words, "--format").unwrap_or("xlsx"),
+            option(&words, "--snapshot-out"),
         ),
         ["generate", "export", ..] => generate_export(
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
@@ -375,6 +381,161 @@ fn generated_xlsx(rows: usize, group: Option<&str>) -> Result<Vec<u8>, rust_xlsx
         }
     }
     workbook.save_to_buffer()
+}
+
+/// A made-up company for invitation files: 60 activities (ten of each
+/// type), 500 groups of 20 and 10,000 users, in the default zone.
+fn invitation_company() -> roster_core::import::invitations::Snapshot {
+    use roster_core::import::invitations::{Snapshot, SnapshotActivity, SnapshotGroup, SnapshotUser};
+    use roster_core::model::{ActivityType, UserStatus};
+    let kinds = ActivityType::ALL;
+    Snapshot {
+        time_zone: roster_core::time::Zone::default(),
+        activities: (1..=60i64)
+            .map(|id| {
+                let kind = kinds[usize::try_from(id).unwrap_or(0) % kinds.len()];
+                SnapshotActivity {
+                    id,
+                    kind,
+                    title: format!("Parcours {id} — {}", kind.label(Language::Fr)),
+                    archived: false,
+                }
+            })
+            .collect(),
+        groups: (0..500i64)
+            .map(|g| SnapshotGroup {
+                id: g + 1,
+                name: format!("Équipe {}", g + 1),
+                archived: false,
+                users: (g * 20 + 1..=g * 20 + 20).collect(),
+                contacts: Vec::new(),
+            })
+            .collect(),
+        users: (1..=10_000i64)
+            .map(|id| SnapshotUser {
+                id,
+                email: Some(format!("p{id}@example.fr")),
+                mobile: None,
+                employee_id: Some(format!("M{id:05}")),
+                status: if id % 97 == 0 { UserStatus::Inactive } else { UserStatus::Active },
+                sort_key: format!("nom {:05}", (id * 7919) % 10_000),
+            })
+            .collect(),
+        contacts: Vec::new(),
+    }
+}
+
+/// One generated invitation row: the cells as text, and the start and end
+/// as `(days from now, hour)` for date cells.
+fn invitation_row(
+    i: usize,
+    company: &roster_core::import::invitations::Snapshot,
+) -> ([String; 8], (u32, u16), (u32, u16)) {
+    use roster_core::model::ActivityType;
+    let activity = &company.activities[i % company.activities.len()];
+    let kind = if i.is_multiple_of(2) { activity.kind.label(Language::Fr) } else { activity.kind.label(Language::En) };
+    let named = if i.is_multiple_of(2) { activity.id.to_string() } else { activity.title.clone() };
+    // Each (activity, person) pair once: people move on every 60 rows.
+    let (groups, user) = if i.is_multiple_of(3) {
+        let a = i / 60 % 500;
+        let b = (a + 100 + i / 30_000 * 37) % 500;
+        let (a, b) = (a + 1, b + 1);
+        (format!("Équipe {a}, Équipe {b}"), String::new())
+    } else {
+        (String::new(), format!("p{}@example.fr", i / 60 % 10_000 + 1))
+    };
+    let resend = match (activity.kind, i % 3) {
+        (ActivityType::Cycle, _) => String::new(),
+        (_, 0) => "7 jours".into(),
+        (_, 1) => "2 weeks".into(),
+        _ => "P3D".into(),
+    };
+    let remind = if activity.kind == ActivityType::Module { "3 days".into() } else { String::new() };
+    let start_day = 10 + u32::try_from(i % 30).unwrap_or(0);
+    (
+        [kind.to_owned(), named, groups, user, String::new(), String::new(), resend, remind],
+        (start_day, 9),
+        (start_day + 14, 18),
+    )
+}
+
+/// An invitation file of `rows` rows and the company it checks against
+/// (written to `snapshot_out`): French headers, dates as date cells in
+/// XLSX and as day-first text in CSV.
+fn generate_invitations(rows: usize, format: &str, snapshot_out: Option<&str>) -> ExitCode {
+    use roster_core::import::invitations::Column;
+    let company = invitation_company();
+    if let Some(path) = snapshot_out {
+        let written = serde_json::to_vec(&company).map(|json| std::fs::write(path, json));
+        if !matches!(written, Ok(Ok(()))) {
+            eprintln!("roster: cannot write {path}");
+            return ExitCode::from(2);
+        }
+    }
+    let headers: Vec<&str> = Column::ALL.iter().map(|c| c.label(Language::Fr)).collect();
+    let zone = &company.time_zone;
+    let now = now();
+    // A local day `days` from now at `hour`: (y, m, d, hour).
+    let local = |(days, hour): (u32, u16)| -> (u16, u8, u8, u16) {
+        let text = zone.local(now.plus_days(i64::from(days)));
+        let n = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u16>().ok()).unwrap_or(1);
+        (n(0..4), u8::try_from(n(5..7)).unwrap_or(1), u8::try_from(n(8..10)).unwrap_or(1), hour)
+    };
+    let bytes = match format {
+        "csv" => {
+            let mut out = headers.join(";");
+            out.push_str("\r\n");
+            for i in 0..rows {
+                let (mut cells, start, until) = invitation_row(i, &company);
+                for (cell, when) in [(4, start), (5, until)] {
+                    let (y, m, d, h) = local(when);
+                    cells[cell] = format!("{d:02}/{m:02}/{y} {h:02}:00");
+                }
+                out.push_str(&cells.join(";"));
+                out.push_str("\r\n");
+            }
+            out.into_bytes()
+        }
+        "xlsx" => {
+            let written = (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+                let mut workbook = rust_xlsxwriter::Workbook::new();
+                let sheet = workbook.add_worksheet();
+                let when = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
+                for (c, header) in (0u16..).zip(&headers) {
+                    sheet.write_string(0, c, *header)?;
+                }
+                for (r, i) in (1u32..).zip(0..rows) {
+                    let (cells, start, until) = invitation_row(i, &company);
+                    for (c, value) in (0u16..).zip(cells.iter()) {
+                        if !value.is_empty() {
+                            sheet.write_string(r, c, value)?;
+                        }
+                    }
+                    for (c, day) in [(4u16, start), (5, until)] {
+                        let (y, m, d, h) = local(day);
+                        let at = rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)?.and_hms(h, 0, 0)?;
+                        sheet.write_datetime_with_format(r, c, &at, &when)?;
+                    }
+                }
+                workbook.save_to_buffer()
+            })();
+            match written {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    eprintln!("roster: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        _ => {
+            eprintln!("roster: --format takes xlsx or csv");
+            return ExitCode::from(2);
+        }
+    };
+    if std::io::stdout().lock().write_all(&bytes).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
 }
 
 fn hash_password() -> ExitCode {

@@ -8,7 +8,7 @@ use crate::sheet::{CellDate, DateKind};
 use crate::text;
 
 /// A wall-clock date and time, in no zone yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct LocalDateTime {
     /// The year (1900–9999).
     pub year: i16,

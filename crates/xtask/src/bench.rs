@@ -56,6 +56,7 @@ pub fn all(server_only: bool) -> Result {
             wasm / native.as_secs_f64() / 1000.0,
         ));
     }
+    let invitation_files = if server_only { Vec::new() } else { invitation_files(&root, &roster, &dir)? };
     let exports = if server_only { Vec::new() } else { exports(&root, &roster)? };
     let everyone = dir.join(format!("users-{ROWS}-everyone.csv"));
     generate_in_group(&roster, &everyone)?;
@@ -64,6 +65,10 @@ pub fn all(server_only: bool) -> Result {
     if !server_only {
         report(&format!("Imports ({ROWS} rows x 12 columns, median of {RUNS} runs, same machine, same run)"), &lines);
         report(
+            &format!("Invitation files ({ROWS} rows x 8 columns, median of {RUNS} runs, same machine, same run)"),
+            &invitation_files,
+        );
+        report(
             &format!("Exports ({ROWS} users x 21 columns, median of {RUNS} runs, same machine, same run)"),
             &exports,
         );
@@ -71,6 +76,53 @@ pub fn all(server_only: bool) -> Result {
     report(&format!("Server path ({ROWS} users, local runtime: D1, storage, queues)"), &server.imports_and_exports);
     report(&format!("Invitations ({ROWS} people in one group, same run)"), &server.invitations);
     Ok(())
+}
+
+/// Checks a generated invitation file of `ROWS` rows against its company
+/// natively, as WebAssembly and with the `SheetJS` baseline.
+fn invitation_files(root: &Path, roster: &Path, dir: &Path) -> Result<Vec<String>> {
+    let company = dir.join("invitations-company.json");
+    let mut lines = Vec::new();
+    for format in ["xlsx", "csv"] {
+        let file = dir.join(format!("invitations-{ROWS}.{format}"));
+        let out = std::fs::File::create(&file).map_err(|e| e.to_string())?;
+        status(
+            Command::new(roster)
+                .args(["generate", "invitations", "--rows", &ROWS.to_string(), "--format", format, "--snapshot-out"])
+                .arg(&company)
+                .stdout(out),
+        )?;
+        say(&format!("Checking {} ({} MB), native then WebAssembly and SheetJS", file.display(), size_mb(&file)));
+        let native = median(RUNS, || {
+            let started = Instant::now();
+            let ok = Command::new(roster)
+                .args(["validate", "invitations"])
+                .arg(&file)
+                .arg("--snapshot")
+                .arg(&company)
+                .args(["--format", "json"])
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            ok.then(|| started.elapsed()).ok_or_else(|| "the native check failed".to_owned())
+        })?;
+        let node = output(
+            in_dir("node", root).arg("bench/invitation-imports.mjs").arg(&file).arg(&company).arg(RUNS.to_string()),
+        )
+        .ok_or("the WebAssembly/SheetJS run of the invitation file failed")?;
+        let (wasm, sheetjs) = (field(&node, "wasm_ms")?, field(&node, "sheetjs_ms")?);
+        lines.push(format!(
+            "{format:4}  native {:>6} ms   wasm {wasm:>6} ms   SheetJS {sheetjs:>6} ms   SheetJS/wasm {:.1}x   \
+             wasm/native {:.1}x   invitations {}   people {}   wasm peak memory {} MB",
+            native.as_millis(),
+            sheetjs / wasm,
+            wasm / native.as_secs_f64() / 1000.0,
+            field(&node, "invitations")?,
+            field(&node, "recipients")?,
+            field(&node, "wasm_peak_memory_mb")?,
+        ));
+    }
+    Ok(lines)
 }
 
 fn report(title: &str, lines: &[String]) {

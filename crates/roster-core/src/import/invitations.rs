@@ -2,8 +2,6 @@
 //! checked against a snapshot of the company's activities, groups and
 //! people, with the plan of the invitations it would create.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::{Outcome, Remark, Remarks, Severity};
@@ -12,7 +10,8 @@ use crate::invitation::schedule::{Schedule, local_time_message};
 use crate::model::{ActivityType, CountryCode, Email, Mobile, UserStatus};
 use crate::sheet::{self, Format, Limits, Row, SheetError, Value};
 use crate::text;
-use crate::time::{Timestamp, Zone};
+use crate::text::FastMap;
+use crate::time::{LocalTimeError, Timestamp, Zone};
 use crate::time_text::{self, DateTimeError, LocalDateTime, PeriodError};
 use crate::vocabulary::vocabulary;
 use crate::{Language, Message};
@@ -146,16 +145,6 @@ pub struct Snapshot {
     pub contacts: Vec<SnapshotContact>,
 }
 
-/// A person an invitation reaches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
-pub enum Person {
-    /// A user, by id.
-    User(i64),
-    /// A contact, by id.
-    Contact(i64),
-}
-
 /// An invitation the file would create (one row).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PlannedInvitation {
@@ -263,27 +252,35 @@ pub fn validate_with_progress(
     Ok(checker.finish(format))
 }
 
+/// A dense person number (the snapshot holds far fewer than 2³² people).
+fn dense(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 /// The company's data, indexed for the rows.
 struct Index<'a> {
     snapshot: &'a Snapshot,
-    activities_by_id: HashMap<i64, usize>,
-    activities_by_title: HashMap<String, Vec<usize>>,
-    groups_by_name: HashMap<String, usize>,
-    users_by_key: HashMap<String, usize>,
-    users_by_id: HashMap<i64, usize>,
-    contacts_by_id: HashMap<i64, usize>,
+    activities_by_id: FastMap<i64, usize>,
+    activities_by_title: FastMap<String, Vec<usize>>,
+    groups_by_name: FastMap<String, usize>,
+    /// Users by e-mail (lower case), by mobile (E.164), by employee id (folded).
+    users_by_key: [FastMap<String, usize>; 3],
+    users_by_id: FastMap<i64, usize>,
+    /// Each group's people as dense numbers (see [`Index::person`]) that
+    /// can be invited, and how many of its users cannot.
+    group_people: FastMap<i64, (Vec<u32>, usize)>,
 }
 
 impl<'a> Index<'a> {
     fn new(snapshot: &'a Snapshot) -> Self {
         let mut index = Self {
             snapshot,
-            activities_by_id: HashMap::new(),
-            activities_by_title: HashMap::new(),
-            groups_by_name: HashMap::new(),
-            users_by_key: HashMap::new(),
-            users_by_id: HashMap::new(),
-            contacts_by_id: HashMap::new(),
+            activities_by_id: FastMap::default(),
+            activities_by_title: FastMap::default(),
+            groups_by_name: FastMap::default(),
+            users_by_key: Default::default(),
+            users_by_id: FastMap::default(),
+            group_people: FastMap::default(),
         };
         for (i, a) in snapshot.activities.iter().enumerate() {
             index.activities_by_id.insert(a.id, i);
@@ -294,45 +291,62 @@ impl<'a> Index<'a> {
         }
         for (i, u) in snapshot.users.iter().enumerate() {
             index.users_by_id.insert(u.id, i);
-            for key in [
-                u.email.as_deref().map(|e| format!("e:{}", e.to_lowercase())),
-                u.mobile.as_deref().map(|m| format!("m:{m}")),
-                u.employee_id.as_deref().map(|i| format!("i:{}", text::fold(i.trim()))),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                index.users_by_key.insert(key, i);
+            let keys = [
+                u.email.as_deref().map(|e| (0, e.to_lowercase())),
+                u.mobile.as_deref().map(|m| (1, m.to_owned())),
+                u.employee_id.as_deref().map(|e| (2, text::fold(e.trim()))),
+            ];
+            for (kind, key) in keys.into_iter().flatten() {
+                index.users_by_key[kind].insert(key, i);
             }
         }
-        for (i, c) in snapshot.contacts.iter().enumerate() {
-            index.contacts_by_id.insert(c.id, i);
+        let contacts: FastMap<i64, usize> = snapshot.contacts.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let first_contact = snapshot.users.len();
+        for g in &snapshot.groups {
+            let (mut people, mut skipped) = (Vec::with_capacity(g.users.len() + g.contacts.len()), 0);
+            for id in &g.users {
+                match index.users_by_id.get(id) {
+                    Some(&i) if Self::invitable(&snapshot.users[i]) => people.push(dense(i)),
+                    Some(_) => skipped += 1,
+                    None => {} // not in the company's directory
+                }
+            }
+            people.extend(g.contacts.iter().filter_map(|id| contacts.get(id)).map(|&i| dense(first_contact + i)));
+            index.group_people.insert(g.id, (people, skipped));
         }
         index
     }
 
-    fn sort_key(&self, person: Person) -> &str {
-        match person {
-            Person::User(id) => self.users_by_id.get(&id).map_or("", |&i| self.snapshot.users[i].sort_key.as_str()),
-            Person::Contact(id) => {
-                self.contacts_by_id.get(&id).map_or("", |&i| self.snapshot.contacts[i].sort_key.as_str())
-            }
+    /// Whether a user may be invited at all.
+    fn invitable(user: &SnapshotUser) -> bool {
+        !matches!(user.status, UserStatus::Inactive | UserStatus::Deleted)
+    }
+
+    /// A person's dense number: a user's place among the snapshot's users,
+    /// or a contact's place among its contacts after all the users. Rows
+    /// compare and order people by it, without hashing ids.
+    fn person(&self, n: u32) -> (&'a str, bool, i64) {
+        let n = n as usize;
+        match self.snapshot.users.get(n) {
+            Some(u) => (u.sort_key.as_str(), true, u.id),
+            None => self
+                .snapshot
+                .contacts
+                .get(n - self.snapshot.users.len())
+                .map_or(("", false, 0), |c| (c.sort_key.as_str(), false, c.id)),
         }
     }
 
     /// The user a cell names by e-mail, mobile or employee id.
     fn user(&self, raw: &str, country_code: CountryCode) -> Option<&'a SnapshotUser> {
         let raw = raw.trim();
-        let mut keys = Vec::with_capacity(3);
-        if raw.contains('@') {
-            if let Ok(email) = Email::parse(raw) {
-                keys.push(format!("e:{}", email.as_str()));
-            }
-        } else if let Ok(mobile) = Mobile::parse(raw, country_code) {
-            keys.push(format!("m:{}", mobile.as_str()));
-        }
-        keys.push(format!("i:{}", text::fold(raw)));
-        keys.iter().find_map(|k| self.users_by_key.get(k)).map(|&i| &self.snapshot.users[i])
+        let [by_email, by_mobile, by_employee_id] = &self.users_by_key;
+        let found = if raw.contains('@') {
+            Email::parse(raw).ok().and_then(|email| by_email.get(email.as_str()))
+        } else {
+            Mobile::parse(raw, country_code).ok().and_then(|mobile| by_mobile.get(mobile.as_str()))
+        };
+        found.or_else(|| by_employee_id.get(&text::fold(raw))).map(|&i| &self.snapshot.users[i])
     }
 }
 
@@ -384,7 +398,7 @@ impl RowCheck<'_> {
     }
 
     /// A date and time cell read in the company's zone.
-    fn instant(&mut self, column: Column, value: Value, zone: &Zone) -> Option<(Timestamp, LocalDateTime)> {
+    fn instant(&mut self, column: Column, value: Value, clock: &mut Clock) -> Option<(Timestamp, LocalDateTime)> {
         let shown = value.text();
         let local = match value {
             Value::Date(cell) => LocalDateTime::from_cell(cell),
@@ -407,7 +421,7 @@ impl RowCheck<'_> {
                 return None;
             }
         };
-        match zone.instant_of(local) {
+        match clock.instant_of(local) {
             Ok(at) => Some((at, local)),
             Err(e) => {
                 self.block(column, local_time_message(e), Some(local.iso()));
@@ -438,18 +452,33 @@ impl RowCheck<'_> {
     }
 }
 
+/// The company's zone, remembering each wall-clock time it placed: a file
+/// repeats the same few dates and times on many rows.
+struct Clock<'z> {
+    zone: &'z Zone,
+    placed: FastMap<LocalDateTime, Result<Timestamp, LocalTimeError>>,
+}
+
+impl Clock<'_> {
+    fn instant_of(&mut self, local: LocalDateTime) -> Result<Timestamp, LocalTimeError> {
+        *self.placed.entry(local).or_insert_with(|| self.zone.instant_of(local))
+    }
+}
+
 struct Checker<'a> {
     context: &'a Context,
     index: Index<'a>,
+    clock: Clock<'a>,
     columns: Option<Vec<Option<Column>>>,
     rows: u32,
     remarks: Remarks,
     plan: Plan,
     detail: Detail,
-    /// Per activity, who an earlier row invites, and that row.
-    invited: HashMap<i64, HashMap<Person, u32>>,
+    /// Who an earlier row invites to an activity, and that row, by
+    /// activity id and dense person number.
+    invited: FastMap<(i64, u32), u32>,
     /// Rows by (activity, groups or user): the same invitation twice.
-    seen: HashMap<(i64, Vec<i64>, Option<i64>), u32>,
+    seen: FastMap<(i64, Vec<i64>, Option<i64>), u32>,
 }
 
 impl<'a> Checker<'a> {
@@ -457,13 +486,14 @@ impl<'a> Checker<'a> {
         Self {
             context,
             index: Index::new(snapshot),
+            clock: Clock { zone: &snapshot.time_zone, placed: FastMap::default() },
             columns: None,
             rows: 0,
             remarks: Remarks::default(),
             plan: Plan::default(),
             detail,
-            invited: HashMap::new(),
-            seen: HashMap::new(),
+            invited: FastMap::default(),
+            seen: FastMap::default(),
         }
     }
 
@@ -547,7 +577,7 @@ impl<'a> Checker<'a> {
                 match index.groups_by_name.get(&text::fold(name)).map(|&i| &index.snapshot.groups[i]) {
                     None => check.block(Column::Groups, Message::UnknownGroup, Some(name.to_owned())),
                     Some(g) if g.archived => check.block(Column::Groups, Message::Archived, Some(name.to_owned())),
-                    Some(g) if !groups.iter().any(|known| known.id == g.id) => groups.push(g),
+                    Some(g) if !groups.iter().any(|known: &&SnapshotGroup| known.id == g.id) => groups.push(g),
                     Some(_) => {}
                 }
             }
@@ -572,10 +602,9 @@ impl<'a> Checker<'a> {
             (None, _) => None,
         };
 
-        let zone = &index.snapshot.time_zone;
         let now = self.context.now;
-        let start = check.instant(Column::Start, cells.take(Column::Start), zone);
-        let until = check.instant(Column::StartUntil, cells.take(Column::StartUntil), zone);
+        let start = check.instant(Column::Start, cells.take(Column::Start), &mut self.clock);
+        let until = check.instant(Column::StartUntil, cells.take(Column::StartUntil), &mut self.clock);
         for (column, at) in [(Column::Start, start), (Column::StartUntil, until)] {
             if let Some((at, local)) = at
                 && at <= now
@@ -632,42 +661,33 @@ impl<'a> Checker<'a> {
         self.seen.insert(signature, number);
 
         // Recipients: each person once, invitable, not invited by an earlier row.
-        let (mut people, mut skipped) = (Vec::new(), 0);
-        let invitable = |id: &i64| {
-            index
-                .users_by_id
-                .get(id)
-                .is_none_or(|&i| !matches!(index.snapshot.users[i].status, UserStatus::Inactive | UserStatus::Deleted))
-        };
+        let (mut people, mut skipped): (Vec<u32>, usize) = (Vec::new(), 0);
         for g in &groups {
-            for id in &g.users {
-                if invitable(id) {
-                    people.push(Person::User(*id));
-                } else {
-                    skipped += 1;
-                }
+            if let Some((members, not_invitable)) = index.group_people.get(&g.id) {
+                people.extend(members);
+                skipped += not_invitable;
             }
-            people.extend(g.contacts.iter().map(|&id| Person::Contact(id)));
         }
-        if let Some(u) = user.filter(|u| invitable(&u.id)) {
-            people.push(Person::User(u.id));
+        if let Some(u) = user.filter(|u| Index::invitable(u)) {
+            people.extend(index.users_by_id.get(&u.id).map(|&i| dense(i)));
         }
         people.sort_unstable();
         people.dedup();
-        let earlier = self.invited.entry(activity.id).or_default();
         let before = people.len();
-        let mut first_earlier_row = None;
-        people.retain(|p| match earlier.get(p) {
-            Some(&row) => {
-                first_earlier_row = first_earlier_row.min(Some(row)).or(Some(row));
+        let mut first_earlier_row: Option<u32> = None;
+        // One probe per person: taken by an earlier row, or taken now by this one.
+        people.retain(|&p| match self.invited.entry((activity.id, p)) {
+            std::collections::hash_map::Entry::Occupied(taken) => {
+                let row = *taken.get();
+                first_earlier_row = Some(first_earlier_row.map_or(row, |r| r.min(row)));
                 false
             }
-            None => true,
+            std::collections::hash_map::Entry::Vacant(free) => {
+                free.insert(number);
+                true
+            }
         });
         let invited_by_earlier_rows = before - people.len();
-        for p in &people {
-            earlier.insert(*p, number);
-        }
         if invited_by_earlier_rows > 0 {
             self.remarks.push(Remark {
                 row: number,
@@ -683,9 +703,9 @@ impl<'a> Checker<'a> {
             return;
         }
         // Directory order, as the server numbers them: contacts before users of the same name.
-        let order = |p: &Person| (index.sort_key(*p), matches!(p, Person::User(_)), *p);
-        people.sort_unstable_by(|a, b| order(a).cmp(&order(b)));
-        let batches = batch::from_bounds(people.len(), |n| index.sort_key(people[n]));
+        let mut ordered: Vec<(&str, bool, i64)> = people.iter().map(|&p| index.person(p)).collect();
+        ordered.sort_unstable();
+        let batches = batch::from_bounds(ordered.len(), |n| ordered[n].0);
 
         let counts = &mut self.plan.counts;
         counts.invitations += 1;

@@ -124,3 +124,32 @@ fn a_sheetjs_file_with_date_cells_is_clean() {
     assert_eq!(planned, [("2027-03-01T09:00", Some(7)), ("2027-03-02T08:30", Some(7))]);
     assert_eq!(report.plan.counts.recipients, 6);
 }
+
+#[test]
+fn every_fixture_hostile_ones_included_gets_a_report_or_a_typed_refusal() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets");
+    let context = Context {
+        language: Language::En,
+        country_code: CountryCode::FRANCE,
+        now: Timestamp::parse("2027-01-01T00:00:00Z").unwrap(),
+    };
+    let mut read = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if [".py", ".mjs"].iter().any(|e| name.ends_with(e)) || path.is_dir() {
+            continue;
+        }
+        match validate(&std::fs::read(&path).unwrap(), &context, &company(), Limits::PRODUCT) {
+            Ok(report) => {
+                read += 1;
+                // A file that is not an invitation file says which columns it lacks.
+                if report.outcome == Outcome::Failed {
+                    assert!(report.remarks.blocking > 0, "{name}");
+                }
+            }
+            Err(e) => assert!(!e.code().is_empty() && !e.message(Language::Fr).is_empty(), "{name}"),
+        }
+    }
+    assert!(read >= 10, "most fixtures are readable files");
+}
