@@ -59,9 +59,9 @@ fn main() -> ExitCode {
         ["validate", "invitations", file, ..] if !file.starts_with("--") => {
             validate_invitations(file, lang, option(&words, "--format").unwrap_or("text"), option(&words, "--snapshot"))
         }
-        ["sample", "users", ..] => write_sample(sample::users(lang, now())),
+        ["sample", "users", ..] => write_out(sample::users(lang, now())),
         ["sample", "invitations", ..] => {
-            write_sample(sample::invitations(lang, now(), &roster_core::time::Zone::default()))
+            write_out(sample::invitations(lang, now(), &roster_core::time::Zone::default()))
         }
         ["generate", "users", ..] => generate_users(
             option(&words, "--rows").and_then(|n| n.parse().ok()).unwrap_or(1_000),
@@ -280,9 +280,9 @@ fn now() -> Timestamp {
     Timestamp::from_unix_seconds(seconds)
 }
 
-/// Writes a sample workbook to stdout.
-fn write_sample(workbook: Result<Vec<u8>, rust_xlsxwriter::XlsxError>) -> ExitCode {
-    match workbook {
+/// Writes a built file (a sample, a generated file) to stdout; 2 when it could not be built or written.
+fn write_out(file: Result<Vec<u8>, rust_xlsxwriter::XlsxError>) -> ExitCode {
+    match file {
         Ok(bytes) if std::io::stdout().lock().write_all(&bytes).is_ok() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(2),
         Err(e) => {
@@ -305,24 +305,15 @@ fn generate_users(rows: usize, format: &str, group: Option<&str>) -> ExitCode {
                 out.push_str(&cells.join(";"));
                 out.push_str("\r\n");
             }
-            out.into_bytes()
+            Ok(out.into_bytes())
         }
-        "xlsx" => match generated_xlsx(rows, group) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                eprintln!("roster: {e}");
-                return ExitCode::from(2);
-            }
-        },
+        "xlsx" => generated_xlsx(rows, group),
         _ => {
             eprintln!("roster: --format takes xlsx or csv");
             return ExitCode::from(2);
         }
     };
-    if std::io::stdout().lock().write_all(&bytes).is_err() {
-        return ExitCode::from(2);
-    }
-    ExitCode::SUCCESS
+    write_out(bytes)
 }
 
 /// Streams an export of `rows` generated users to stdout as it is written.
@@ -498,48 +489,36 @@ fn generate_invitations(rows: usize, format: &str, snapshot_out: Option<&str>) -
                 out.push_str(&cells.join(";"));
                 out.push_str("\r\n");
             }
-            out.into_bytes()
+            Ok(out.into_bytes())
         }
-        "xlsx" => {
-            let written = (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-                let mut workbook = rust_xlsxwriter::Workbook::new();
-                let sheet = workbook.add_worksheet();
-                let when = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
-                for (c, header) in (0u16..).zip(&headers) {
-                    sheet.write_string(0, c, *header)?;
-                }
-                for (r, i) in (1u32..).zip(0..rows) {
-                    let (cells, start, until) = invitation_row(i, &company);
-                    for (c, value) in (0u16..).zip(cells.iter()) {
-                        if !value.is_empty() {
-                            sheet.write_string(r, c, value)?;
-                        }
-                    }
-                    for (c, day) in [(4u16, start), (5, until)] {
-                        let (y, m, d, h) = local(day);
-                        let at = rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)?.and_hms(h, 0, 0)?;
-                        sheet.write_datetime_with_format(r, c, &at, &when)?;
+        "xlsx" => (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+            let mut workbook = rust_xlsxwriter::Workbook::new();
+            let sheet = workbook.add_worksheet();
+            let when = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
+            for (c, header) in (0u16..).zip(&headers) {
+                sheet.write_string(0, c, *header)?;
+            }
+            for (r, i) in (1u32..).zip(0..rows) {
+                let (cells, start, until) = invitation_row(i, &company);
+                for (c, value) in (0u16..).zip(cells.iter()) {
+                    if !value.is_empty() {
+                        sheet.write_string(r, c, value)?;
                     }
                 }
-                workbook.save_to_buffer()
-            })();
-            match written {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    eprintln!("roster: {e}");
-                    return ExitCode::from(2);
+                for (c, day) in [(4u16, start), (5, until)] {
+                    let (y, m, d, h) = local(day);
+                    let at = rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)?.and_hms(h, 0, 0)?;
+                    sheet.write_datetime_with_format(r, c, &at, &when)?;
                 }
             }
-        }
+            workbook.save_to_buffer()
+        })(),
         _ => {
             eprintln!("roster: --format takes xlsx or csv");
             return ExitCode::from(2);
         }
     };
-    if std::io::stdout().lock().write_all(&bytes).is_err() {
-        return ExitCode::from(2);
-    }
-    ExitCode::SUCCESS
+    write_out(bytes)
 }
 
 fn hash_password() -> ExitCode {

@@ -97,6 +97,15 @@ pub fn message_text(code: &str, lang: &str) -> Option<String> {
     Some(message.text(language(lang)).to_owned())
 }
 
+/// Calls `on_progress`, when given, with the share of the file read.
+fn reporter(on_progress: Option<&js_sys::Function>) -> impl FnMut(f64) + '_ {
+    move |share| {
+        if let Some(callback) = on_progress {
+            let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(share));
+        }
+    }
+}
+
 /// Updates listed in a browser report; the counts always cover them all.
 const LISTED_UPDATES: usize = 500;
 
@@ -131,11 +140,7 @@ pub fn validate_users(
             serde_wasm_bindgen::from_value(snapshot.clone()).map_err(|e| JsError::new(&e.to_string()))?;
         Snapshot { users: given.users, groups: given.groups }
     };
-    let mut progress = |share: f64| {
-        if let Some(callback) = &on_progress {
-            let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(share));
-        }
-    };
+    let mut progress = reporter(on_progress.as_ref());
     let report = match validate_with_progress(
         bytes,
         &context,
@@ -202,11 +207,7 @@ pub fn validate_invitations(
         country_code: CountryCode::new(country_code).unwrap_or_default(),
         now: Timestamp::from_unix_millis(now_millis),
     };
-    let mut progress = |share: f64| {
-        if let Some(callback) = &on_progress {
-            let _ = callback.call1(&JsValue::NULL, &JsValue::from_f64(share));
-        }
-    };
+    let mut progress = reporter(on_progress.as_ref());
     let detail = plan::Detail::Summary { invitations: LISTED_INVITATIONS };
     let report = match plan::validate_with_progress(bytes, &context, &snapshot, Limits::PRODUCT, detail, &mut progress)
     {
@@ -217,14 +218,20 @@ pub fn validate_invitations(
     };
     let group_names: std::collections::HashMap<i64, &str> =
         snapshot.groups.iter().map(|g| (g.id, g.name.as_str())).collect();
+    // Only the listed invitations' users: a lookup each, not a scan of the directory.
+    let named: std::collections::HashSet<i64> = report.plan.invitations.iter().filter_map(|i| i.user).collect();
+    let user_labels: std::collections::HashMap<i64, &str> = snapshot
+        .users
+        .iter()
+        .filter(|u| named.contains(&u.id))
+        .map(|u| (u.id, u.email.as_deref().or(u.mobile.as_deref()).or(u.employee_id.as_deref()).unwrap_or_default()))
+        .collect();
     let listed: Vec<Value> = report
         .plan
         .invitations
         .iter()
         .map(|i| {
-            let user = i.user.and_then(|id| snapshot.users.iter().find(|u| u.id == id)).map(|u| {
-                u.email.clone().or_else(|| u.mobile.clone()).or_else(|| u.employee_id.clone()).unwrap_or_default()
-            });
+            let user = i.user.and_then(|id| user_labels.get(&id).copied());
             let mut shown = serde_json::to_value(i).unwrap_or_default();
             shown["type_label"] = i.kind.label(lang).into();
             shown["group_names"] = i.groups.iter().filter_map(|g| group_names.get(g).copied()).collect();

@@ -28,17 +28,7 @@ pub fn all(server_only: bool) -> Result {
         let file = dir.join(format!("users-{ROWS}.{format}"));
         generate(&roster, &file, format)?;
         say(&format!("Checking {} ({} MB), native then WebAssembly and SheetJS", file.display(), size_mb(&file)));
-        let native = median(RUNS, || {
-            let started = Instant::now();
-            let ok = Command::new(&roster)
-                .args(["validate", "users"])
-                .arg(&file)
-                .args(["--format", "json"])
-                .stdout(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            ok.then(|| started.elapsed()).ok_or_else(|| "the native check failed".to_owned())
-        })?;
+        let native = native_check(&roster, &["users".as_ref(), file.as_os_str()])?;
         let node = output(in_dir("node", &root).arg("bench/imports.mjs").arg(&file).arg(RUNS.to_string()))
             .ok_or("the WebAssembly/SheetJS run failed")?;
         let wasm = field(&node, "wasm_ms")?;
@@ -93,19 +83,10 @@ fn invitation_files(root: &Path, roster: &Path, dir: &Path) -> Result<Vec<String
                 .stdout(out),
         )?;
         say(&format!("Checking {} ({} MB), native then WebAssembly and SheetJS", file.display(), size_mb(&file)));
-        let native = median(RUNS, || {
-            let started = Instant::now();
-            let ok = Command::new(roster)
-                .args(["validate", "invitations"])
-                .arg(&file)
-                .arg("--snapshot")
-                .arg(&company)
-                .args(["--format", "json"])
-                .stdout(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            ok.then(|| started.elapsed()).ok_or_else(|| "the native check failed".to_owned())
-        })?;
+        let native = native_check(
+            roster,
+            &["invitations".as_ref(), file.as_os_str(), "--snapshot".as_ref(), company.as_os_str()],
+        )?;
         let node = output(
             in_dir("node", root).arg("bench/invitation-imports.mjs").arg(&file).arg(&company).arg(RUNS.to_string()),
         )
@@ -123,6 +104,21 @@ fn invitation_files(root: &Path, roster: &Path, dir: &Path) -> Result<Vec<String
         ));
     }
     Ok(lines)
+}
+
+/// The median time of `roster validate ARGS --format json`, output discarded.
+fn native_check(roster: &Path, args: &[&std::ffi::OsStr]) -> Result<Duration> {
+    median(RUNS, || {
+        let started = Instant::now();
+        let ok = Command::new(roster)
+            .arg("validate")
+            .args(args)
+            .args(["--format", "json"])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| started.elapsed()).ok_or_else(|| "the native check failed".to_owned())
+    })
 }
 
 fn report(title: &str, lines: &[String]) {
