@@ -3,6 +3,7 @@ import { h, show, toast } from '../dom.js';
 import { lang, t, when } from '../i18n.js';
 import { messageText } from '../pkg/roster_wasm.js';
 import { labels, options } from './labels.js';
+import { publicAttemptsTab, publicLinkCard } from './public-link.js';
 
 const problems = (error) => Object.entries(error.fields || {})
   .map(([field, p]) => `${t(`activity.field.${field}`)} : ${messageText(p.code, lang()) || p.message}`)
@@ -138,6 +139,21 @@ export async function activity(id) {
   }
 
   const row = (label, input) => h('p', {}, h('label', {}, label, ' ', input));
+  // Only questionnaires and modules can be opened to the public (I1).
+  const canBePublic = a.type === 'questionnaire' || a.type === 'module';
+  const invitationsTab = h('section', { dataset: { tab: 'invitations' } },
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('activity.batch')), h('th', {}, t('activity.recipients')),
+      h('th', {}, t('activity.start')), h('th', {}, t('jobs.status')), h('th', {}, t('activity.made')))), listBody));
+  const attemptsTab = canBePublic ? publicAttemptsTab(a) : null;
+  if (attemptsTab) attemptsTab.hidden = true;
+  const tabButton = (label, section, other) => h('button', { type: 'button', role: 'tab', 'aria-selected': section === invitationsTab,
+    onClick: (event) => {
+      section.hidden = false;
+      if (other) other.hidden = true;
+      for (const b of event.target.parentNode.children) b.setAttribute('aria-selected', String(b === event.target));
+    } }, label);
+  const tabs = h('div', { class: 'tabs', role: 'tablist' }, tabButton(t('activity.invitations'), invitationsTab, attemptsTab),
+    attemptsTab ? tabButton(t('public.tab'), attemptsTab, invitationsTab) : '');
   show(
     h('p', {}, h('a', { href: '#/activities' }, `← ${t('activity.back')}`)),
     h('h1', {}, a.title, ' ', h('span', { class: 'badge' }, labels('activity_type')[a.type])),
@@ -151,9 +167,10 @@ export async function activity(id) {
       row(t('activity.resend'), resend), row(t('activity.remind'), remind),
       h('div', { class: 'toolbar' }, h('button', { type: 'button', dataset: { action: 'preview' }, onClick: preview }, t('invite.preview')), invite),
       summary),
-    h('h2', {}, t('activity.invitations')),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('activity.batch')), h('th', {}, t('activity.recipients')),
-      h('th', {}, t('activity.start')), h('th', {}, t('jobs.status')), h('th', {}, t('activity.made')))), listBody),
+    canBePublic ? publicLinkCard(a) : '',
+    tabs,
+    invitationsTab,
+    canBePublic ? attemptsTab : '',
   );
   await reload();
 }

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h, show, toast } from '../dom.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
+import { messageText } from '../pkg/roster_wasm.js';
 
 /** The company's settings page (A1): every administrator sees them; company
  * administrators change them. */
@@ -8,6 +9,7 @@ export async function settings(session, onChange) {
   const current = await api('GET', '/company/settings');
   const editable = session.role === 'company_admin';
   const importOn = h('input', { type: 'checkbox', name: 'invitation_file_import', checked: current.invitation_file_import, disabled: !editable });
+  const challengeOn = h('input', { type: 'checkbox', name: 'public_link_challenge', checked: current.public_link_challenge, disabled: !editable });
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   if (!zones.includes(current.time_zone)) zones.unshift(current.time_zone);
   const zone = h('select', { name: 'time_zone', disabled: !editable },
@@ -17,6 +19,8 @@ export async function settings(session, onChange) {
   const form = h('form', { class: 'card', dataset: { settings: '' } },
     h('label', { class: 'check' }, importOn, ' ', t('settings.invitationFileImport')),
     h('p', { class: 'muted' }, t('settings.invitationFileImportHelp')),
+    h('label', { class: 'check' }, challengeOn, ' ', t('settings.publicLinkChallenge')),
+    h('p', { class: 'muted' }, t('settings.publicLinkChallengeHelp')),
     h('label', {}, t('settings.timeZone'), zone),
     h('p', { class: 'muted' }, t('settings.timeZoneHelp')),
     editable ? '' : h('p', { class: 'muted' }, t('settings.companyAdminsOnly')),
@@ -26,11 +30,14 @@ export async function settings(session, onChange) {
     error.textContent = '';
     save.disabled = true;
     try {
-      const saved = await api('PATCH', '/company/settings', { invitation_file_import: importOn.checked, time_zone: zone.value });
+      const saved = await api('PATCH', '/company/settings', {
+        invitation_file_import: importOn.checked, public_link_challenge: challengeOn.checked, time_zone: zone.value,
+      });
       toast(t('settings.saved'));
       onChange(saved);
     } catch (e) {
-      error.textContent = e.fields?.time_zone?.message ?? e.message;
+      const field = e.fields?.time_zone ?? e.fields?.public_link_challenge;
+      error.textContent = field ? (messageText(field.code, lang()) || field.message) : e.message;
     } finally {
       save.disabled = false;
     }

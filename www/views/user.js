@@ -28,6 +28,11 @@ export async function user(id) {
       u.invitations.length
         ? h('ul', {}, u.invitations.map((i) => h('li', {}, h('a', { href: `#/activities/${i.activity_id}` }, i.title),
           ` · ${i.label} · ${t(`activity.state.${i.state}`)}`, i.sent_at ? ` · ${t('user.reached', { at: when(i.sent_at) })}` : '')))
-        : h('p', { class: 'muted' }, t('user.noInvitations'))),
+        : h('p', { class: 'muted' }, t('user.noInvitations')),
+      h('h2', {}, t('public.history')),
+      u.public_attempts.length
+        ? h('ul', { dataset: { publicAttempts: '' } }, u.public_attempts.map((a) => h('li', {}, h('a', { href: `#/activities/${a.activity_id}` }, a.title),
+          ` · ${when(a.started_at)} · ${a.finished_at ? t('public.finishedWith', { score: a.score ?? '—' }) : t('public.inProgress')}`)))
+        : h('p', { class: 'muted' }, t('public.noHistory'))),
   );
 }

@@ -221,14 +221,12 @@ impl NewUserForm {
         let mut c = Checker::default();
         let last_name = c.required("last_name", self.last_name.as_ref(), PersonName::parse, TextError::message);
         let first_name = c.optional("first_name", self.first_name.as_ref(), PersonName::parse, TextError::message);
-        let email = c.optional("email", self.email.as_ref(), Email::parse, |e| {
-            if e == EmailError::TooLong { Message::TooLong } else { Message::InvalidEmail }
-        });
+        let email = c.optional("email", self.email.as_ref(), Email::parse, EmailError::message);
         let mobile = c.optional(
             "mobile",
             self.mobile.as_ref(),
             |raw| Mobile::parse(raw, context.country_code),
-            |e| if e == MobileError::NotMobile { Message::NotMobile } else { Message::InvalidMobile },
+            MobileError::message,
         );
         let employee_id = c.optional("employee_id", self.employee_id.as_ref(), EmployeeId::parse, TextError::message);
         let department = c.optional("department", self.department.as_ref(), PersonName::parse, TextError::message);

@@ -17,6 +17,7 @@ pub mod invitation;
 pub mod jobs;
 pub mod messages;
 pub mod model;
+pub mod public_link;
 pub mod secret;
 pub mod sheet;
 pub mod text;

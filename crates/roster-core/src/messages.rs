@@ -144,6 +144,24 @@ pub enum Message {
     NobodyToInvite,
     /// A time zone name the time zone database does not know.
     UnknownTimeZone,
+    /// An identification form without any field.
+    FormWithoutField,
+    /// An identification form asking one field twice.
+    FieldTwice,
+    /// "Authentication required" on a form that asks neither employee id nor e-mail.
+    AuthenticationNeedsIdentifier,
+    /// No user of the company matches the identification form.
+    UserNotFound,
+    /// The anti-robot challenge was not passed.
+    ChallengeFailed,
+    /// A public link the administrator turned off, or whose activity is archived.
+    LinkClosed,
+    /// A public link past its closing date.
+    LinkPastClosingDate,
+    /// Only questionnaires and modules can be opened to the public.
+    NotPublicType,
+    /// The challenge cannot be turned on: the installation has no keys for it.
+    ChallengeNotConfigured,
 }
 
 impl Message {
@@ -311,6 +329,32 @@ impl Message {
             Self::NobodyToInvite => (
                 "Cette ligne n’invite personne : ses groupes sont vides ou leurs membres ne peuvent pas être invités.",
                 "This row invites nobody: its groups are empty or their members cannot be invited.",
+            ),
+            Self::FormWithoutField => {
+                ("Le formulaire doit demander au moins un champ.", "The form must ask at least one field.")
+            }
+            Self::FieldTwice => {
+                ("Le formulaire demande deux fois le même champ.", "The form asks the same field twice.")
+            }
+            Self::AuthenticationNeedsIdentifier => (
+                "L’authentification obligatoire demande le matricule ou l’e-mail dans le formulaire.",
+                "Required authentication needs the employee id or the e-mail in the form.",
+            ),
+            Self::UserNotFound => ("Utilisateur non trouvé.", "User not found."),
+            Self::ChallengeFailed => {
+                ("La vérification anti-robot a échoué : réessayez.", "The anti-robot check failed: please try again.")
+            }
+            Self::LinkClosed => ("Ce lien n’est plus ouvert.", "This link is no longer open."),
+            Self::LinkPastClosingDate => {
+                ("Ce lien a fermé à sa date de clôture.", "This link closed on its closing date.")
+            }
+            Self::NotPublicType => (
+                "Seuls les questionnaires et les modules peuvent avoir un lien public.",
+                "Only questionnaires and modules can have a public link.",
+            ),
+            Self::ChallengeNotConfigured => (
+                "La vérification anti-robot n’est pas configurée sur cette installation (clés Turnstile).",
+                "The anti-robot check is not set up on this installation (Turnstile keys).",
             ),
             Self::PasswordTooShort => (
                 "Le mot de passe doit compter au moins 10 caractères.",

@@ -75,6 +75,8 @@ pub enum SecretKind {
     Device,
     /// A personal sign-up link of an invitation (B2).
     SignUp,
+    /// An attempt through a public link: the player reports its end with it (I1).
+    Attempt,
 }
 
 impl SecretKind {
@@ -84,6 +86,7 @@ impl SecretKind {
             Self::ApiToken => "rst_",
             Self::Device => "rsd_",
             Self::SignUp => "rsu_",
+            Self::Attempt => "rsa_",
         }
     }
 }

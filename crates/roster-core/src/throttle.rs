@@ -20,6 +20,10 @@
 /// The window attempts are counted over.
 pub const WINDOW_MINUTES: i64 = 15;
 
+/// How long a refused caller is told to wait: the window, at most.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 15 minutes in seconds
+pub const RETRY_AFTER_SECONDS: u32 = (WINDOW_MINUTES * 60) as u32;
+
 /// What an attempt is counted under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Counter {

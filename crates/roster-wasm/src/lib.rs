@@ -62,7 +62,8 @@ pub fn validate_new_user(
 }
 
 /// The entries of a vocabulary (`user_type`, `role`, `licence_level`,
-/// `preferred_channel`, `language`, `status`, `activity_type`) as
+/// `preferred_channel`, `language`, `status`, `activity_type`,
+/// `form_field`, `party`) as
 /// `[{code, label}]` in `lang`, for the console's pickers.
 ///
 /// # Errors
@@ -83,6 +84,8 @@ pub fn vocabulary(name: &str, lang: &str) -> Result<JsValue, JsError> {
         "language" => entries!(Language),
         "status" => entries!(UserStatus),
         "activity_type" => entries!(ActivityType),
+        "form_field" => entries!(roster_core::public_link::FormField),
+        "party" => entries!(roster_core::public_link::Party),
         other => return Err(JsError::new(&format!("no vocabulary named {other}"))),
     };
     into_js(&list)

@@ -31,8 +31,11 @@ pub enum ApiError {
     /// The thing existed but is gone for good: an expired download, a used
     /// sign-up link (410), with what to do about it.
     Gone(String),
-    /// Too many attempts; try again later (429).
-    TooManyAttempts,
+    /// Too many attempts; try again after `retry_after` seconds (429).
+    TooManyAttempts {
+        /// Seconds to wait, sent as `Retry-After`.
+        retry_after: u32,
+    },
     /// A fault of ours or of the platform (500).
     Internal(String),
 }
@@ -49,7 +52,7 @@ impl ApiError {
             Self::Invalid(..) => 422,
             Self::Conflict => 409,
             Self::Gone(_) => 410,
-            Self::TooManyAttempts => 429,
+            Self::TooManyAttempts { .. } => 429,
             Self::Internal(_) => 500,
         }
     }
@@ -74,7 +77,7 @@ impl ApiError {
             Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
             Self::Conflict => ("conflict", "This clashes with changes made meanwhile.".to_owned()),
             Self::Gone(why) => ("gone", why.clone()),
-            Self::TooManyAttempts => ("too_many_attempts", "Too many attempts; wait a few minutes.".to_owned()),
+            Self::TooManyAttempts { .. } => ("too_many_attempts", "Too many attempts; wait a few minutes.".to_owned()),
             Self::Internal(_) => ("internal", "Something went wrong on our side.".to_owned()),
         };
         let mut body = json!({ "error": { "code": code, "message": message } });
@@ -98,6 +101,9 @@ impl ApiError {
         let _ = headers.set("cache-control", "no-store");
         if let Self::MethodNotAllowed(allowed) = &self {
             let _ = headers.set("allow", allowed);
+        }
+        if let Self::TooManyAttempts { retry_after } = &self {
+            let _ = headers.set("retry-after", &retry_after.to_string());
         }
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();
         Response::builder().with_status(self.status()).with_headers(headers).fixed(body)

@@ -161,7 +161,10 @@ pub fn secure(mut resp: Response) -> Response {
         ("x-frame-options", "DENY"),
         ("referrer-policy", "no-referrer"),
     ] {
-        let _ = headers.set(name, value);
+        // A page that needs more than nothing (the public form) sets its own policy.
+        if !headers.has(name).unwrap_or(false) {
+            let _ = headers.set(name, value);
+        }
     }
     resp
 }

@@ -75,6 +75,11 @@ impl Server {
             .args(["--var", &format!("DEMO_SEED_KEY:{seed_key}")])
             // Delivery reports of a local run are signed with the run's key too.
             .args(["--var", &format!("DELIVERY_REPORT_SECRET:{seed_key}")])
+            // Cloudflare's test keys for the public forms' challenge, checked
+            // by the local stand-in of the verification service.
+            .args(["--var", "TURNSTILE_SITE_KEY:1x00000000000000000000AA"])
+            .args(["--var", "TURNSTILE_SECRET_KEY:1x0000000000000000000000000000000AA"])
+            .args(["--var", &format!("TURNSTILE_VERIFY_URL:http://127.0.0.1:{port}/api/v1/demo/challenge")])
             .args(["--test-scheduled", "--show-interactive-dev-session=false"]);
         if let Some(dir) = persist {
             cmd.arg("--persist-to").arg(dir);

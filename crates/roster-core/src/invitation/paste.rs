@@ -96,13 +96,11 @@ fn phone_like(word: &str) -> bool {
 fn email_reading(raw: &str) -> Result<Address, Message> {
     Email::parse(raw.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '<' | '>' | '\'' | ':' | '.')))
         .map(Address::Email)
-        .map_err(|e| if e == EmailError::TooLong { Message::TooLong } else { Message::InvalidEmail })
+        .map_err(EmailError::message)
 }
 
 fn mobile_reading(raw: &str, home: CountryCode) -> Result<Address, Message> {
-    Mobile::parse(raw, home)
-        .map(Address::Sms)
-        .map_err(|e| if e == MobileError::NotMobile { Message::NotMobile } else { Message::InvalidMobile })
+    Mobile::parse(raw, home).map(Address::Sms).map_err(MobileError::message)
 }
 
 struct Reader {

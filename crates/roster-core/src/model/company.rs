@@ -41,6 +41,9 @@ pub struct CompanySettings {
     /// The zone invitation dates are entered and shown in.
     #[serde(default)]
     pub time_zone: Zone,
+    /// Whether the company's public forms ask for an anti-robot challenge (I7).
+    #[serde(default)]
+    pub public_link_challenge: bool,
 }
 
 impl Default for CompanySettings {
@@ -52,6 +55,7 @@ impl Default for CompanySettings {
             licence_capacity: 50,
             country_code: CountryCode::FRANCE,
             time_zone: Zone::default(),
+            public_link_challenge: false,
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct SettingsChange {
     pub invitation_file_import: Option<bool>,
     /// The IANA name of the zone invitation dates are entered and shown in.
     pub time_zone: Option<String>,
+    /// Turns the anti-robot challenge of public forms on or off.
+    pub public_link_challenge: Option<bool>,
 }
 
 impl SettingsChange {
@@ -77,6 +83,9 @@ impl SettingsChange {
         let mut changed = settings.clone();
         if let Some(on) = self.invitation_file_import {
             changed.invitation_file_import = on;
+        }
+        if let Some(on) = self.public_link_challenge {
+            changed.public_link_challenge = on;
         }
         if let Some(name) = &self.time_zone {
             match Zone::parse(name.trim()) {
@@ -126,8 +135,11 @@ mod tests {
     #[test]
     fn a_settings_change_takes_known_zones_only() {
         let before = CompanySettings::default();
-        let change =
-            SettingsChange { invitation_file_import: Some(true), time_zone: Some(" America/New_York ".into()) };
+        let change = SettingsChange {
+            invitation_file_import: Some(true),
+            time_zone: Some(" America/New_York ".into()),
+            public_link_challenge: None,
+        };
         let after = change.apply(&before).unwrap();
         assert!(after.invitation_file_import);
         assert_eq!(after.time_zone.name(), "America/New_York");

@@ -19,6 +19,16 @@ pub enum EmailError {
     Malformed,
 }
 
+impl EmailError {
+    /// What to tell the person who typed the address.
+    pub const fn message(self) -> crate::Message {
+        match self {
+            Self::TooLong => crate::Message::TooLong,
+            Self::Empty | Self::Malformed => crate::Message::InvalidEmail,
+        }
+    }
+}
+
 impl Email {
     /// The longest address mail systems carry (RFC 5321 path limit less `<>`).
     pub const MAX_LEN: usize = 254;

@@ -48,6 +48,16 @@ pub enum MobileError {
     NotMobile,
 }
 
+impl MobileError {
+    /// What to tell the person who typed the number.
+    pub const fn message(self) -> crate::Message {
+        match self {
+            Self::NotMobile => crate::Message::NotMobile,
+            Self::Empty | Self::BadCharacter | Self::Invalid => crate::Message::InvalidMobile,
+        }
+    }
+}
+
 impl Mobile {
     /// Reads a number as people type it, or as a spreadsheet kept it:
     /// `+33 6 12 34 56 78`, `0033612345678`, `33612345678` (an international

@@ -1,6 +1,7 @@
 //! Contacts (A3): people reached by e-mail or mobile without an account.
 //! A contact that becomes a user is kept (with `user_id` set) and leaves
-//! the list; its groups, invitations, messages and history follow the user.
+//! the list; its groups, invitations, messages, public attempts and history
+//! follow the user.
 
 use roster_core::directory::{Cursor, UserQuery};
 use roster_core::form::{search_text, sort_key};
@@ -166,11 +167,15 @@ pub fn become_user(
             "UPDATE activity_events SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"
         ),
         format!("UPDATE outbox SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"),
+        format!(
+            "UPDATE public_attempts SET user_id = ?, contact_id = NULL WHERE company_id = ? AND contact_id IN {chosen}"
+        ),
         format!("DELETE FROM group_contacts WHERE company_id = ? AND contact_id IN {chosen}"),
         format!("UPDATE contacts SET user_id = ? WHERE company_id = ? AND id IN {chosen}"),
     ];
-    let leading: [Vec<wasm_bindgen::JsValue>; 6] = [
+    let leading: [Vec<wasm_bindgen::JsValue>; 7] = [
         vec![user.clone(), now.into(), company.to_js_value()],
+        vec![user.clone(), company.to_js_value()],
         vec![user.clone(), company.to_js_value()],
         vec![user.clone(), company.to_js_value()],
         vec![user.clone(), company.to_js_value()],

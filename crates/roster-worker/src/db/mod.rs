@@ -15,6 +15,7 @@ pub mod imports;
 pub mod invitation_imports;
 pub mod jobs;
 pub mod outbox;
+pub mod public_links;
 pub mod simple_invitations;
 pub mod users;
 

@@ -11,7 +11,7 @@ use worker::{Request, Response};
 
 use crate::auth;
 use crate::db::contacts::{self, ContactRow, Selector};
-use crate::db::{Db, activity_invitations, users};
+use crate::db::{Db, activity_invitations, public_links, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
 use crate::views;
@@ -93,6 +93,7 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let invitations = activity_invitations::of_person(db, admin.company, false, id).await?;
     let mut body = serde_json::to_value(&contact)?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
+    body["public_attempts"] = serde_json::to_value(public_links::attempts_of_contact(db, admin.company, id).await?)?;
     json(200, &body)
 }
 

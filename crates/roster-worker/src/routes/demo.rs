@@ -160,3 +160,23 @@ pub async fn age_invitation(req: &mut Request, db: &Db, env: &Env, id: &str) -> 
     }
     json(200, &json!({ "aged": id, "days": body.days }))
 }
+
+/// The local stand-in for the challenge's verification service, which is
+/// out of reach offline. It answers as Cloudflare's test keys do: the
+/// widget's test token passes when the secret is the configured one.
+/// Only on a local run (404 elsewhere).
+pub async fn challenge(req: &mut Request, env: &Env) -> ApiResult<Response> {
+    if !platform::is_local(env) {
+        return Err(ApiError::NotFound);
+    }
+    let body = crate::http::body_within(req, 8 * 1024).await?;
+    let field = |name: &str| form_urlencoded::parse(&body).find(|(n, _)| n == name).map(|(_, v)| v.into_owned());
+    let expected = env.var("TURNSTILE_SECRET_KEY").map(|v| v.to_string()).unwrap_or_default();
+    let success = !expected.is_empty()
+        && field("secret").is_some_and(|s| secret::same_secret(&s, &expected))
+        && field("response").as_deref() == Some(TEST_CHALLENGE_TOKEN);
+    json(200, &json!({ "success": success }))
+}
+
+/// The token the challenge's widget gives with Cloudflare's test site keys.
+const TEST_CHALLENGE_TOKEN: &str = "XXXX.DUMMY.TOKEN.XXXX";

@@ -15,6 +15,8 @@ mod imports;
 mod invitations;
 mod jobs;
 mod outbox;
+mod public;
+mod public_links;
 mod session;
 mod tokens;
 mod users;
@@ -35,13 +37,20 @@ const OPENAPI: &str = include_str!("../../openapi.yaml");
 #[allow(clippy::too_many_lines)] // one arm per route: the table reads best whole
 pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
     let path = req.path();
+    let db = Db::from_env(env)?;
+    let method = known_method(&req);
+    let req = &mut req;
+    if let Some(token) = path.strip_prefix("/p/").filter(|t| !t.contains('/')) {
+        return match method {
+            Method::Get => public::page(req, &db, env, token).await,
+            Method::Post => public::post_page(req, &db, env, token).await,
+            _ => not_allowed(&["GET", "POST"]),
+        };
+    }
     let Some(rest) = path.strip_prefix("/api/v1/") else {
         return Err(ApiError::NotFound);
     };
     let segments: Vec<&str> = rest.split('/').collect();
-    let db = Db::from_env(env)?;
-    let method = known_method(&req);
-    let req = &mut req;
     match segments.as_slice() {
         ["openapi.yaml"] => match method {
             Method::Get => {
@@ -108,7 +117,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         },
         ["company", "settings"] => match method {
             Method::Get => company::show(req, &db).await,
-            Method::Patch => company::update(req, &db).await,
+            Method::Patch => company::update(req, &db, env).await,
             _ => not_allowed(&["GET", "PATCH"]),
         },
         ["jobs"] => match method {
@@ -152,6 +161,36 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["activities", id, "invitations", "preview"] => match method {
             Method::Post => activities::preview(req, &db, id_from(id)?).await,
             _ => not_allowed(&["POST"]),
+        },
+        ["activities", id, "public-link"] => match method {
+            Method::Get => public_links::show(req, &db, id_from(id)?).await,
+            Method::Put => public_links::save(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["GET", "PUT"]),
+        },
+        ["activities", id, "public-link", "regenerate"] => match method {
+            Method::Post => public_links::regenerate(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["activities", id, "public-link", file @ ("qr.svg" | "qr.png")] => match method {
+            Method::Get => public_links::qr_code(req, &db, id_from(id)?, &file[3..]).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["activities", id, "public-attempts"] => match method {
+            Method::Get => public_links::attempts(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["public", "links", token] => match method {
+            Method::Get => public::show(req, &db, env, token).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["public", "links", token, "attempts"] => match method {
+            Method::Post => public::create_attempt(req, &db, env, token).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["public", "attempts", secret, "finish"] => match method {
+            Method::Post => public::finish(req, &db, env, secret).await,
+            Method::Options => public::finish_preflight(),
+            _ => not_allowed(&["POST", "OPTIONS"]),
         },
         ["activity-invitations", id] => match method {
             Method::Get => jobs::show(req, &db, JobKind::Invitation, id).await,
@@ -214,6 +253,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["demo", "jobs", id, "age"] if method == Method::Post => demo::age(req, &db, env, id).await,
         ["demo", "jobs", "fill"] if method == Method::Post => demo::fill(req, &db, env).await,
         ["demo", "invitations", id, "age"] if method == Method::Post => demo::age_invitation(req, &db, env, id).await,
+        ["demo", "challenge"] if method == Method::Post => demo::challenge(req, env).await,
         ["demo", "scheduler"] if method == Method::Post => demo::run_scheduler(req, &db, env).await,
         ["demo", "jobs", id, "stored"] if method == Method::Get => demo::stored(req, &db, env, id).await,
         _ => Err(ApiError::NotFound),

@@ -51,7 +51,7 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     let attempt_id = secret::random_id(platform::random_bytes()?);
     let counts = access::count_attempt(db, &attempt_id, &attempt.counters(), now).await?;
     if !throttle::allowed(&counts) {
-        return Err(ApiError::TooManyAttempts);
+        return Err(ApiError::TooManyAttempts { retry_after: throttle::RETRY_AFTER_SECONDS });
     }
     let candidates = access::sign_in_candidates(db, email.as_str()).await?;
     if candidates.is_empty() {

@@ -6,7 +6,7 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::db::users::UserRow;
-use crate::db::{Db, activity_invitations, simple_invitations, users};
+use crate::db::{Db, activity_invitations, public_links, simple_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
 use crate::{auth, views};
@@ -41,6 +41,7 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, admin.company, id).await?)?;
     let invitations = activity_invitations::of_person(db, admin.company, true, id).await?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
+    body["public_attempts"] = serde_json::to_value(public_links::attempts_of_user(db, admin.company, id).await?)?;
     json(200, &body)
 }
 
