@@ -28,6 +28,8 @@ pub struct Answer {
     pub set_cookie: Option<String>,
     /// Every `Set-Cookie` header.
     pub set_cookies: Vec<String>,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
 }
 
 /// A caller: anonymous, or holding a session cookie or a bearer token.
@@ -134,7 +136,7 @@ impl Client {
         if let Some(key) = &self.seed_key {
             request = request.header("x-demo-seed-key", key);
         }
-        if body.is_some() {
+        if body.is_some() && !self.extra.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
             request = request.header("content-type", "application/json");
         }
         for (name, value) in &self.extra {
@@ -151,10 +153,11 @@ impl Client {
             .map(ToOwned::to_owned)
             .collect();
         let set_cookie = set_cookies.first().cloned();
+        let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(ToOwned::to_owned);
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body =
             if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, body, set_cookie, set_cookies }
+        Answer { status, body, set_cookie, set_cookies, retry_after }
     }
 
     /// Uploads `bytes` as a user import file; returns the job answer.
@@ -188,6 +191,7 @@ impl Client {
             body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
             set_cookie: None,
             set_cookies: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -212,7 +216,7 @@ impl Client {
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Ok(Answer { status, body, set_cookie: None, set_cookies: Vec::new() })
+        Ok(Answer { status, body, set_cookie: None, set_cookies: Vec::new(), retry_after: None })
     }
 
     /// The response headers of `GET path`.

@@ -10,6 +10,7 @@ mod imports;
 mod invitation_imports;
 mod invitations;
 mod provider;
+mod public_links;
 mod tenancy;
 
 const DEMO_ADMIN: &str = "admin@demo.example";
