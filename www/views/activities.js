@@ -149,6 +149,7 @@ export async function activity(id) {
   const tabButton = (label, section, other) => h('button', { type: 'button', role: 'tab', 'aria-selected': section === invitationsTab,
     onClick: (event) => {
       section.hidden = false;
+      section.reload?.();
       if (other) other.hidden = true;
       for (const b of event.target.parentNode.children) b.setAttribute('aria-selected', String(b === event.target));
     } }, label);

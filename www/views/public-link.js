@@ -121,6 +121,7 @@ export function publicAttemptsTab(activity) {
     h('p', {}, h('button', { type: 'button', onClick: reload }, t('public.refresh'))),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('public.party')), h('th', {}, t('users.name')), h('th', {}, t('users.email')),
       h('th', {}, t('public.company')), h('th', {}, t('public.started')), h('th', {}, t('public.finished')), h('th', {}, t('public.score')))), body));
+  node.reload = reload; // the tab refreshes whenever it is opened
   reload();
   return node;
 }
