@@ -153,7 +153,10 @@ fn without_the_setting_the_import_is_absent_and_a_company_admin_turns_it_on() {
 
     let on = acme.send("PATCH", "/api/v1/company/settings", Some(&json!({ "invitation_file_import": true })));
     assert_eq!(on.status, 200, "{:?}", on.body);
-    assert_eq!(on.body, json!({ "invitation_file_import": true, "time_zone": "Europe/Paris" }));
+    assert_eq!(
+        on.body,
+        json!({ "invitation_file_import": true, "public_link_challenge": false, "time_zone": "Europe/Paris" })
+    );
     let snapshot = acme.get("/api/v1/imports/invitations/snapshot");
     assert_eq!(snapshot.status, 200);
     let demo_people = snapshot.body["users"]
