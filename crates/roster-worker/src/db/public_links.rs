@@ -301,29 +301,27 @@ const ATTEMPTS: &str = "SELECT p.id, CASE WHEN p.user_id IS NOT NULL THEN 'user'
 /// The most recent attempts shown at once.
 pub const ATTEMPTS_SHOWN: u32 = 500;
 
-/// The activity's public attempts, newest first.
-pub async fn attempts(db: &Db, company: CompanyId, activity: i64) -> DbResult<Vec<AttemptRow>> {
-    db.all(
-        &format!("{ATTEMPTS} AND p.activity_id = ? ORDER BY p.started_at DESC, p.id DESC LIMIT {ATTEMPTS_SHOWN}"),
-        params![company, activity],
-    )
-    .await
+/// Whose public attempts are listed.
+#[derive(Clone, Copy, Debug)]
+pub enum AttemptsOf {
+    /// An activity's: its results tab.
+    Activity(i64),
+    /// A user's: their history.
+    User(i64),
+    /// A contact's.
+    Contact(i64),
 }
 
-/// A user's public attempts, newest first (their history).
-pub async fn attempts_of_user(db: &Db, company: CompanyId, user: i64) -> DbResult<Vec<AttemptRow>> {
+/// The latest public attempts of an activity, a user or a contact, newest first.
+pub async fn attempts(db: &Db, company: CompanyId, of: AttemptsOf) -> DbResult<Vec<AttemptRow>> {
+    let (column, id) = match of {
+        AttemptsOf::Activity(id) => ("activity_id", id),
+        AttemptsOf::User(id) => ("user_id", id),
+        AttemptsOf::Contact(id) => ("contact_id", id),
+    };
     db.all(
-        &format!("{ATTEMPTS} AND p.user_id = ? ORDER BY p.started_at DESC, p.id DESC LIMIT {ATTEMPTS_SHOWN}"),
-        params![company, user],
-    )
-    .await
-}
-
-/// A contact's public attempts, newest first.
-pub async fn attempts_of_contact(db: &Db, company: CompanyId, contact: i64) -> DbResult<Vec<AttemptRow>> {
-    db.all(
-        &format!("{ATTEMPTS} AND p.contact_id = ? ORDER BY p.started_at DESC, p.id DESC LIMIT {ATTEMPTS_SHOWN}"),
-        params![company, contact],
+        &format!("{ATTEMPTS} AND p.{column} = ? ORDER BY p.started_at DESC, p.id DESC LIMIT {ATTEMPTS_SHOWN}"),
+        params![company, id],
     )
     .await
 }

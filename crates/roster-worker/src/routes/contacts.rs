@@ -93,7 +93,8 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let invitations = activity_invitations::of_person(db, admin.company, false, id).await?;
     let mut body = serde_json::to_value(&contact)?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
-    body["public_attempts"] = serde_json::to_value(public_links::attempts_of_contact(db, admin.company, id).await?)?;
+    body["public_attempts"] =
+        serde_json::to_value(public_links::attempts(db, admin.company, public_links::AttemptsOf::Contact(id)).await?)?;
     json(200, &body)
 }
 

@@ -264,17 +264,29 @@ pub async fn page(req: &Request, db: &Db, env: &Env, token: &str) -> ApiResult<R
         Ok(link) => link,
         Err(refusal) => return refusal_page(lang, refusal),
     };
-    let key = challenge_site_key(env, &link);
+    form_page(env, &link, lang, &RawAnswers::default(), &[])
+}
+
+/// The link's form page: fresh (200), or again with what was typed and
+/// each wrong value on its field (422).
+fn form_page(
+    env: &Env,
+    link: &PublicLink,
+    lang: Language,
+    values: &RawAnswers,
+    errors: &[FieldError],
+) -> ApiResult<Response> {
+    let key = challenge_site_key(env, link);
     let settings = link.settings();
     let body = page::form_page(&FormPage {
         lang,
-        activity: activity_of(&link),
+        activity: activity_of(link),
         form: settings.form.as_ref(),
-        values: &RawAnswers::default(),
-        errors: &[],
+        values,
+        errors,
         challenge_site_key: key.as_deref(),
     });
-    html(200, body, key.is_some(), None)
+    html(if errors.is_empty() { 200 } else { 422 }, body, key.is_some(), None)
 }
 
 /// The largest form post read.
@@ -299,19 +311,7 @@ pub async fn post_page(req: &mut Request, db: &Db, env: &Env, token: &str) -> Ap
             html(200, page::started_page(lang, activity_of(&link), &attempt, player.as_deref()), false, None)
         }
         Err(AnswerRefusal::Throttled) => refusal_page(lang, Refusal::Throttled),
-        Err(AnswerRefusal::Fields(errors)) => {
-            let key = challenge_site_key(env, &link);
-            let settings = link.settings();
-            let body = page::form_page(&FormPage {
-                lang,
-                activity: activity_of(&link),
-                form: settings.form.as_ref(),
-                values: &raw,
-                errors: &errors,
-                challenge_site_key: key.as_deref(),
-            });
-            html(422, body, key.is_some(), None)
-        }
+        Err(AnswerRefusal::Fields(errors)) => form_page(env, &link, lang, &raw, &errors),
     }
 }
 

@@ -130,6 +130,6 @@ fn file_stem(title: &str, kind: ActivityType) -> String {
 pub async fn attempts(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     activity(db, &admin, id).await?;
-    let items = public_links::attempts(db, admin.company, id).await?;
+    let items = public_links::attempts(db, admin.company, public_links::AttemptsOf::Activity(id)).await?;
     json(200, &json!({ "items": items, "limit": public_links::ATTEMPTS_SHOWN }))
 }

@@ -41,7 +41,8 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, admin.company, id).await?)?;
     let invitations = activity_invitations::of_person(db, admin.company, true, id).await?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
-    body["public_attempts"] = serde_json::to_value(public_links::attempts_of_user(db, admin.company, id).await?)?;
+    body["public_attempts"] =
+        serde_json::to_value(public_links::attempts(db, admin.company, public_links::AttemptsOf::User(id)).await?)?;
     json(200, &body)
 }
 
