@@ -4,6 +4,7 @@
 use crate::Language;
 use crate::form::{FormContext, NewUser, NewUserForm};
 use crate::model::{ActivityType, CountryCode, GroupName, Plan, Role, TagName, UserStatus};
+use crate::public_link::{self, Answers, FieldRule, FormField, IdentificationForm, LinkSettings, RawAnswers};
 
 /// A company to seed.
 #[derive(Clone, Debug)]
@@ -25,6 +26,32 @@ pub struct DemoCompany {
     /// Whether it imports invitation files (D1): on for Demo and Globex, so
     /// that Acme shows a company without it.
     pub invitation_file_import: bool,
+    /// A public link with a few attempts, for Demo: what the activity's
+    /// "free and public tests" tab shows at first look.
+    pub public_link: Option<DemoPublicLink>,
+}
+
+/// A public link seeded on one of the company's questionnaires.
+#[derive(Clone, Debug)]
+pub struct DemoPublicLink {
+    /// The questionnaire's title.
+    pub activity: String,
+    /// Its settings: an identification form.
+    pub settings: LinkSettings,
+    /// The answers it received, oldest first, each recorded as a visitor's
+    /// would be.
+    pub attempts: Vec<DemoAttempt>,
+}
+
+/// An answer to a seeded public link.
+#[derive(Clone, Debug)]
+pub struct DemoAttempt {
+    /// What the visitor typed, read by the form.
+    pub answers: Answers,
+    /// Days between the attempt and the seeding day.
+    pub days_ago: u32,
+    /// The score reported at its end; `None` for an attempt never finished.
+    pub score: Option<u8>,
 }
 
 /// A seeded user with where they stand.
@@ -226,7 +253,59 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
         })
         .collect();
     let tags = TAGS.iter().map(|t| TagName::parse(t).expect("demo tags are valid")).collect();
-    DemoCompany { name, plan, admin, users, groups, tags, bases, invitation_file_import: false }
+    DemoCompany { name, plan, admin, users, groups, tags, bases, invitation_file_import: false, public_link: None }
+}
+
+/// Demo's public link: its onboarding questionnaire, answered by three of
+/// its users (by e-mail or employee id), two visitors who became contacts,
+/// and a guest who gave only names.
+fn demo_public_link(company: &DemoCompany) -> DemoPublicLink {
+    let questionnaire = &company.bases[0].activities.iter().find(|(_, kind)| *kind == ActivityType::Questionnaire);
+    let activity = questionnaire.map(|(title, _)| title.clone()).unwrap_or_default();
+    let rule = |field, required| FieldRule { field, required };
+    let form = IdentificationForm {
+        fields: vec![
+            rule(FormField::EmailOrMobile, false),
+            rule(FormField::LastName, true),
+            rule(FormField::FirstName, true),
+            rule(FormField::Company, false),
+        ],
+        authentication_required: false,
+    };
+    let active = company.users.iter().filter(|u| u.status == UserStatus::Active);
+    let mut visitors: Vec<[String; 4]> = active
+        .take(3)
+        .map(|u| {
+            let first = u.user.first_name.as_ref().map(|v| v.as_str().to_owned()).unwrap_or_default();
+            let email = u.user.email.as_ref().map(ToString::to_string).unwrap_or_default();
+            [email, u.user.last_name.as_str().to_owned(), first, String::new()]
+        })
+        .collect();
+    for [address, last, first, organisation] in [
+        ["camille.roux@partenaire.example", "Roux", "Camille", "Partenaire SA"],
+        ["06 12 34 56 78", "Nguyen", "Thi", ""],
+        ["", "Visiteur", "Alex", ""],
+    ] {
+        visitors.push([address.into(), last.into(), first.into(), organisation.into()]);
+    }
+    let attempts = visitors
+        .iter()
+        .zip(1_u32..)
+        .map(|([address, last, first, organisation], n)| {
+            let mut raw = RawAnswers::default();
+            for (name, value) in
+                [("email_or_mobile", address), ("last_name", last), ("first_name", first), ("company", organisation)]
+            {
+                raw.set(name, value);
+            }
+            let answers = public_link::read_answers(&form, &raw, CountryCode::FRANCE)
+                .expect("the demo's answers are valid by construction");
+            // Every third attempt is left unfinished, the others scored.
+            let score = (n % 3 != 0).then(|| u8::try_from(55 + n * 7 % 45).unwrap_or(100));
+            DemoAttempt { answers, days_ago: 14 - 2 * n, score }
+        })
+        .collect();
+    DemoPublicLink { activity, settings: LinkSettings { enabled: true, closes_at: None, form: Some(form) }, attempts }
 }
 
 /// The demo companies: "Demo" (gold, about 1,000 users), "Acme" and
@@ -244,6 +323,7 @@ pub fn companies() -> Vec<DemoCompany> {
     globex.invitation_file_import = true;
     let mut demo = company("Demo", Plan::Gold, "demo.example", 1000, 0x5eed_0001);
     demo.invitation_file_import = true;
+    demo.public_link = Some(demo_public_link(&demo));
     vec![demo, company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002), globex]
 }
 
@@ -359,6 +439,31 @@ mod tests {
         }
         assert_eq!(demo.groups.iter().filter(|g| g.archived).count(), 1);
         assert_eq!(demo.bases.iter().map(|b| b.activities.len()).sum::<usize>(), 18);
+    }
+
+    #[test]
+    fn demo_public_link_is_answered_by_users_contacts_and_a_guest() {
+        let all = companies();
+        let demo = &all[0];
+        let link = demo.public_link.as_ref().unwrap();
+        assert!(demo.bases[0].activities.iter().any(|(t, k)| *t == link.activity && *k == ActivityType::Questionnaire));
+        let form = link.settings.form.as_ref().unwrap();
+        assert!(form.clone().checked().is_ok());
+        let known = |a: &DemoAttempt| {
+            demo.users.iter().any(|u| u.user.email.is_some() && u.user.email.as_ref() == a.answers.email())
+        };
+        let (mut users, mut contacts, mut guests) = (0, 0, 0);
+        for attempt in &link.attempts {
+            match public_link::plan(Some(form), &attempt.answers) {
+                public_link::Plan::UserElseContact(Some(_)) if known(attempt) => users += 1,
+                public_link::Plan::UserElseContact(Some(_)) => contacts += 1,
+                public_link::Plan::Guest => guests += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!((users, contacts, guests), (3, 2, 1));
+        assert!(link.attempts.iter().any(|a| a.score.is_none()), "one left unfinished");
+        assert!(all[1..].iter().all(|c| c.public_link.is_none()));
     }
 
     #[test]

@@ -69,6 +69,17 @@ impl Server {
     /// state lives there (tests use a fresh folder) and the server runs in
     /// its own process group, quiet, so that it can be stopped as a whole.
     pub fn start(root: &Path, port: u16, persist: Option<&Path>, quiet: bool) -> Result<Self> {
+        Self::start_configured(root, port, persist, quiet, None)
+    }
+
+    /// [`Server::start`] with another configuration file than `wrangler.toml`.
+    pub fn start_configured(
+        root: &Path,
+        port: u16,
+        persist: Option<&Path>,
+        quiet: bool,
+        config: Option<&Path>,
+    ) -> Result<Self> {
         let seed_key = random_hex(16)?;
         let mut cmd = wrangler(root);
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
@@ -83,6 +94,9 @@ impl Server {
             .args(["--test-scheduled", "--show-interactive-dev-session=false"]);
         if let Some(dir) = persist {
             cmd.arg("--persist-to").arg(dir);
+        }
+        if let Some(file) = config {
+            cmd.arg("--config").arg(file);
         }
         if quiet {
             cmd.args(["--log-level", "warn"]).stdout(Stdio::null());

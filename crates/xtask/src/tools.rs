@@ -52,7 +52,7 @@ fn ensure_npm_packages(root: &Path) -> Result {
     if output(Command::new("npm").arg("--version")).is_none() {
         return Err("npm is missing: install Node.js 20 or newer (Debian: apt-get install nodejs npm)".into());
     }
-    say("Installing npm packages (wrangler, esbuild, playwright-core)");
+    say("Installing npm packages (wrangler, esbuild, playwright-core, autocannon)");
     status(in_dir("npm", root).args(["ci", "--no-audit", "--no-fund"]))
 }
 

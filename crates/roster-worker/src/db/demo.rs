@@ -21,6 +21,26 @@ pub async fn company_named(db: &Db, name: &str) -> DbResult<Option<CompanyId>> {
     Ok(row.map(|r| CompanyId::trusted(r.id)))
 }
 
+#[derive(Deserialize)]
+struct ActivityAndAdmin {
+    activity: i64,
+    admin: i64,
+}
+
+/// The id of the company's activity with this title, and of its first
+/// company administrator.
+pub async fn activity_and_admin(db: &Db, company: CompanyId, title: &str) -> DbResult<Option<(i64, i64)>> {
+    let row: Option<ActivityAndAdmin> = db
+        .first(
+            "SELECT a.id AS activity, u.id AS admin FROM activities a \
+             JOIN users u ON u.company_id = a.company_id AND u.role = 'company_admin' \
+             WHERE a.company_id = ? AND a.title = ? ORDER BY u.id LIMIT 1",
+            params![company, title],
+        )
+        .await?;
+    Ok(row.map(|r| (r.activity, r.admin)))
+}
+
 /// Sets the password of the company's administrator.
 pub async fn set_admin_password(db: &Db, company: CompanyId, email: &str, hash: &str) -> DbResult<()> {
     db.run("UPDATE users SET password_hash = ? WHERE company_id = ? AND email = ?", params![hash, company, email])

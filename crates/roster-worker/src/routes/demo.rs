@@ -7,12 +7,16 @@
 //! They exist only when the Worker is started with a `DEMO_SEED_KEY`, which
 //! `cargo xtask dev` and `cargo xtask test` draw at random for each run.
 
-use roster_core::{demo, secret};
+use roster_core::demo;
+use roster_core::demo::DemoPublicLink;
+use roster_core::public_link::{self, Plan};
+use roster_core::secret::{self, SecretKind};
+use roster_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
-use crate::db::{Db, demo as store, jobs};
+use crate::db::{CompanyId, Db, demo as store, jobs, public_links};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::scheduler::Sender;
@@ -110,11 +114,39 @@ pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> 
             store::set_admin_password(db, id, &email, &hash).await?;
         } else {
             store::store(db, &company, &hash, now).await?;
+            let stored = store::company_named(db, company.name).await?.ok_or(ApiError::NotFound)?;
+            if let Some(link) = &company.public_link {
+                seed_public_link(db, stored, link, now).await?;
+            }
         }
         let created = existing.is_none();
         report.push(json!({ "name": company.name, "created": created, "users": company.users.len() + 1 }));
     }
     json(200, &json!({ "companies": report }))
+}
+
+/// Makes the demo's public link, then records its attempts with the
+/// statements a visitor's answers run, dated in the past.
+async fn seed_public_link(db: &Db, company: CompanyId, link: &DemoPublicLink, now: Timestamp) -> ApiResult<()> {
+    let Some((activity, admin)) = store::activity_and_admin(db, company, &link.activity).await? else {
+        return Ok(());
+    };
+    let token = secret::random_id(platform::random_bytes()?);
+    public_links::save(db, company, admin, activity, &link.settings, Some(&token), now.plus_days(-30)).await?;
+    let stored = public_links::by_token(db, &token).await?.ok_or(ApiError::NotFound)?;
+    for attempt in &link.attempts {
+        let contact = match public_link::plan(link.settings.form.as_ref(), &attempt.answers) {
+            Plan::UserElseContact(contact) => contact,
+            Plan::Guest | Plan::UserRequired => None,
+        };
+        let digest = secret::secret_digest(&secret::new_secret(SecretKind::Attempt, platform::random_bytes()?));
+        let started = now.plus_days(-i64::from(attempt.days_ago));
+        public_links::record(db, &stored, &attempt.answers, contact.as_ref(), &digest, started).await?;
+        if let Some(score) = attempt.score {
+            public_links::finish(db, &digest, Some(score), started.plus_seconds(11 * 60)).await?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]

@@ -314,3 +314,27 @@ fn a_company_can_ask_for_the_challenge_which_the_server_verifies() {
     admin.send("PATCH", "/api/v1/company/settings", Some(&json!({ "public_link_challenge": false })));
     assert_eq!(passed.status, 201, "{:?}", passed.body);
 }
+
+#[test]
+fn the_demo_seeds_a_public_questionnaire_with_attempts_by_every_party() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let listed = admin.get("/api/v1/activities");
+    let quiz = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Onboarding — questionnaire")
+        .and_then(|a| a["id"].as_i64())
+        .expect("the demo's questionnaire");
+    let link = admin.get(&format!("/api/v1/activities/{quiz}/public-link"));
+    assert_eq!(link.status, 200, "{:?}", link.body);
+    assert_eq!(link.body["enabled"], true);
+    let shown = visitor().get(&format!("/api/v1/public/links/{}", token_of(&link.body)));
+    assert_eq!(shown.status, 200, "{:?}", shown.body);
+    let seeded = attempts(&admin, quiz);
+    let count = |party: &str| seeded.iter().filter(|a| a["party"] == party).count();
+    // Other tests may answer it too: the seeded ones are at least there.
+    assert!(count("user") >= 3 && count("contact") >= 2 && count("guest") >= 1, "{seeded:?}");
+    assert!(seeded.iter().any(|a| a["party"] == "user" && !a["score"].is_null()), "{seeded:?}");
+    assert!(seeded.iter().any(|a| a["finished_at"].is_null()), "one left unfinished: {seeded:?}");
+}
