@@ -12,6 +12,7 @@ const views = {
   user: (await import('./views/user.js')).user,
   newUser: (await import('./views/user-form.js')).newUser,
   groups: (await import('./views/groups.js')).groups,
+  tags: (await import('./views/tags.js')).tags,
   userImport: (await import('./views/import.js')).userImport,
   invitationImport: (await import('./views/invitation-import.js')).invitationImport,
   settings: (await import('./views/settings.js')).settings,
@@ -65,6 +66,7 @@ async function route() {
     if (section === 'users' && param === 'new') return await views.newUser(session);
     if (section === 'users' && param) return await views.user(Number(param));
     if (section === 'groups') return await views.groups(session);
+    if (section === 'tags') return await views.tags(session);
     if (section === 'import') return await views.userImport(session);
     if (section === 'invitation-import' && session.invitation_file_import) return await views.invitationImport(session);
     if (section === 'settings') {

@@ -93,32 +93,67 @@ test('pages move forward and back through the directory', async () => {
   assert.equal(await p.textContent('tr[data-user-id]'), first);
 });
 
-test('groups are created, renamed and deleted from the console', async () => {
+// Groups in English, tags in French: the same list page serves both.
+for (const kind of [
+  { list: 'groups', lang: 'en', title: 'Groups', create: 'Create group', taken: 'already has this name', rename: 'Rename', save: 'Save', del: 'Delete' },
+  { list: 'tags', lang: 'fr', title: 'Étiquettes', create: 'Créer l’étiquette', taken: 'porte déjà ce nom', rename: 'Renommer', save: 'Enregistrer', del: 'Supprimer' },
+]) {
+  test(`${kind.list} are created, renamed and deleted from the console (${kind.lang})`, async () => {
+    const { p, problems } = await page();
+    await signIn(p);
+    await p.click(`[data-lang=${kind.lang}]`);
+    await p.click(`a[data-nav=${kind.list}]`);
+    await p.waitForSelector(`h1:has-text("${kind.title}")`);
+    const name = `Team ${Date.now().toString(36)}`;
+    const rows = `[data-list=${kind.list}] tr[data-item-id]`;
+    await p.fill('input[name=name]', name);
+    await p.click(`text=${kind.create}`);
+    await p.locator(rows, { hasText: name }).waitFor();
+    const id = await p.locator(rows, { hasText: name }).getAttribute('data-item-id');
+    const row = p.locator(`[data-list=${kind.list}] tr[data-item-id="${id}"]`);
+
+    await p.fill('input[name=name]', name.toUpperCase());
+    await p.click(`text=${kind.create}`);
+    await p.waitForSelector(`.error:has-text("${kind.taken}")`);
+
+    await row.locator(`text=${kind.rename}`).click();
+    await row.locator('input').fill(`${name} renamed`);
+    await row.locator(`text=${kind.save}`).click();
+    const renamed = p.locator(`[data-list=${kind.list}] tr[data-item-id="${id}"]`, { hasText: `${name} renamed` });
+    await renamed.waitFor();
+    await p.screenshot({ path: `${ARTIFACTS}${kind.list}.png` });
+
+    p.once('dialog', (d) => d.accept());
+    await renamed.locator(`text=${kind.del}`).click();
+    await row.waitFor({ state: 'detached' });
+    await p.click('[data-lang=en]');
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('a user page puts a tag on and takes it off', async () => {
   const { p, problems } = await page();
   await signIn(p);
-  await p.click('a[data-nav=groups]');
-  await p.waitForSelector('h1:has-text("Groups")');
-  const name = `Team ${Date.now().toString(36)}`;
-  await p.fill('input[name=name]', name);
-  await p.click('text=Create group');
-  await p.locator('tr[data-group-id]', { hasText: name }).waitFor();
-  const id = await p.locator('tr[data-group-id]', { hasText: name }).getAttribute('data-group-id');
-  const row = p.locator(`tr[data-group-id="${id}"]`);
-
-  await p.fill('input[name=name]', name.toUpperCase());
-  await p.click('text=Create group');
-  await p.waitForSelector('.error:has-text("already has this name")');
-
-  await row.locator('text=Rename').click();
-  await row.locator('input').fill(`${name} renamed`);
-  await row.locator('text=Save').click();
-  const renamed = p.locator(`tr[data-group-id="${id}"]`, { hasText: `${name} renamed` });
-  await renamed.waitFor();
-  await p.screenshot({ path: `${ARTIFACTS}groups.png` });
-
-  p.once('dialog', (d) => d.accept());
-  await renamed.locator('text=Delete').click();
-  await row.waitFor({ state: 'detached' });
+  const run = Date.now().toString(36);
+  const made = await p.evaluate(async (run) => {
+    const post = async (path, body) => (await fetch(`/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    return { tag: await post('/tags', { name: `Buddy ${run}` }), user: await post('/users', { last_name: `Tagged ${run}`, first_name: 'Léa', email: `lea.${run}@tags.example` }) };
+  }, run);
+  await p.goto(`${new URL(p.url()).origin}/#/users/${made.user.id}`);
+  const box = p.locator('[data-user-tags]');
+  await box.locator('text=No tag.').waitFor();
+  await box.locator('select').selectOption(String(made.tag.id));
+  await box.locator('text=Add a tag').click();
+  await box.locator(`li[data-tag-id="${made.tag.id}"]`, { hasText: `Buddy ${run}` }).waitFor();
+  // The server agrees, and the tags page counts the user.
+  const shown = await p.evaluate(async (id) => (await (await fetch(`/api/v1/users/${id}`)).json()).tags, made.user.id);
+  assert.deepEqual(shown.map((t) => t.name), [`Buddy ${run}`]);
+  await box.locator(`button[aria-label="Take off “Buddy ${run}”"]`).click();
+  await box.locator('text=No tag.').waitFor();
+  await p.click('a[data-nav=tags]');
+  const row = p.locator(`[data-list=tags] tr[data-item-id="${made.tag.id}"]`);
+  await row.waitFor();
+  assert.equal((await row.locator('td').nth(1).textContent()).trim(), '0');
   assert.deepEqual(problems, []);
 });
 

@@ -1,11 +1,43 @@
 import { api } from '../api.js';
-import { h, show } from '../dom.js';
+import { h, show, toast } from '../dom.js';
 import { t, when } from '../i18n.js';
 import { labels } from './labels.js';
 
-/** One user's page: details and groups. */
+/**
+ * The user's tags: each can be taken off, and any other tag of the
+ * company put on. Redraws itself from the server's answer.
+ */
+function tagsSection(id, carried, all) {
+  const box = h('div', { dataset: { userTags: '' } });
+  const change = async (method, tag) => {
+    try {
+      const { items } = await api(method, `/users/${id}/tags/${tag}`);
+      draw(items);
+    } catch (e) {
+      toast(e.status ? e.message : t('error.network'));
+    }
+  };
+  function draw(items) {
+    const held = new Set(items.map((tag) => tag.id));
+    const free = all.filter((tag) => !held.has(tag.id));
+    const pick = h('select', { 'aria-label': t('user.pickTag') }, free.map((tag) => h('option', { value: tag.id }, tag.name)));
+    box.replaceChildren(
+      items.length
+        ? h('ul', { class: 'chips' }, items.map((tag) => h('li', { dataset: { tagId: tag.id } }, tag.name, ' ',
+          h('button', { type: 'button', class: 'link', 'aria-label': t('user.removeTag', { name: tag.name }), onClick: () => change('DELETE', tag.id) }, '×'))))
+        : h('p', { class: 'muted' }, t('user.noTags')),
+      free.length
+        ? h('form', { class: 'inline', onSubmit: (event) => { event.preventDefault(); change('PUT', pick.value); } },
+          pick, h('button', { type: 'submit' }, t('user.addTag')))
+        : '');
+  }
+  draw(carried);
+  return box;
+}
+
+/** One user's page: details, groups, tags, invitations and public tests. */
 export async function user(id) {
-  const u = await api('GET', `/users/${id}`);
+  const [u, { items: allTags }] = await Promise.all([api('GET', `/users/${id}`), api('GET', '/tags')]);
   const status = labels('status');
   const item = (label, value) => [h('dt', { class: 'muted' }, label), h('dd', {}, value || '—')];
   show(
@@ -24,6 +56,8 @@ export async function user(id) {
       u.groups.length
         ? h('ul', {}, u.groups.map((g) => h('li', {}, g.name, g.archived ? ` (${t('groups.archived')})` : '')))
         : h('p', { class: 'muted' }, t('user.noGroups')),
+      h('h2', {}, t('user.tags')),
+      tagsSection(id, u.tags, allTags),
       h('h2', {}, t('user.invitations')),
       u.invitations.length
         ? h('ul', {}, u.invitations.map((i) => h('li', {}, h('a', { href: `#/activities/${i.activity_id}` }, i.title),

@@ -68,6 +68,8 @@ pub enum Message {
     EmployeeIdTaken,
     /// Another group of the company already has this name.
     GroupNameTaken,
+    /// Another tag of the company already has this name.
+    TagNameTaken,
     /// A comma in a name that lists separate with commas.
     NoComma,
     /// The password is too short.
@@ -214,6 +216,9 @@ impl Message {
             ),
             Self::GroupNameTaken => {
                 ("Un groupe de l’entreprise porte déjà ce nom.", "A group of the company already has this name.")
+            }
+            Self::TagNameTaken => {
+                ("Une étiquette de l’entreprise porte déjà ce nom.", "A tag of the company already has this name.")
             }
             Self::NoComma => ("Ce nom ne peut pas contenir de virgule.", "This name cannot contain a comma."),
             Self::MissingColumn => ("Cette colonne obligatoire manque.", "This required column is missing."),

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod public_links;
 pub mod simple_invitations;
+pub mod tags;
 pub mod users;
 
 use std::cell::RefCell;

@@ -18,6 +18,7 @@ mod outbox;
 mod public;
 mod public_links;
 mod session;
+mod tags;
 mod tokens;
 mod users;
 
@@ -78,6 +79,21 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["users", id] => match method {
             Method::Get => users::show(req, &db, id_from(id)?).await,
             _ => not_allowed(&["GET"]),
+        },
+        ["users", id, "tags", tag] => match method {
+            Method::Put => tags::set_on_user(req, &db, id_from(id)?, id_from(tag)?, true).await,
+            Method::Delete => tags::set_on_user(req, &db, id_from(id)?, id_from(tag)?, false).await,
+            _ => not_allowed(&["PUT", "DELETE"]),
+        },
+        ["tags"] => match method {
+            Method::Get => tags::list(req, &db).await,
+            Method::Post => tags::create(req, &db).await,
+            _ => not_allowed(&["GET", "POST"]),
+        },
+        ["tags", id] => match method {
+            Method::Patch => tags::rename(req, &db, id_from(id)?).await,
+            Method::Delete => tags::delete(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["PATCH", "DELETE"]),
         },
         ["imports", "users", "snapshot"] => match method {
             Method::Get => users::import_snapshot(req, &db).await,

@@ -31,13 +31,14 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
     }
 }
 
-/// One user of the caller's company with their groups; 404 for anyone else's.
+/// One user of the caller's company with their groups and tags; 404 for anyone else's.
 pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let user = users::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
     let groups = users::memberships(db, admin.company, id).await?;
     let mut body = serde_json::to_value(&user)?;
     body["groups"] = serde_json::to_value(&groups)?;
+    body["tags"] = serde_json::to_value(crate::db::tags::of_user(db, admin.company, id).await?)?;
     body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, admin.company, id).await?)?;
     let invitations = activity_invitations::of_person(db, admin.company, true, id).await?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();

@@ -11,6 +11,7 @@ mod invitation_imports;
 mod invitations;
 mod provider;
 mod public_links;
+mod tags;
 mod tenancy;
 
 const DEMO_ADMIN: &str = "admin@demo.example";

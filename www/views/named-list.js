@@ -1,0 +1,90 @@
+import { api } from '../api.js';
+import { h, show, toast } from '../dom.js';
+import { lang, t } from '../i18n.js';
+import { messageText } from '../pkg/roster_wasm.js';
+
+const fieldMessage = (error) => {
+  const found = error.fields?.name;
+  return found ? (messageText(found.code, lang()) || found.message) : (error.status ? error.message : t('error.network'));
+};
+
+/**
+ * A page of named things of the company (groups, tags): list, create,
+ * rename, delete, and what each kind adds.
+ * - `kind`: the API collection (`groups`, `tags`) and the prefix of the texts;
+ * - `columns`: counts shown after the name, each `[text key, item => value]`;
+ * - `href(item)`: where the name leads, if anywhere;
+ * - `badges(item)` and `actions(item, act)`: extra nodes after the name and
+ *   extra buttons; `act(method, payload)` changes the item and reloads.
+ */
+export async function namedList({ kind, columns, href = () => null, badges = () => [], actions = () => [] }) {
+  const body = h('tbody');
+  const name = h('input', { name: 'name', placeholder: t(`${kind}.new`), 'aria-label': t(`${kind}.new`), maxlength: 100 });
+  const error = h('span', { class: 'error', role: 'alert' });
+  const width = columns.length + 2;
+
+  async function reload() {
+    const { items } = await api('GET', `/${kind}`);
+    body.replaceChildren(...(items.length ? items.map(row) : [h('tr', {}, h('td', { colspan: width, class: 'muted' }, t(`${kind}.none`)))]));
+  }
+
+  function row(item) {
+    const link = href(item);
+    const cell = h('td', {}, link ? h('a', { href: link }, item.name) : item.name, ...badges(item));
+    const rename = () => {
+      const input = h('input', { value: item.name, 'aria-label': t(`${kind}.rename`), maxlength: 100 });
+      const problem = h('span', { class: 'error', role: 'alert' });
+      const save = async (event) => {
+        event.preventDefault();
+        try {
+          await api('PATCH', `/${kind}/${item.id}`, { name: input.value });
+          await reload();
+        } catch (e) {
+          problem.textContent = fieldMessage(e);
+        }
+      };
+      cell.replaceChildren(h('form', { class: 'inline', onSubmit: save }, input,
+        h('button', { type: 'submit' }, t('named.save')),
+        h('button', { type: 'button', onClick: reload }, t('named.cancel')), problem));
+      input.select();
+    };
+    const act = async (method, payload) => {
+      try {
+        await api(method, `/${kind}/${item.id}`, payload);
+        await reload();
+        return true;
+      } catch (e) {
+        toast(fieldMessage(e));
+        return false;
+      }
+    };
+    return h('tr', { dataset: { itemId: item.id } },
+      cell,
+      ...columns.map(([, value]) => h('td', {}, value(item))),
+      h('td', {},
+        h('button', { type: 'button', class: 'link', onClick: rename }, t(`${kind}.rename`)),
+        ...actions(item, act),
+        h('button', { type: 'button', class: 'link danger', onClick: async () => {
+          if (!confirm(t(`${kind}.confirmDelete`, { name: item.name }))) return;
+          if (await act('DELETE')) toast(t(`${kind}.deleted`));
+        } }, t('named.delete'))));
+  }
+
+  const create = h('form', { class: 'toolbar', async onSubmit(event) {
+    event.preventDefault();
+    error.textContent = '';
+    try {
+      await api('POST', `/${kind}`, { name: name.value });
+      name.value = '';
+      await reload();
+    } catch (e) {
+      error.textContent = fieldMessage(e);
+    }
+  } }, name, h('button', { type: 'submit', class: 'primary' }, t(`${kind}.create`)), error);
+
+  show(h('h1', {}, t(`${kind}.title`)), create,
+    h('table', { dataset: { list: kind } },
+      h('thead', {}, h('tr', {}, h('th', {}, t('named.name')), ...columns.map(([label]) => h('th', {}, t(label))), h('th', {}))),
+      body));
+  await reload();
+}
