@@ -137,7 +137,7 @@ test('a user page puts a tag on and takes it off', async () => {
   const run = Date.now().toString(36);
   const made = await p.evaluate(async (run) => {
     const post = async (path, body) => (await fetch(`/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
-    return { tag: await post('/tags', { name: `Buddy ${run}` }), user: await post('/users', { last_name: `Tagged ${run}`, first_name: 'Léa', email: `lea.${run}@tags.example` }) };
+    return { tag: await post('/tags', { name: `Buddy ${run}` }), user: await post('/users', { last_name: `Tagged ${run}`, first_name: 'Léa', email: `lea.tagged.${run}@demo.example` }) };
   }, run);
   await p.goto(`${new URL(p.url()).origin}/#/users/${made.user.id}`);
   const box = p.locator('[data-user-tags]');

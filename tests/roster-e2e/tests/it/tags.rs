@@ -13,8 +13,9 @@ fn new_tag(admin: &Client, name: &str) -> i64 {
     made.body["id"].as_i64().unwrap()
 }
 
-fn new_user(admin: &Client) -> i64 {
-    let email = format!("{}@tags.example", unique("lea."));
+/// A new user of the admin's company, at an address of its `domain`.
+fn new_user(admin: &Client, domain: &str) -> i64 {
+    let email = format!("{}@{domain}", unique("lea.tagged."));
     let made =
         admin.post("/api/v1/users", &json!({ "last_name": unique("Tagué "), "first_name": "Léa", "email": email }));
     assert_eq!(made.status, 201, "{:?}", made.body);
@@ -34,7 +35,7 @@ fn a_tag_is_put_on_users_taken_off_renamed_and_deleted() {
     let admin = Client::sign_in(DEMO_ADMIN);
     let name = unique("Mentor ");
     let tag = new_tag(&admin, &name);
-    let user = new_user(&admin);
+    let user = new_user(&admin, "demo.example");
     let on = format!("/api/v1/users/{user}/tags/{tag}");
 
     let put = admin.send("PUT", &on, None);
@@ -103,9 +104,9 @@ fn tags_and_users_of_another_company_answer_404() {
     let demo = Client::sign_in(DEMO_ADMIN);
     let acme = Client::sign_in(ACME_ADMIN);
     let demo_tag = new_tag(&demo, &unique("Demo only "));
-    let demo_user = new_user(&demo);
+    let demo_user = new_user(&demo, "demo.example");
     let acme_tag = new_tag(&acme, &unique("Acme only "));
-    let acme_user = new_user(&acme);
+    let acme_user = new_user(&acme, "acme.example");
     assert!(listed(&acme, demo_tag).is_none());
     assert_eq!(acme.send("PATCH", &format!("/api/v1/tags/{demo_tag}"), Some(&json!({ "name": "x" }))).status, 404);
     assert_eq!(acme.send("DELETE", &format!("/api/v1/tags/{demo_tag}"), None).status, 404);
