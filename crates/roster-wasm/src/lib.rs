@@ -155,28 +155,23 @@ pub fn validate_users(
         Ok(report) => report,
         Err(e) => return into_js(&json!({ "ok": false, "error": { "code": e.code(), "message": e.message(lang) } })),
     };
-    let remarks = shown_remarks(&report.remarks, lang);
     let plan = &report.plan;
-    into_js(&json!({
-        "ok": true,
-        "report": {
-            "format": report.format,
-            "rows": report.rows,
-            "columns": report.columns,
-            "outcome": report.outcome,
-            "blocking": report.remarks.blocking,
-            "warnings": report.remarks.warnings,
-            "omitted": report.remarks.omitted,
-            "remarks": remarks,
-            "plan": {
-                "creates": plan.counts.creates,
-                "updates": plan.counts.updates,
-                "unchanged": plan.counts.unchanged,
-                "groups_to_create": plan.groups_to_create,
-                "listed_updates": plan.updates,
-            },
-        },
-    }))
+    let shown_plan = json!({
+        "creates": plan.counts.creates,
+        "updates": plan.counts.updates,
+        "unchanged": plan.counts.unchanged,
+        "groups_to_create": plan.groups_to_create,
+        "listed_updates": plan.updates,
+    });
+    into_js(&shown_report(
+        &report.format,
+        report.rows,
+        &report.columns,
+        &report.outcome,
+        &report.remarks,
+        lang,
+        &shown_plan,
+    ))
 }
 
 /// Invitations listed in a browser report; the counts always cover them all.
@@ -242,20 +237,43 @@ pub fn validate_invitations(
             shown
         })
         .collect();
-    into_js(&json!({
+    let shown_plan = json!({ "counts": report.plan.counts, "listed": listed });
+    into_js(&shown_report(
+        &report.format,
+        report.rows,
+        &report.columns,
+        &report.outcome,
+        &report.remarks,
+        lang,
+        &shown_plan,
+    ))
+}
+
+/// A checked file's answer to the console: what every import report says
+/// (format, size, outcome, remarks in `lang`), then the file's own `plan`.
+fn shown_report(
+    format: &impl serde::Serialize,
+    rows: u32,
+    columns: &impl serde::Serialize,
+    outcome: &impl serde::Serialize,
+    remarks: &roster_core::import::Remarks,
+    lang: Language,
+    plan: &Value,
+) -> Value {
+    json!({
         "ok": true,
         "report": {
-            "format": report.format,
-            "rows": report.rows,
-            "columns": report.columns,
-            "outcome": report.outcome,
-            "blocking": report.remarks.blocking,
-            "warnings": report.remarks.warnings,
-            "omitted": report.remarks.omitted,
-            "remarks": shown_remarks(&report.remarks, lang),
-            "plan": { "counts": report.plan.counts, "listed": listed },
+            "format": format,
+            "rows": rows,
+            "columns": columns,
+            "outcome": outcome,
+            "blocking": remarks.blocking,
+            "warnings": remarks.warnings,
+            "omitted": remarks.omitted,
+            "remarks": shown_remarks(remarks, lang),
+            "plan": plan,
         },
-    }))
+    })
 }
 
 /// The remarks as the console lists them, in `lang`.

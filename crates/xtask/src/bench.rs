@@ -323,13 +323,7 @@ fn public_links(root: &Path, server: &Server, acme: &str) -> Result<Vec<String>>
     let mut activities = Vec::new();
     for run in PUBLIC_RUNS.into_iter().filter(|run| *run != "refused") {
         let cookie = if run == "small" { &demo } else { acme };
-        let call = |method: &str, path: &str, body: &serde_json::Value| -> Result<serde_json::Value> {
-            let (code, answer) = server.call(cookie, method, path, &JSON, body.to_string().as_bytes())?;
-            if !(200..300).contains(&code) {
-                return Err(format!("{method} {path} answered {code}: {answer}"));
-            }
-            serde_json::from_str(&answer).map_err(|e| format!("{path}: {e}"))
-        };
+        let call = |method: &str, path: &str, body: &serde_json::Value| call_json(server, cookie, method, path, body);
         let base = call("GET", "/api/v1/bases", &serde_json::Value::Null)?["items"][0]["name"].clone();
         let body = serde_json::json!({ "type": "questionnaire", "title": format!("Public link: {run}"), "base": base });
         let activity = call("POST", "/api/v1/activities", &body)?["id"].as_i64().ok_or("no activity id")?;
@@ -353,9 +347,8 @@ fn public_links(root: &Path, server: &Server, acme: &str) -> Result<Vec<String>>
     }
     // What was recorded: the latest attempts of each link, by party.
     for (run, cookie, activity) in activities.into_iter().filter(|(run, ..)| *run != "page") {
-        let (code, answer) =
-            server.call(cookie, "GET", &format!("/api/v1/activities/{activity}/public-attempts"), &[], b"")?;
-        let list: serde_json::Value = serde_json::from_str(&answer).map_err(|e| format!("{code} {answer}: {e}"))?;
+        let path = format!("/api/v1/activities/{activity}/public-attempts");
+        let list = call_json(server, cookie, "GET", &path, &serde_json::Value::Null)?;
         let items = list["items"].as_array().ok_or("no attempts")?;
         let count = |party: &str| items.iter().filter(|a| a["party"] == party).count();
         let expected = match run {
@@ -366,7 +359,7 @@ fn public_links(root: &Path, server: &Server, acme: &str) -> Result<Vec<String>>
         // Demo has anonymised (deleted) users: their employee ids are free.
         let enough = if run == "small" { items.len() * 9 / 10 } else { items.len() };
         if items.is_empty() || count(expected) < enough {
-            return Err(format!("the {run} link recorded {} attempts, not all by a {expected}: {answer}", items.len()));
+            return Err(format!("the {run} link recorded {} attempts, not all by a {expected}: {list}", items.len()));
         }
         lines.push(format!(
             "{run:8} latest {} attempts recorded: {} by users, {} by contacts, {} by guests",
@@ -390,17 +383,27 @@ fn public_links(root: &Path, server: &Server, acme: &str) -> Result<Vec<String>>
 
 const JSON: [(&str, &str); 1] = [("content-type", "application/json")];
 
+/// Sends `body` as JSON with the session `cookie`: the answer's JSON, or an
+/// error naming the request unless it succeeded.
+fn call_json(
+    server: &Server,
+    cookie: &str,
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<serde_json::Value> {
+    let (code, answer) = server.call(cookie, method, path, &JSON, body.to_string().as_bytes())?;
+    if !(200..300).contains(&code) {
+        return Err(format!("{method} {path} answered {code}: {answer}"));
+    }
+    serde_json::from_str(&answer).map_err(|e| format!("{path}: {e}"))
+}
+
 /// Invites the group of every imported person to an activity: the preview,
 /// the job that claims and splits them, then the scheduler's runs at the
 /// start until every round is sent.
 fn invite_everyone(server: &Server, cookie: &str, import: Duration) -> Result<Vec<String>> {
-    let call = |method: &str, path: &str, body: &serde_json::Value| -> Result<serde_json::Value> {
-        let (code, answer) = server.call(cookie, method, path, &JSON, body.to_string().as_bytes())?;
-        if !(200..300).contains(&code) {
-            return Err(format!("{method} {path} answered {code}: {answer}"));
-        }
-        serde_json::from_str(&answer).map_err(|e| format!("{path}: {e}"))
-    };
+    let call = |method: &str, path: &str, body: &serde_json::Value| call_json(server, cookie, method, path, body);
     let groups = call("GET", "/api/v1/groups", &serde_json::Value::Null)?;
     let group = groups["items"]
         .as_array()
