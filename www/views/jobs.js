@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h, show, toast } from '../dom.js';
 import { lang, t } from '../i18n.js';
+import { labels } from './labels.js';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -18,6 +19,7 @@ function size(bytes) {
 
 /** The imports and exports dashboard (J1): the last 30 days, live. */
 export async function jobs(session, highlighted) {
+  const bulkActions = labels('bulk_action');
   const body = h('tbody');
   const table = h('table', { dataset: { jobs: '' } },
     h('thead', {}, h('tr', {}, ['jobs.kind', 'jobs.askedOn', 'jobs.status', 'jobs.files'].map((k) => h('th', {}, t(k))))),
@@ -30,6 +32,7 @@ export async function jobs(session, highlighted) {
     const what = {
       import: () => t(job.subject === 'invitations' ? 'jobs.invitationImport' : 'jobs.import', { name }),
       invitation: () => t('jobs.invitation'),
+      bulk: () => t('jobs.bulk', { action: bulkActions[job.params?.action?.action] ?? '', n: job.params?.selected }),
     }[job.kind]?.() ?? t('jobs.export', { format: String(job.params?.format ?? '').toUpperCase() });
     const state = running
       ? h('div', {}, h('progress', { max: 100, value: job.progress }), ' ', `${job.progress} %`)
@@ -43,7 +46,10 @@ export async function jobs(session, highlighted) {
     return h('tr', { dataset: { jobId: job.id, status: job.status }, class: job.id === highlighted ? 'highlight' : undefined },
       h('td', {}, what),
       h('td', {}, at(job.created_at)),
-      h('td', {}, state, job.result?.error ? h('div', { class: 'error' }, job.result.error.message) : ''),
+      h('td', {}, state, job.result?.error ? h('div', { class: 'error' }, job.result.error.message) : '',
+        job.kind === 'bulk' && job.status === 'done' ? h('div', { class: 'muted' }, t('jobs.bulkResult', {
+          applied: job.result.applied, skipped: Object.values(job.result.skipped).reduce((a, b) => a + b, 0),
+        })) : ''),
       h('td', {}, files, until));
   }
 

@@ -1,7 +1,8 @@
 import { api } from '../api.js';
 import { h, show, toast } from '../dom.js';
 import { t, when } from '../i18n.js';
-import { labels } from './labels.js';
+import { runBulk } from './bulk.js';
+import { inlineLabels, labels } from './labels.js';
 
 /**
  * The user's tags: each can be taken off, and any other tag of the
@@ -35,7 +36,32 @@ function tagsSection(id, carried, all) {
   return box;
 }
 
-/** One user's page: details, groups, tags, invitations and public tests. */
+/**
+ * The status actions that fit the user: the same bulk action the directory
+ * uses, on this one user, with its confirmation and its outcome.
+ */
+function actionsSection(u) {
+  const fitting = { created: ['activate'], invited: ['activate'], inactive: ['activate'], active: ['deactivate'] }[u.status] ?? [];
+  const act = async (action) => {
+    try {
+      const job = await runBulk({ action, users: [u.id] });
+      if (!job) return;
+      const [reason] = Object.keys(job.result?.skipped ?? {});
+      toast(reason ? t('bulk.skipped', { n: 1, reason: inlineLabels('skip')[reason] }) : t('bulk.applied', { n: 1 }));
+      if (action === 'delete') location.hash = '#/users';
+      else await user(u.id);
+    } catch (e) {
+      toast(Object.values(e.fields ?? {})[0]?.message ?? e.message);
+    }
+  };
+  const actions = u.status === 'deleted' ? [] : [...fitting, 'delete'];
+  const names = labels('bulk_action');
+  return h('div', { class: 'toolbar', dataset: { userActions: '' } }, actions.map((action) => h('button', {
+    type: 'button', class: action === 'delete' ? 'danger' : undefined, dataset: { userAction: action }, onClick: () => act(action),
+  }, names[action])));
+}
+
+/** One user's page: details, actions, groups, tags, invitations and public tests. */
 export async function user(id) {
   const [u, { items: allTags }] = await Promise.all([api('GET', `/users/${id}`), api('GET', '/tags')]);
   const status = labels('status');
@@ -43,6 +69,7 @@ export async function user(id) {
   show(
     h('p', {}, h('a', { href: '#/users' }, `← ${t('user.back')}`)),
     h('h1', {}, [u.first_name, u.last_name].filter(Boolean).join(' '), ' ', h('span', { class: `badge ${u.status}` }, status[u.status])),
+    actionsSection(u),
     h('div', { class: 'card' },
       h('dl', {},
         item(t('form.email'), u.email), item(t('form.mobile'), u.mobile), item(t('form.employee_id'), u.employee_id),

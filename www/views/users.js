@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { download, h, show } from '../dom.js';
 import { lang, t, when } from '../i18n.js';
 import { UsersExport } from '../pkg/roster_wasm.js';
+import { bulkActions } from './bulk.js';
 import { labels, options } from './labels.js';
 
 const PAGE = 50;
@@ -12,6 +13,7 @@ export async function users(session, query) {
   const typeLabels = labels('user_type');
   const roleLabels = labels('role');
   const groups = (await api('GET', '/groups')).items.filter((g) => !g.archived);
+  const tags = (await api('GET', '/tags')).items;
 
   const search = h('input', { type: 'search', name: 'q', placeholder: t('users.search'), 'aria-label': t('users.search'), value: query.get('q') || '' });
   const status = h('select', { name: 'status', 'aria-label': t('users.status') },
@@ -30,6 +32,41 @@ export async function users(session, query) {
   let nextCursor = null;
   let request = 0;
 
+  // The selection: ticked ids across pages, or every user the filters find.
+  const ticked = new Set();
+  let allMatching = false;
+  const selectPage = h('input', { type: 'checkbox', 'aria-label': t('users.selectPage'), dataset: { selectPage: '' } });
+  const selectionText = h('span', { dataset: { selectionCount: '' } });
+  const selectAll = h('button', { type: 'button', dataset: { selectAll: '' } }, t('users.selectAll'));
+  const clear = h('button', { type: 'button', dataset: { clearSelection: '' } }, t('users.clearSelection'));
+  const filters = () => Object.fromEntries([['q', search], ['status', status], ['group', group]]
+    .filter(([, el]) => el.value.trim()).map(([key, el]) => [key, key === 'group' ? Number(el.value) : el.value.trim()]));
+  const panel = bulkActions({
+    groups, tags,
+    selection: () => (allMatching ? { matching: filters() } : { users: [...ticked] }),
+    onDone: () => load(), // the selection stays, for another action
+  });
+  const selectionBar = h('div', { class: 'toolbar selection', hidden: true, dataset: { selection: '' } }, selectionText, selectAll, clear, panel);
+
+  function showSelection() {
+    const boxes = [...body.querySelectorAll('input[data-select]')];
+    for (const box of boxes) { box.checked = allMatching || ticked.has(Number(box.dataset.select)); box.disabled = allMatching; }
+    selectPage.checked = boxes.length > 0 && boxes.every((b) => b.checked);
+    selectPage.disabled = allMatching;
+    selectionBar.hidden = !allMatching && ticked.size === 0;
+    selectionText.textContent = allMatching ? t('users.allMatching') : t('users.selected', { n: ticked.size });
+    selectAll.hidden = allMatching;
+  }
+  function clearSelection() { ticked.clear(); allMatching = false; showSelection(); }
+  selectPage.addEventListener('change', () => {
+    for (const box of body.querySelectorAll('input[data-select]')) {
+      if (selectPage.checked) ticked.add(Number(box.dataset.select)); else ticked.delete(Number(box.dataset.select));
+    }
+    showSelection();
+  });
+  selectAll.addEventListener('click', () => { allMatching = true; showSelection(); });
+  clear.addEventListener('click', clearSelection);
+
   async function load() {
     const mine = ++request;
     const params = new URLSearchParams({ limit: PAGE });
@@ -42,8 +79,9 @@ export async function users(session, query) {
     if (mine !== request) return; // a newer search answered first
     nextCursor = page.next_cursor;
     body.replaceChildren(...(page.items.length ? page.items.map(row) : [
-      h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('users.none'))),
+      h('tr', {}, h('td', { colspan: 8, class: 'muted' }, t('users.none'))),
     ]));
+    showSelection();
     pageLabel.textContent = t('users.page', { n: cursors.length });
     previous.disabled = cursors.length === 1;
     next.disabled = !nextCursor;
@@ -51,7 +89,10 @@ export async function users(session, query) {
 
   function row(user) {
     const name = [user.last_name, user.first_name].filter(Boolean).join(' ');
+    const box = h('input', { type: 'checkbox', 'aria-label': t('users.select', { name }), dataset: { select: user.id } });
+    box.addEventListener('change', () => { if (box.checked) ticked.add(user.id); else ticked.delete(user.id); showSelection(); });
     return h('tr', { dataset: { userId: user.id } },
+      h('td', {}, box),
       h('td', {}, h('a', { href: `#/users/${user.id}` }, name)),
       h('td', {}, user.email || '—'),
       h('td', {}, user.mobile || '—'),
@@ -101,6 +142,7 @@ export async function users(session, query) {
 
   function restart() {
     cursors = [null];
+    clearSelection(); // a selection made under other filters is not carried over
     const params = new URLSearchParams();
     for (const [key, el] of [['q', search], ['status', status], ['group', group]]) if (el.value.trim()) params.set(key, el.value.trim());
     history.replaceState(null, '', `#/users${params.size ? `?${params}` : ''}`);
@@ -118,8 +160,9 @@ export async function users(session, query) {
     h('h1', {}, t('users.title')),
     h('div', { class: 'toolbar' }, search, status, group,
       h('a', { href: '#/users/new' }, h('button', { type: 'button', class: 'primary' }, t('users.new')))),
+    selectionBar,
     h('table', {},
-      h('thead', {}, h('tr', {}, ['users.name', 'users.email', 'users.mobile', 'users.type', 'users.role', 'users.status', 'users.lastAccess'].map((k) => h('th', {}, t(k))))),
+      h('thead', {}, h('tr', {}, h('th', {}, selectPage), ['users.name', 'users.email', 'users.mobile', 'users.type', 'users.role', 'users.status', 'users.lastAccess'].map((k) => h('th', {}, t(k))))),
       body),
     h('div', { class: 'pager' }, pageLabel, previous, next),
     h('div', { class: 'toolbar' }, h('span', {}, t('users.exportList')), ...exportButtons, exportStatus,

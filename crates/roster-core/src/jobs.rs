@@ -34,6 +34,8 @@ pub enum JobKind {
     Export,
     /// Invites people to an activity, in batches.
     Invitation,
+    /// Does one action to a selection of users (F3).
+    Bulk,
 }
 
 impl JobKind {
@@ -43,12 +45,13 @@ impl JobKind {
             Self::Import => "import",
             Self::Export => "export",
             Self::Invitation => "invitation",
+            Self::Bulk => "bulk",
         }
     }
 
     /// Reads a stored code.
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Import, Self::Export, Self::Invitation].into_iter().find(|k| k.code() == code)
+        [Self::Import, Self::Export, Self::Invitation, Self::Bulk].into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -100,6 +103,19 @@ pub enum JobParams {
     ActivityInvitation(ActivityInvitation),
     /// An invitation file import: the uploaded file.
     InvitationImport(InvitationImport),
+    /// A bulk action on users: the action and how many were selected.
+    BulkAction(BulkAction),
+}
+
+/// A bulk action's parameters (F3); its selection is stored beside the job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkAction {
+    /// The action as asked.
+    pub action: crate::bulk::ActionForm,
+    /// How many users were selected.
+    pub selected: u64,
+    /// The language of the report: the admin's.
+    pub language: Language,
 }
 
 /// An invitation to an activity's parameters (E1–E3).
@@ -167,13 +183,14 @@ impl JobParams {
             Self::UserImport(_) | Self::InvitationImport(_) => JobKind::Import,
             Self::UserExport(_) => JobKind::Export,
             Self::ActivityInvitation(_) => JobKind::Invitation,
+            Self::BulkAction(_) => JobKind::Bulk,
         }
     }
 
     /// What the job is about (`users`; later `invitations`, `group_members`).
     pub const fn subject(&self) -> &'static str {
         match self {
-            Self::UserImport(_) | Self::UserExport(_) => "users",
+            Self::UserImport(_) | Self::UserExport(_) | Self::BulkAction(_) => "users",
             Self::ActivityInvitation(_) => "activity",
             Self::InvitationImport(_) => "invitations",
         }
@@ -188,6 +205,7 @@ impl JobParams {
                 .or_else(|| serde_json::from_str(json).ok().map(Self::InvitationImport)),
             JobKind::Export => serde_json::from_str(json).ok().map(Self::UserExport),
             JobKind::Invitation => serde_json::from_str(json).ok().map(Self::ActivityInvitation),
+            JobKind::Bulk => serde_json::from_str(json).ok().map(Self::BulkAction),
         }
     }
 }
@@ -254,7 +272,7 @@ mod tests {
 
     #[test]
     fn codes_read_back() {
-        for kind in [JobKind::Import, JobKind::Export, JobKind::Invitation] {
+        for kind in [JobKind::Import, JobKind::Export, JobKind::Invitation, JobKind::Bulk] {
             assert_eq!(JobKind::parse(kind.code()), Some(kind));
         }
         for status in [JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Failed] {

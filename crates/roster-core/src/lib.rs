@@ -7,6 +7,7 @@
 mod vocabulary;
 
 pub mod budget;
+pub mod bulk;
 pub mod delivery;
 pub mod demo;
 pub mod directory;

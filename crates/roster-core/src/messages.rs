@@ -70,6 +70,14 @@ pub enum Message {
     GroupNameTaken,
     /// Another tag of the company already has this name.
     TagNameTaken,
+    /// A bulk action's selection finds nobody.
+    NothingSelected,
+    /// A bulk action that needs the number of users it touches, confirmed.
+    ConfirmationRequired,
+    /// The confirmed number is not the selection's.
+    ConfirmationMismatch,
+    /// A group or tag that is not the company's, or an archived group.
+    UnknownGroupOrTag,
     /// A comma in a name that lists separate with commas.
     NoComma,
     /// The password is too short.
@@ -220,6 +228,21 @@ impl Message {
             Self::TagNameTaken => {
                 ("Une étiquette de l’entreprise porte déjà ce nom.", "A tag of the company already has this name.")
             }
+            Self::NothingSelected => {
+                ("Aucun utilisateur ne correspond à cette sélection.", "No user fits this selection.")
+            }
+            Self::ConfirmationRequired => (
+                "Confirmez en indiquant le nombre d’utilisateurs concernés.",
+                "Confirm by giving the number of users concerned.",
+            ),
+            Self::ConfirmationMismatch => (
+                "Ce nombre n’est pas celui des utilisateurs sélectionnés ; la sélection a peut-être changé entre-temps.",
+                "This is not the number of users selected; the selection may have changed meanwhile.",
+            ),
+            Self::UnknownGroupOrTag => (
+                "Un des groupes ou une des étiquettes n’existe pas ou est archivé.",
+                "One of the groups or tags does not exist or is archived.",
+            ),
             Self::NoComma => ("Ce nom ne peut pas contenir de virgule.", "This name cannot contain a comma."),
             Self::MissingColumn => ("Cette colonne obligatoire manque.", "This required column is missing."),
             Self::DuplicateColumn => ("Cette colonne apparaît deux fois.", "This column appears twice."),

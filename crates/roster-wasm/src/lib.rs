@@ -86,6 +86,9 @@ pub fn vocabulary(name: &str, lang: &str) -> Result<JsValue, JsError> {
         "activity_type" => entries!(ActivityType),
         "form_field" => entries!(roster_core::public_link::FormField),
         "party" => entries!(roster_core::public_link::Party),
+        "bulk_action" => entries!(roster_core::bulk::ActionKind),
+        "set_change" => entries!(roster_core::bulk::SetChange),
+        "skip" => entries!(roster_core::bulk::Skip),
         other => return Err(JsError::new(&format!("no vocabulary named {other}"))),
     };
     into_js(&list)

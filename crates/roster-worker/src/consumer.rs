@@ -13,15 +13,16 @@ use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 use roster_core::directory::UserQuery;
 use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
 
+use roster_core::bulk::ReportWriter;
 use roster_core::import::invitations;
 use roster_core::jobs::{
-    self as rules, ActivityInvitation, InvitationImport, JobParams, JobStatus, UserExport, UserImport,
+    self as rules, ActivityInvitation, BulkAction, InvitationImport, JobParams, JobStatus, UserExport, UserImport,
 };
 
 use crate::db::activity_invitations::{self, PartInvitation, Picks, Split};
 use crate::db::exports::{self, Notice};
 use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
-use crate::db::{CompanyId, Db, DbError, imports, invitation_imports, users};
+use crate::db::{CompanyId, Db, DbError, bulk, imports, invitation_imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::files::{PART_BYTES, PartUpload};
 use crate::platform;
@@ -97,6 +98,86 @@ async fn run(db: &Db, env: &Env, message: &JobMessage) -> ApiResult<()> {
         JobParams::UserImport(params) => import_users(db, env, company, &job, &params, &requester).await,
         JobParams::ActivityInvitation(params) => invite_to_activity(db, company, &job, &params).await,
         JobParams::InvitationImport(params) => import_invitations(db, env, company, &job, &params, &requester).await,
+        JobParams::BulkAction(params) => bulk_action(db, env, company, &job, &params, &requester).await.map(|_| ()),
+    }
+}
+
+/// Statements a delivery of a bulk job spends at most on its steps before
+/// it hands the rest to a fresh delivery: the report still fits in what an
+/// invocation may send, whatever the selection's size.
+const BULK_STEP_STATEMENTS: u32 = 600;
+/// Report lines read at a time.
+const REPORT_PAGE: u32 = 5_000;
+
+/// Does a bulk action step by step (each step one transaction, so a
+/// delivery cut short resumes after the last step it finished), then
+/// writes the per-user report and ends the job. `false` when the job goes
+/// on in another delivery.
+pub async fn bulk_action(
+    db: &Db,
+    env: &Env,
+    company: CompanyId,
+    job: &JobRow,
+    params: &BulkAction,
+    requester: &Requester,
+) -> ApiResult<bool> {
+    let action =
+        params.action.parse().map_err(|_| ApiError::Internal(format!("job {} has an unreadable action", job.id)))?;
+    let settings: CompanySettings = serde_json::from_str(&requester.settings)?;
+    let total = params.selected.max(1);
+    let mut done = bulk::decided(db, company, &job.id).await?;
+    loop {
+        let before = done;
+        let progress = |n: usize| rules::progress(5, 95, before + n as u64, total);
+        let step = bulk::step(db, company, job, &action, settings.licence_capacity, progress).await?;
+        done += step.decided as u64;
+        if !step.more {
+            break;
+        }
+        if db.statements_used() > BULK_STEP_STATEMENTS {
+            jobs::requeue(db, company, &job.id).await?;
+            crate::queue::enqueue(env, company, &job.id).await?;
+            return Ok(false);
+        }
+    }
+    let bucket = env.bucket("FILES")?;
+    let name = ReportWriter::file_name(params.language).to_owned();
+    let key = format!("bulk/{}/{}/{name}", company.get(), job.id);
+    let mut writer = ReportWriter::new(params.language, platform::now())?;
+    let mut upload = PartUpload::new(&bucket, key.clone());
+    let (mut after, mut rows) = (0, 0usize);
+    loop {
+        let lines = bulk::report_lines(db, company, &job.id, after, REPORT_PAGE).await?;
+        for line in &lines {
+            let person: [Option<String>; 4] = serde_json::from_str(&line.person).unwrap_or_default();
+            writer.add(line.user_id, &person, &line.outcome)?;
+        }
+        if writer.pending_output() >= PART_BYTES {
+            upload.write(&writer.take_output()).await?;
+        }
+        rows += lines.len();
+        match lines.last() {
+            Some(last) if lines.len() == REPORT_PAGE as usize => after = last.user_id,
+            _ => break,
+        }
+    }
+    let mut rest = writer.take_output();
+    rest.extend(writer.finish()?);
+    let bytes = upload.finish(&rest).await?;
+    let mut result = bulk::tally(db, company, &job.id).await?;
+    result["action"] = serde_json::to_value(&params.action)?;
+    result["selected"] = params.selected.into();
+    let file = JobFile {
+        job_id: job.id.clone(),
+        name,
+        object_key: key,
+        bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
+        rows: Some(i64::try_from(rows).unwrap_or(i64::MAX)),
+        deleted_at: None,
+    };
+    match bulk::finish(db, company, job, &file, &result, &action).await {
+        Ok(()) | Err(DbError::Unique(_)) => Ok(true), // finished by another delivery
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -20,6 +20,7 @@ pub const fn job_path(kind: JobKind) -> &'static str {
         JobKind::Import => "imports",
         JobKind::Export => "exports",
         JobKind::Invitation => "activity-invitations",
+        JobKind::Bulk => "bulk-actions",
     }
 }
 

@@ -278,11 +278,12 @@ impl Client {
     pub fn wait_for_job(&self, id: &str) -> Value {
         let started = std::time::Instant::now();
         loop {
-            let mut answer = self.get(&format!("/api/v1/imports/{id}"));
-            if answer.status == 404 {
-                answer = self.get(&format!("/api/v1/exports/{id}"));
-            }
-            let job = answer.body;
+            let job = ["imports", "exports", "bulk-actions"]
+                .iter()
+                .map(|kind| self.get(&format!("/api/v1/{kind}/{id}")))
+                .find(|answer| answer.status != 404)
+                .map(|answer| answer.body)
+                .unwrap_or_default();
             if job["status"] == "done" || job["status"] == "failed" {
                 return job;
             }

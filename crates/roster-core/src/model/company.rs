@@ -44,6 +44,9 @@ pub struct CompanySettings {
     /// Whether the company's public forms ask for an anti-robot challenge (I7).
     #[serde(default)]
     pub public_link_challenge: bool,
+    /// When deleting or deactivating in bulk asks for a typed confirmation (F3).
+    #[serde(default)]
+    pub mass_action_guard: crate::bulk::MassGuard,
 }
 
 impl Default for CompanySettings {
@@ -56,6 +59,7 @@ impl Default for CompanySettings {
             country_code: CountryCode::FRANCE,
             time_zone: Zone::default(),
             public_link_challenge: false,
+            mass_action_guard: crate::bulk::MassGuard::default(),
         }
     }
 }

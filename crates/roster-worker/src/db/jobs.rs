@@ -180,6 +180,10 @@ pub async fn fail(db: &Db, company: CompanyId, job: &JobRow, result: &Value) -> 
     let now = platform::now();
     db.batch(vec![
         db.statement("DELETE FROM import_staging WHERE job_id = ?", params![job.id.as_str()])?,
+        db.statement(
+            "DELETE FROM bulk_targets WHERE company_id = ? AND job_id = ?",
+            params![company, job.id.as_str()],
+        )?,
         // People an invitation job claimed but never split into batches are free again.
         db.statement(
             "DELETE FROM activity_invitees WHERE company_id = ? AND job_id = ? AND invitation_id IS NULL",
@@ -209,11 +213,27 @@ pub async fn release(db: &Db, company: CompanyId, id: &str) -> DbResult<bool> {
         return Ok(true);
     }
     if let Some(job) = job(db, company, id).await?.filter(|j| j.status == JobStatus::Running) {
-        let result = serde_json::json!({ "outcome": "failed", "error": { "code": "internal",
-            "message": "The job stopped on an error several times; nothing of it was kept. Try again later." } });
+        let message = if job.kind == JobKind::Bulk {
+            // Each finished step of a bulk action is committed on its own.
+            "The action stopped on an error several times: the users it reached keep the change, the others were left as they were. Try again later."
+        } else {
+            "The job stopped on an error several times; nothing of it was kept. Try again later."
+        };
+        let result = serde_json::json!({ "outcome": "failed", "error": { "code": "internal", "message": message } });
         fail(db, company, &job, &result).await?;
     }
     Ok(false)
+}
+
+/// Hands a running job back to the queue to go on in a fresh delivery,
+/// with a fresh statement budget: a pause, not a failed run.
+pub async fn requeue(db: &Db, company: CompanyId, id: &str) -> DbResult<()> {
+    db.run(
+        "UPDATE jobs SET status = 'queued', runs = 0 WHERE company_id = ? AND id = ? AND status = 'running'",
+        params![company, id],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The company's jobs asked for since `since`, newest first, at most

@@ -6,6 +6,7 @@ pub mod access;
 pub mod activities;
 pub mod activity_invitations;
 pub mod audit;
+pub mod bulk;
 pub mod companies;
 pub mod contacts;
 pub mod demo;
@@ -140,6 +141,11 @@ impl Db {
         let longest = params.iter().map(bound_text_bytes).max().unwrap_or(0);
         budget::check_statement(sql, params.len(), longest).map_err(DbError::Budget)?;
         Ok(self.d1.prepare(sql).bind(params)?)
+    }
+
+    /// How many statements this invocation sent so far.
+    pub fn statements_used(&self) -> u32 {
+        self.sent.borrow().used()
     }
 
     fn count(&self, statements: usize) -> DbResult<()> {

@@ -221,9 +221,10 @@ pub async fn destroy(db: &Db, company: CompanyId, actor: i64, invitation: &Pendi
             params![company, invitation.user_id],
         )?,
         db.statement(
-            "UPDATE users SET status = 'deleted', email = NULL, mobile = NULL, employee_id = NULL, last_name = '', \
-             first_name = NULL, sort_key = '', search_text = '', updated_at = ? \
-             WHERE company_id = ? AND id = ? AND status = 'invited'",
+            &format!(
+                "UPDATE users SET {}, updated_at = ? WHERE company_id = ? AND id = ? AND status = 'invited'",
+                super::users::ANONYMISED
+            ),
             params![now, company, invitation.user_id],
         )?,
         audit::entry(db, company, Some(actor), "invitation.destroy", Some(&invitation.address), &json!({}))?,

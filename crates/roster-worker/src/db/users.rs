@@ -14,6 +14,12 @@ use crate::platform;
 const COLUMNS: &str = "id, last_name, first_name, email, mobile, employee_id, department, user_type, role, \
     licence_level, preferred_channel, language, status, created_at, invited_at, activated_at, last_access_at, bounced_at, sort_key";
 
+/// The `SET` clause that deletes a user: the row stays, so their results
+/// stay, but nothing in it says who they were any more, and their
+/// identifiers are free for others.
+pub const ANONYMISED: &str = "status = 'deleted', email = NULL, mobile = NULL, employee_id = NULL, last_name = '', \
+    first_name = NULL, department = NULL, custom_fields = '{}', password_hash = NULL, sort_key = '', search_text = ''";
+
 /// A user as the API shows them.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct UserRow {

@@ -5,6 +5,7 @@
 
 mod activities;
 mod audit;
+mod bulk;
 mod company;
 mod contacts;
 mod delivery;
@@ -71,6 +72,22 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             Method::Get => users::list(req, &db).await,
             Method::Post => users::create(req, &db).await,
             _ => not_allowed(&["GET", "POST"]),
+        },
+        ["users", "bulk"] => match method {
+            Method::Post => bulk::create(req, &db, env).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["users", "bulk", "preview"] => match method {
+            Method::Post => bulk::preview(req, &db).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["bulk-actions", id] => match method {
+            Method::Get => jobs::show(req, &db, JobKind::Bulk, id).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["bulk-actions", id, "files", name] => match method {
+            Method::Get => jobs::download(req, &db, env, JobKind::Bulk, id, &percent_decoded(name)).await,
+            _ => not_allowed(&["GET"]),
         },
         ["users", "export"] => match method {
             Method::Get => exports::list_page(req, &db).await,

@@ -2,6 +2,7 @@
 #![allow(missing_docs)]
 
 mod access;
+mod bulk;
 mod directory;
 mod exports;
 mod groups;

@@ -1,0 +1,410 @@
+//! Bulk actions on users (F3, F4): the selection taken when the action is
+//! asked, one step of the action (read, decide, change and record, in one
+//! transaction), and the report.
+
+use roster_core::bulk::{Action, Decision, STEP_USERS, Seats, Skip, Target};
+use roster_core::directory::UserQuery;
+use roster_core::jobs::JobParams;
+use roster_core::model::UserStatus;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use worker::D1PreparedStatement;
+
+use super::{CompanyId, Db, DbResult, audit, jobs, params, users};
+use crate::platform;
+
+/// Who a bulk action is for.
+pub enum Selection {
+    /// Users ticked one by one: ids of the company (others are ignored).
+    Ticked(Vec<i64>),
+    /// Every user the directory's filters find (no cursor).
+    Matching(UserQuery),
+}
+
+impl Selection {
+    /// The `WHERE` condition on `users` and its parameters.
+    fn filter(&self, company: CompanyId) -> (String, Vec<wasm_bindgen::JsValue>) {
+        match self {
+            Self::Ticked(ids) => (
+                "company_id = ? AND id IN (SELECT value FROM json_each(?))".to_owned(),
+                params![company, json!(ids).to_string()].to_vec(),
+            ),
+            Self::Matching(query) => users::directory_filter(company, query, false),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+/// How many users a selection holds now, by status code.
+pub async fn count_by_status(db: &Db, company: CompanyId, selection: &Selection) -> DbResult<Vec<(String, u64)>> {
+    #[derive(Deserialize)]
+    struct ByStatus {
+        status: String,
+        n: i64,
+    }
+    let (filter, binds) = selection.filter(company);
+    let rows: Vec<ByStatus> =
+        db.all(&format!("SELECT status, count(*) AS n FROM users WHERE {filter} GROUP BY status"), &binds).await?;
+    Ok(rows.into_iter().map(|r| (r.status, u64::try_from(r.n).unwrap_or(0))).collect())
+}
+
+/// How many users the company has, deleted ones aside: the base of the
+/// mass-action guard's share.
+pub async fn company_users(db: &Db, company: CompanyId) -> DbResult<u64> {
+    let row: Option<Count> = db
+        .first("SELECT count(*) AS n FROM users WHERE company_id = ? AND status != 'deleted'", params![company])
+        .await?;
+    Ok(row.map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
+}
+
+/// Records a queued bulk job and takes its selection, in one transaction;
+/// returns how many users were taken.
+pub async fn create(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    id: &str,
+    params: &JobParams,
+    selection: &Selection,
+) -> DbResult<u64> {
+    jobs::create(db, company, actor, id, params, &[]).await?;
+    let (filter, mut binds) = selection.filter(company);
+    let mut all = params![company, id].to_vec();
+    all.append(&mut binds);
+    let taken = db
+        .run(
+            &format!(
+                "INSERT INTO bulk_targets (company_id, job_id, user_id) SELECT ?, ?, id FROM users WHERE {filter}"
+            ),
+            &all,
+        )
+        .await?;
+    Ok(u64::try_from(taken).unwrap_or(0))
+}
+
+/// Forgets a bulk job that will not run (its confirmation no longer fits).
+pub async fn discard(db: &Db, company: CompanyId, id: &str) -> DbResult<()> {
+    db.batch(vec![
+        db.statement("DELETE FROM bulk_targets WHERE company_id = ? AND job_id = ?", params![company, id])?,
+        db.statement("DELETE FROM jobs WHERE company_id = ? AND id = ? AND status = 'queued'", params![company, id])?,
+    ])
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Pending {
+    id: i64,
+    status: String,
+    last_name: String,
+    first_name: Option<String>,
+    email: Option<String>,
+    employee_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Held {
+    user_id: i64,
+    id: i64,
+}
+
+/// A user an action applies to; for groups and tags, what it adds and takes off.
+struct Applied {
+    id: i64,
+    add: Vec<i64>,
+    remove: Vec<i64>,
+}
+
+/// What one step did.
+pub struct Step {
+    /// Users decided in this step.
+    pub decided: usize,
+    /// Whether users remain.
+    pub more: bool,
+}
+
+/// The statement that deletes users, keeping their rows anonymised so
+/// their results stay without saying whose they were; their identifiers
+/// are free again. Ids as a JSON array.
+fn delete_statements(db: &Db, company: CompanyId, ids: &str) -> DbResult<Vec<D1PreparedStatement>> {
+    let now = platform::now();
+    let of_them = "company_id = ? AND user_id IN (SELECT value FROM json_each(?))";
+    Ok(vec![
+        db.statement(&format!("DELETE FROM group_users WHERE {of_them}"), params![company, ids])?,
+        db.statement(&format!("DELETE FROM user_tags WHERE {of_them}"), params![company, ids])?,
+        db.statement(&format!("DELETE FROM sessions WHERE {of_them}"), params![company, ids])?,
+        db.statement(
+            &format!("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE {of_them}"),
+            params![now, company, ids],
+        )?,
+        db.statement(
+            &format!("DELETE FROM signup_invitations WHERE used_at IS NULL AND {of_them}"),
+            params![company, ids],
+        )?,
+        db.statement(
+            &format!(
+                "UPDATE users SET {}, updated_at = ? \
+                 WHERE company_id = ? AND id IN (SELECT value FROM json_each(?)) AND status != 'deleted'",
+                users::ANONYMISED
+            ),
+            params![now, company, ids],
+        )?,
+    ])
+}
+
+/// For groups or tags: the membership table, its id column, and the
+/// named things' table opening a join condition (archived groups left out).
+const fn set_tables(action: &Action) -> Option<(&'static str, &'static str, &'static str)> {
+    match action {
+        Action::Groups(..) => Some(("group_users", "group_id", "groups g ON g.archived_at IS NULL AND")),
+        Action::Tags(..) => Some(("user_tags", "tag_id", "tags g ON")),
+        _ => None,
+    }
+}
+
+/// What the users of a step hold now among groups (not archived) or tags.
+async fn held(db: &Db, company: CompanyId, action: &Action, ids: &str) -> DbResult<Vec<Held>> {
+    let Some((table, column, named)) = set_tables(action) else { return Ok(Vec::new()) };
+    db.all(
+        &format!(
+            "SELECT m.user_id, m.{column} AS id FROM {table} m JOIN {named} g.id = m.{column} \
+             AND g.company_id = m.company_id WHERE m.company_id = ? \
+             AND m.user_id IN (SELECT value FROM json_each(?)) ORDER BY m.user_id, m.{column}"
+        ),
+        params![company, ids],
+    )
+    .await
+}
+
+/// Licence seats left: the capacity less the users holding one.
+async fn seats(db: &Db, company: CompanyId, capacity: u32) -> DbResult<Seats> {
+    let row: Option<Count> = db
+        .first(
+            "SELECT count(*) AS n FROM users WHERE company_id = ? AND status IN ('invited', 'active')",
+            params![company],
+        )
+        .await?;
+    Ok(Seats(i64::from(capacity) - row.map_or(0, |c| c.n)))
+}
+
+/// The statements that apply `action` to the users it fits in one step.
+fn change_statements(
+    db: &Db,
+    company: CompanyId,
+    action: &Action,
+    applied: &[Applied],
+) -> DbResult<Vec<D1PreparedStatement>> {
+    let now = platform::now();
+    let ids = json!(applied.iter().map(|a| a.id).collect::<Vec<_>>()).to_string();
+    let them = "company_id = ? AND id IN (SELECT value FROM json_each(?))";
+    Ok(match action {
+        Action::Delete => delete_statements(db, company, &ids)?,
+        Action::Activate => vec![db.statement(
+            &format!(
+                "UPDATE users SET status = 'active', activated_at = ?, updated_at = ? \
+                 WHERE {them} AND status IN ('created', 'invited', 'inactive')"
+            ),
+            params![now, now, company, ids],
+        )?],
+        Action::Deactivate => vec![
+            db.statement(
+                &format!("UPDATE users SET status = 'inactive', updated_at = ? WHERE {them} AND status = 'active'"),
+                params![now, company, ids],
+            )?,
+            db.statement(
+                "DELETE FROM sessions WHERE company_id = ? AND user_id IN (SELECT value FROM json_each(?))",
+                params![company, ids],
+            )?,
+        ],
+        Action::Groups(..) | Action::Tags(..) => {
+            let Some((table, column, named)) = set_tables(action) else { return Ok(Vec::new()) };
+            let pairs = |pick: fn(&Applied) -> &[i64]| {
+                json!(applied.iter().flat_map(|a| pick(a).iter().map(|g| [a.id, *g])).collect::<Vec<_>>()).to_string()
+            };
+            let (added, removed) = (pairs(|a| &a.add), pairs(|a| &a.remove));
+            let (extra_column, extra_value) =
+                if matches!(action, Action::Groups(..)) { (", added_at", ", ?") } else { ("", "") };
+            let mut insert_params = params![company].to_vec();
+            if matches!(action, Action::Groups(..)) {
+                insert_params.push(now.to_string().into());
+            }
+            insert_params.extend(params![added, company].iter().cloned());
+            vec![
+                db.statement(
+                    &format!(
+                        "INSERT OR IGNORE INTO {table} (company_id, user_id, {column}{extra_column}) \
+                         SELECT ?, json_extract(p.value, '$[0]'), g.id{extra_value} FROM json_each(?) p \
+                         JOIN {named} g.id = json_extract(p.value, '$[1]') AND g.company_id = ?"
+                    ),
+                    &insert_params,
+                )?,
+                db.statement(
+                    &format!(
+                        "DELETE FROM {table} WHERE company_id = ? AND (user_id, {column}) IN \
+                         (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+                    ),
+                    params![company, removed],
+                )?,
+            ]
+        }
+    })
+}
+
+/// Does the next step of a bulk job: reads up to [`STEP_USERS`] users not
+/// yet decided, decides each, then changes those it fits and records every
+/// outcome in one transaction with the job's progress.
+pub async fn step(
+    db: &Db,
+    company: CompanyId,
+    job: &jobs::JobRow,
+    action: &Action,
+    licence_capacity: u32,
+    progress: impl Fn(usize) -> i64,
+) -> DbResult<Step> {
+    let pending: Vec<Pending> = db
+        .all(
+            "SELECT u.id, u.status, u.last_name, u.first_name, u.email, u.employee_id FROM bulk_targets t \
+             JOIN users u ON u.company_id = t.company_id AND u.id = t.user_id \
+             WHERE t.company_id = ? AND t.job_id = ? AND t.outcome IS NULL ORDER BY t.user_id LIMIT ?",
+            params![company, job.id.as_str(), STEP_USERS],
+        )
+        .await?;
+    if pending.is_empty() {
+        return Ok(Step { decided: 0, more: false });
+    }
+    let ids = json!(pending.iter().map(|p| p.id).collect::<Vec<_>>()).to_string();
+    let held = held(db, company, action, &ids).await?;
+    let mut seats = match action {
+        Action::Activate => seats(db, company, licence_capacity).await?,
+        _ => Seats(0),
+    };
+    let mut applied = Vec::new();
+    let mut outcomes = Vec::with_capacity(pending.len());
+    for user in &pending {
+        let mine: Vec<i64> = held.iter().filter(|h| h.user_id == user.id).map(|h| h.id).collect();
+        let target = Target {
+            status: UserStatus::parse(&user.status).unwrap_or(UserStatus::Deleted),
+            is_admin_self: user.id == job.requested_by,
+            held: &mine,
+        };
+        let outcome = match action.decide(&target, &mut seats) {
+            Decision::Apply { add, remove } => {
+                applied.push(Applied { id: user.id, add, remove });
+                "applied"
+            }
+            Decision::Skip(reason) => reason.code(),
+        };
+        let person = json!([user.last_name, user.first_name, user.email, user.employee_id]).to_string();
+        outcomes.push(json!([user.id, outcome, person]));
+    }
+    let mut statements =
+        if applied.is_empty() { Vec::new() } else { change_statements(db, company, action, &applied)? };
+    statements.push(db.statement(
+        "UPDATE bulk_targets SET outcome = json_extract(o.value, '$[1]'), person = json_extract(o.value, '$[2]') \
+         FROM json_each(?) o WHERE bulk_targets.company_id = ? AND bulk_targets.job_id = ? \
+         AND bulk_targets.user_id = json_extract(o.value, '$[0]')",
+        params![json!(outcomes).to_string(), company, job.id.as_str()],
+    )?);
+    statements.push(jobs::progress_statement(db, company, &job.id, progress(pending.len()))?);
+    db.batch(statements).await?;
+    let more = pending.len() == STEP_USERS as usize;
+    Ok(Step { decided: pending.len(), more })
+}
+
+/// How many users a job has decided so far, all steps together.
+pub async fn decided(db: &Db, company: CompanyId, job: &str) -> DbResult<u64> {
+    let row: Option<Count> = db
+        .first(
+            "SELECT count(*) AS n FROM bulk_targets WHERE company_id = ? AND job_id = ? AND outcome IS NOT NULL",
+            params![company, job],
+        )
+        .await?;
+    Ok(row.map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
+}
+
+/// One line of a job's report.
+#[derive(Deserialize)]
+pub struct ReportLine {
+    /// The user's id.
+    pub user_id: i64,
+    /// `applied` or a skip reason.
+    pub outcome: String,
+    /// JSON `[last, first, e-mail, employee id]` as they were.
+    pub person: String,
+}
+
+/// Lines of a job's report after user `after`, in id order.
+pub async fn report_lines(db: &Db, company: CompanyId, job: &str, after: i64, limit: u32) -> DbResult<Vec<ReportLine>> {
+    db.all(
+        "SELECT user_id, outcome, person FROM bulk_targets WHERE company_id = ? AND job_id = ? AND user_id > ? \
+         AND outcome IS NOT NULL ORDER BY user_id LIMIT ?",
+        params![company, job, after, limit],
+    )
+    .await
+}
+
+/// How many users got each outcome: `{"applied": n, "skipped": {"deleted": n, …}}`.
+pub async fn tally(db: &Db, company: CompanyId, job: &str) -> DbResult<Value> {
+    #[derive(Deserialize)]
+    struct ByOutcome {
+        outcome: String,
+        n: i64,
+    }
+    let rows: Vec<ByOutcome> = db
+        .all(
+            "SELECT outcome, count(*) AS n FROM bulk_targets WHERE company_id = ? AND job_id = ? \
+             AND outcome IS NOT NULL GROUP BY outcome",
+            params![company, job],
+        )
+        .await?;
+    let mut skipped = serde_json::Map::new();
+    let mut applied = 0;
+    for row in rows {
+        if row.outcome == "applied" {
+            applied = row.n;
+        } else if Skip::parse(&row.outcome).is_ok() {
+            skipped.insert(row.outcome, row.n.into());
+        }
+    }
+    Ok(json!({ "applied": applied, "skipped": skipped }))
+}
+
+/// Ends a bulk job: its report file, its result and its audit entry with
+/// the counts land together, and its selection rows go.
+pub async fn finish(
+    db: &Db,
+    company: CompanyId,
+    job: &jobs::JobRow,
+    file: &jobs::JobFile,
+    result: &Value,
+    action: &Action,
+) -> DbResult<()> {
+    let now = platform::now();
+    let statements = vec![
+        db.statement("INSERT INTO job_commits (job_id, at) VALUES (?, ?)", params![job.id.as_str(), now])?,
+        db.statement(
+            "UPDATE jobs SET status = 'done', progress = 100, result = ?, finished_at = ?, expires_at = ? \
+             WHERE company_id = ? AND id = ?",
+            params![result.to_string(), now, roster_core::jobs::files_expire_at(now), company, job.id.as_str()],
+        )?,
+        db.statement(
+            "DELETE FROM bulk_targets WHERE company_id = ? AND job_id = ?",
+            params![company, job.id.as_str()],
+        )?,
+        audit::entry(
+            db,
+            company,
+            Some(job.requested_by),
+            &format!("bulk.{}", action.kind().code()),
+            Some(&job.id),
+            result,
+        )?,
+        jobs::add_file(db, company, file)?,
+    ];
+    db.batch(statements).await?;
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! `/api/v1/users/bulk`: one action on a selection of users (F3, F4),
+//! ticked one by one or "all matching the filters". Small selections are
+//! done while the admin waits; larger ones run as a job with progress on
+//! the imports and exports dashboard. Either way each user is reported as
+//! applied or skipped with the reason, in a downloadable report.
+
+use roster_core::bulk::{Action, ActionForm, INLINE_MAX, MAX_TICKED};
+use roster_core::directory::{MAX_ID, PageBounds, UserQuery};
+use roster_core::jobs::{BulkAction, JobKind, JobParams};
+use roster_core::secret;
+use roster_core::{FieldError, Message};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use worker::{Env, Request, Response};
+
+use crate::db::bulk::{self, Selection};
+use crate::db::jobs::{self, Claim};
+use crate::db::{CompanyId, Db, companies, params};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, json_body};
+use crate::tenant::Admin;
+use crate::{auth, consumer, platform, queue, views};
+
+/// The directory's filters, as a selection.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Matching {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    group: Option<i64>,
+}
+
+/// A bulk action as posted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BulkForm {
+    action: String,
+    #[serde(default)]
+    change: Option<String>,
+    #[serde(default)]
+    ids: Option<Vec<i64>>,
+    /// Ticked users.
+    #[serde(default)]
+    users: Option<Vec<i64>>,
+    /// Or everyone the filters find.
+    #[serde(default)]
+    matching: Option<Matching>,
+    /// The number of users the admin confirmed, when the action asks for it.
+    #[serde(default)]
+    confirm: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: usize,
+}
+
+/// What a checked form asks.
+struct Asked {
+    action: Action,
+    selection: Selection,
+}
+
+fn invalid(field: &'static str, message: Message, admin: &Admin) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new(field, message)], admin.language)
+}
+
+/// Checks the action and the selection, and that every named group or tag
+/// is the company's (groups not archived).
+async fn asked(db: &Db, admin: &Admin, form: BulkForm) -> ApiResult<Asked> {
+    let action_form = ActionForm { action: form.action, change: form.change, ids: form.ids };
+    let mut errors = Vec::new();
+    let action = action_form.parse().map_err(|e| errors.extend(e)).ok();
+    let selection = match (form.users, form.matching) {
+        (Some(ids), None) => {
+            if ids.is_empty() || ids.len() > MAX_TICKED || ids.iter().any(|id| !(1..=MAX_ID).contains(id)) {
+                errors.push(FieldError::new("users", Message::OutOfRange));
+            }
+            Some(Selection::Ticked(ids))
+        }
+        (None, Some(m)) => {
+            let group = m.group.map(|g| g.to_string());
+            let query = UserQuery::parse(
+                m.q.as_deref(),
+                m.status.as_deref(),
+                group.as_deref(),
+                None,
+                None,
+                PageBounds::DIRECTORY,
+            );
+            if query.is_err() {
+                errors.push(FieldError::new("matching", Message::UnknownValue));
+            }
+            query.ok().map(Selection::Matching)
+        }
+        _ => {
+            errors.push(FieldError::new("users", Message::Required));
+            None
+        }
+    };
+    let (Some(action), Some(selection)) = (action, selection) else {
+        return Err(ApiError::Invalid(errors, admin.language));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors, admin.language));
+    }
+    if let Action::Groups(_, ids) | Action::Tags(_, ids) = &action
+        && !ids.is_empty()
+    {
+        let table =
+            if matches!(action, Action::Groups(..)) { "groups WHERE archived_at IS NULL AND" } else { "tags WHERE" };
+        let found: Option<Count> = db
+            .first(
+                &format!("SELECT count(*) AS n FROM {table} company_id = ? AND id IN (SELECT value FROM json_each(?))"),
+                params![admin.company, json!(ids).to_string()],
+            )
+            .await?;
+        if found.map_or(0, |c| c.n) != ids.len() {
+            return Err(invalid("ids", Message::UnknownGroupOrTag, admin));
+        }
+    }
+    Ok(Asked { action, selection })
+}
+
+/// What the admin must confirm for `action` on `selected` users.
+async fn confirmation(db: &Db, company: CompanyId, action: &Action, selected: u64) -> ApiResult<&'static str> {
+    let guard = companies::settings(db, company).await?.unwrap_or_default().mass_action_guard;
+    let company_users = bulk::company_users(db, company).await?;
+    Ok(if action.needs_typed_confirmation(guard, selected, company_users) {
+        "typed"
+    } else if action.needs_confirmation(guard, selected, company_users) {
+        "count"
+    } else {
+        "none"
+    })
+}
+
+/// `POST /api/v1/users/bulk/preview`: how many users the selection holds
+/// by status, and what the action will ask the admin to confirm.
+pub async fn preview(req: &mut Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let form: BulkForm = json_body(req).await?;
+    let asked = asked(db, &admin, form).await?;
+    let by_status = bulk::count_by_status(db, admin.company, &asked.selection).await?;
+    let selected: u64 = by_status.iter().map(|(_, n)| n).sum();
+    let confirmation = confirmation(db, admin.company, &asked.action, selected).await?;
+    let by_status: serde_json::Map<String, Value> = by_status.into_iter().map(|(s, n)| (s, n.into())).collect();
+    json(200, &json!({ "selected": selected, "by_status": by_status, "confirmation": confirmation }))
+}
+
+/// `POST /api/v1/users/bulk`: does the action. Up to [`INLINE_MAX`] users
+/// it is done at once (200, the finished job); beyond, it runs as a job
+/// (202). Deleting, and deleting or deactivating past the company's guard,
+/// needs `confirm` equal to the number of users selected.
+pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let form: BulkForm = json_body(req).await?;
+    let confirm = form.confirm;
+    let Asked { action, selection } = asked(db, &admin, form).await?;
+    let selected: u64 = bulk::count_by_status(db, admin.company, &selection).await?.iter().map(|(_, n)| n).sum();
+    if selected == 0 {
+        let field = if matches!(selection, Selection::Ticked(_)) { "users" } else { "matching" };
+        return Err(invalid(field, Message::NothingSelected, &admin));
+    }
+    let must_confirm = confirmation(db, admin.company, &action, selected).await? != "none";
+    match confirm {
+        None if must_confirm => return Err(invalid("confirm", Message::ConfirmationRequired, &admin)),
+        Some(n) if must_confirm && n != selected => {
+            return Err(invalid("confirm", Message::ConfirmationMismatch, &admin));
+        }
+        _ => {}
+    }
+    let id = secret::random_id(platform::random_bytes()?);
+    let bulk_params = BulkAction { action: action.form(), selected, language: admin.language };
+    let params = JobParams::BulkAction(bulk_params.clone());
+    let taken = bulk::create(db, admin.company, admin.user_id, &id, &params, &selection).await?;
+    if must_confirm && taken != selected {
+        // The selection changed between the count and the taking: nothing is done.
+        bulk::discard(db, admin.company, &id).await?;
+        return Err(invalid("confirm", Message::ConfirmationMismatch, &admin));
+    }
+    if taken <= INLINE_MAX && jobs::claim(db, admin.company, &id).await? == Claim::Taken {
+        let job = jobs::job(db, admin.company, &id).await?.ok_or(ApiError::NotFound)?;
+        let requester = jobs::requester(db, admin.company, admin.user_id).await?.ok_or(ApiError::NotFound)?;
+        match consumer::bulk_action(db, env, admin.company, &job, &bulk_params, &requester).await {
+            Ok(true) => return views::job_answer(db, admin.company, JobKind::Bulk, &id, 200).await,
+            Ok(false) => return views::job_answer(db, admin.company, JobKind::Bulk, &id, 202).await,
+            // What is done stays done; the queue finishes the rest.
+            Err(e) => {
+                worker::console_error!("bulk action {id} goes on in the background: {e:?}");
+                jobs::release(db, admin.company, &id).await?;
+            }
+        }
+    }
+    queue::enqueue(env, admin.company, &id).await?;
+    views::job_answer(db, admin.company, JobKind::Bulk, &id, 202).await
+}

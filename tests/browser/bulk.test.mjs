@@ -1,0 +1,92 @@
+// Bulk actions in a real Chromium: ticked rows or every user matching the
+// filters, the confirmation, the outcome per reason and the report.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { launch, open, signIn } from './support.mjs';
+
+const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** Makes `count` users called `name` through the API; resolves to their ids. */
+function makeUsers(p, name, count) {
+  return p.evaluate(async ({ name, count }) => {
+    const ids = [];
+    for (let n = 0; n < count; n += 1) {
+      const email = `${name.toLowerCase().replace(/\W/g, '')}.${n}@demo.example`;
+      const r = await fetch('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ last_name: name, first_name: `N${n}`, email }) });
+      ids.push((await r.json()).id);
+    }
+    return ids;
+  }, { name, count });
+}
+
+const statusOf = (p, id) => p.evaluate(async (id) => (await (await fetch(`/api/v1/users/${id}`)).json()).status, id);
+
+test('ticked users are activated, then all matching are deleted after the count is confirmed (French)', async () => {
+  const { p, problems } = await open(browser, 'fr-FR');
+  await signIn(p);
+  const name = `Lot${Date.now().toString(36)}`;
+  const ids = await makeUsers(p, name, 3);
+  await p.goto(`${new URL(p.url()).origin}/#/users?q=${name}`);
+  await p.locator('tr[data-user-id]').nth(2).waitFor();
+
+  // Tick two rows: the bar counts them; activate them.
+  await p.check(`input[data-select="${ids[0]}"]`);
+  await p.check(`input[data-select="${ids[1]}"]`);
+  assert.equal((await p.textContent('[data-selection-count]')).trim(), '2 sélectionné(s)');
+  await p.selectOption('select[name=bulk-action]', 'activate');
+  await p.click('[data-bulk-apply]');
+  await p.locator('[data-bulk-result] [data-applied="2"]').waitFor();
+  assert.match(await p.textContent('[data-bulk-result]'), /Appliqué à 2 utilisateur/);
+  assert.equal(await statusOf(p, ids[0]), 'active');
+  assert.equal(await statusOf(p, ids[2]), 'created');
+
+  // Activating the whole page again: the two active ones are skipped, with the reason.
+  await p.check('input[data-select-page]');
+  await p.click('[data-bulk-apply]');
+  await p.locator('[data-bulk-result] [data-applied="1"]').waitFor();
+  assert.match(await p.textContent('[data-bulk-result] li[data-reason=already_active]'), /2 ignoré\(s\) : déjà actif/);
+  const report = p.locator('[data-bulk-report]');
+  assert.match(await report.getAttribute('href'), /\/api\/v1\/bulk-actions\/[^/]+\/files\/rapport-action\.xlsx$/);
+  const [download] = await Promise.all([p.waitForEvent('download'), report.click()]);
+  assert.equal(download.suggestedFilename(), 'rapport-action.xlsx');
+
+  // Every user matching the search: deletion names the count first; stepping back changes nothing.
+  await p.click('[data-select-all]');
+  assert.match(await p.textContent('[data-selection-count]'), /Tous les utilisateurs/);
+  await p.selectOption('select[name=bulk-action]', 'delete');
+  await p.click('[data-bulk-apply]');
+  const dialog = p.locator('dialog[data-bulk-dialog]');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Supprimer 3 utilisateur/);
+  await p.screenshot({ path: `${ARTIFACTS}bulk-confirm.png` });
+  await dialog.locator('text=Annuler').click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await statusOf(p, ids[2]), 'active');
+  await p.click('[data-bulk-apply]');
+  await p.click('dialog [data-bulk-confirm]');
+  await p.locator('[data-bulk-result] [data-applied="3"]').waitFor();
+  await p.locator('td', { hasText: 'Aucun utilisateur ne correspond.' }).waitFor();
+  assert.equal(await statusOf(p, ids[0]), 'deleted');
+  assert.deepEqual(problems, []);
+});
+
+test('a user page deactivates its user and activates them again', async () => {
+  const { p, problems } = await open(browser);
+  await signIn(p);
+  const [id] = await makeUsers(p, `Solo${Date.now().toString(36)}`, 1);
+  await p.goto(`${new URL(p.url()).origin}/#/users/${id}`);
+  await p.click('[data-user-action=activate]');
+  await p.locator('[data-user-action=deactivate]').waitFor();
+  assert.equal(await statusOf(p, id), 'active');
+  await p.click('[data-user-action=deactivate]');
+  await p.locator('[data-user-action=activate]').waitFor();
+  assert.equal(await statusOf(p, id), 'inactive');
+  assert.match(await p.textContent('h1'), /Deactivated/);
+  assert.deepEqual(problems, []);
+});
