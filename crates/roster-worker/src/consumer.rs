@@ -145,7 +145,7 @@ pub async fn bulk_action(
     let key = format!("bulk/{}/{}/{name}", company.get(), job.id);
     let mut writer = ReportWriter::new(params.language, platform::now())?;
     let mut upload = PartUpload::new(&bucket, key.clone());
-    let (mut after, mut rows) = (0, 0usize);
+    let (mut after, mut rows) = (0, 0u64);
     loop {
         let lines = bulk::report_lines(db, company, &job.id, after, REPORT_PAGE).await?;
         for line in &lines {
@@ -155,7 +155,7 @@ pub async fn bulk_action(
         if writer.pending_output() >= PART_BYTES {
             upload.write(&writer.take_output()).await?;
         }
-        rows += lines.len();
+        rows += lines.len() as u64;
         match lines.last() {
             Some(last) if lines.len() == REPORT_PAGE as usize => after = last.user_id,
             _ => break,
@@ -167,14 +167,7 @@ pub async fn bulk_action(
     let mut result = bulk::tally(db, company, &job.id).await?;
     result["action"] = serde_json::to_value(&params.action)?;
     result["selected"] = params.selected.into();
-    let file = JobFile {
-        job_id: job.id.clone(),
-        name,
-        object_key: key,
-        bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
-        rows: Some(i64::try_from(rows).unwrap_or(i64::MAX)),
-        deleted_at: None,
-    };
+    let file = JobFile::written(&job.id, name, key, bytes, rows);
     match bulk::finish(db, company, job, &file, &result, &action).await {
         Ok(()) | Err(DbError::Unique(_)) => Ok(true), // finished by another delivery
         Err(e) => Err(e.into()),
@@ -397,14 +390,7 @@ async fn export_users(
         let mut rest = writer.take_output();
         rest.extend(writer.finish()?);
         let bytes = upload.finish(&rest).await?;
-        files.push(JobFile {
-            job_id: job.id.clone(),
-            name,
-            object_key: key,
-            bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
-            rows: Some(i64::try_from(rows).unwrap_or(i64::MAX)),
-            deleted_at: None,
-        });
+        files.push(JobFile::written(&job.id, name, key, bytes, rows));
     }
     let listed: Vec<(String, u64)> =
         files.iter().map(|f| (f.name.clone(), u64::try_from(f.rows.unwrap_or(0)).unwrap_or(0))).collect();

@@ -71,18 +71,19 @@ pub async fn create(
     params: &JobParams,
     selection: &Selection,
 ) -> DbResult<u64> {
-    jobs::create(db, company, actor, id, params, &[]).await?;
+    let mut statements = jobs::create_statements(db, company, actor, id, params, &[])?;
     let (filter, mut binds) = selection.filter(company);
     let mut all = params![company, id].to_vec();
     all.append(&mut binds);
-    let taken = db
-        .run(
-            &format!(
-                "INSERT INTO bulk_targets (company_id, job_id, user_id) SELECT ?, ?, id FROM users WHERE {filter}"
-            ),
-            &all,
-        )
-        .await?;
+    statements.push(db.statement(
+        &format!("INSERT INTO bulk_targets (company_id, job_id, user_id) SELECT ?, ?, id FROM users WHERE {filter}"),
+        &all,
+    )?);
+    let results = db.batch(statements).await?;
+    let taken = match results.last() {
+        Some(last) => last.meta()?.and_then(|m| m.changes).unwrap_or(0),
+        None => 0,
+    };
     Ok(u64::try_from(taken).unwrap_or(0))
 }
 

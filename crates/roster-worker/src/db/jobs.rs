@@ -78,6 +78,19 @@ pub async fn create(
     params: &JobParams,
     files: &[JobFile],
 ) -> DbResult<()> {
+    db.batch(create_statements(db, company, actor, id, params, files)?).await?;
+    Ok(())
+}
+
+/// [`create`] as statements, to run in the batch of what comes with the job.
+pub fn create_statements(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    id: &str,
+    params: &JobParams,
+    files: &[JobFile],
+) -> DbResult<Vec<D1PreparedStatement>> {
     let (kind, subject) = (params.kind().code(), params.subject());
     let params = serde_json::to_value(params)?;
     let mut statements = vec![db.statement(
@@ -89,8 +102,7 @@ pub async fn create(
         statements.push(add_file(db, company, file)?);
     }
     statements.push(audit::entry(db, company, Some(actor), &format!("{kind}.request"), Some(id), &params)?);
-    db.batch(statements).await?;
-    Ok(())
+    Ok(statements)
 }
 
 /// One job of the company, of any kind.
@@ -262,6 +274,20 @@ pub struct JobFile {
     pub rows: Option<i64>,
     /// When the cleanup deleted it.
     pub deleted_at: Option<String>,
+}
+
+impl JobFile {
+    /// A file a job wrote: `bytes` long, with `rows` data rows.
+    pub fn written(job_id: &str, name: String, object_key: String, bytes: u64, rows: u64) -> Self {
+        Self {
+            job_id: job_id.to_owned(),
+            name,
+            object_key,
+            bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
+            rows: Some(i64::try_from(rows).unwrap_or(i64::MAX)),
+            deleted_at: None,
+        }
+    }
 }
 
 const FILE: &str = "SELECT job_id, name, object_key, bytes, rows, deleted_at FROM job_files";
