@@ -29,7 +29,7 @@ struct Matching {
     q: Option<String>,
     #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
     group: Option<i64>,
 }
 
@@ -40,17 +40,22 @@ struct BulkForm {
     action: String,
     #[serde(default)]
     change: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_ids")]
     ids: Option<Vec<i64>>,
     /// Ticked users.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_ids")]
     users: Option<Vec<i64>>,
     /// Or everyone the filters find.
     #[serde(default)]
     matching: Option<Matching>,
     /// The number of users the admin confirmed, when the action asks for it.
-    #[serde(default)]
-    confirm: Option<u64>,
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    confirm: Option<i64>,
+}
+
+/// Ids in either JSON form of whole numbers (`3`, `3.0`), when given.
+fn some_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
+    crate::http::ids(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -168,7 +173,7 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let must_confirm = confirmation(db, admin.company, &action, selected).await? != "none";
     match confirm {
         None if must_confirm => return Err(invalid("confirm", Message::ConfirmationRequired, &admin)),
-        Some(n) if must_confirm && n != selected => {
+        Some(n) if must_confirm && u64::try_from(n).ok() != Some(selected) => {
             return Err(invalid("confirm", Message::ConfirmationMismatch, &admin));
         }
         _ => {}
