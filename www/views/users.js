@@ -12,8 +12,8 @@ export async function users(session, query) {
   const statusLabels = labels('status');
   const typeLabels = labels('user_type');
   const roleLabels = labels('role');
-  const groups = (await api('GET', '/groups')).items.filter((g) => !g.archived);
-  const tags = (await api('GET', '/tags')).items;
+  const [{ items: allGroups }, { items: tags }] = await Promise.all([api('GET', '/groups'), api('GET', '/tags')]);
+  const groups = allGroups.filter((g) => !g.archived);
 
   const search = h('input', { type: 'search', name: 'q', placeholder: t('users.search'), 'aria-label': t('users.search'), value: query.get('q') || '' });
   const status = h('select', { name: 'status', 'aria-label': t('users.status') },
@@ -39,11 +39,13 @@ export async function users(session, query) {
   const selectionText = h('span', { dataset: { selectionCount: '' } });
   const selectAll = h('button', { type: 'button', dataset: { selectAll: '' } }, t('users.selectAll'));
   const clear = h('button', { type: 'button', dataset: { clearSelection: '' } }, t('users.clearSelection'));
-  const filters = () => Object.fromEntries([['q', search], ['status', status], ['group', group]]
-    .filter(([, el]) => el.value.trim()).map(([key, el]) => [key, key === 'group' ? Number(el.value) : el.value.trim()]));
+  // The filters in use, as `[name, value]`: one list for the address, exports and selections.
+  const activeFilters = () => [['q', search], ['status', status], ['group', group]]
+    .map(([key, el]) => [key, el.value.trim()]).filter(([, value]) => value);
+  const matchingFilters = () => Object.fromEntries(activeFilters().map(([key, value]) => [key, key === 'group' ? Number(value) : value]));
   const panel = bulkActions({
     groups, tags,
-    selection: () => (allMatching ? { matching: filters() } : { users: [...ticked] }),
+    selection: () => (allMatching ? { matching: matchingFilters() } : { users: [...ticked] }),
     onDone: () => load(), // the selection stays, for another action
   });
   const selectionBar = h('div', { class: 'toolbar selection', hidden: true, dataset: { selection: '' } }, selectionText, selectAll, clear, panel);
@@ -69,10 +71,7 @@ export async function users(session, query) {
 
   async function load() {
     const mine = ++request;
-    const params = new URLSearchParams({ limit: PAGE });
-    if (search.value.trim()) params.set('q', search.value.trim());
-    if (status.value) params.set('status', status.value);
-    if (group.value) params.set('group', group.value);
+    const params = new URLSearchParams([['limit', PAGE], ...activeFilters()]);
     const cursor = cursors[cursors.length - 1];
     if (cursor) params.set('cursor', cursor);
     const page = await api('GET', `/users?${params}`);
@@ -111,7 +110,7 @@ export async function users(session, query) {
     const file = new UsersExport(format, lang(), Date.now());
     try {
       const params = new URLSearchParams({ limit: 1000 });
-      for (const [key, el] of [['q', search], ['status', status], ['group', group]]) if (el.value.trim()) params.set(key, el.value.trim());
+      for (const [key, value] of activeFilters()) params.set(key, value);
       let total = 0;
       let rows = 0;
       let cursor = null;
@@ -143,8 +142,7 @@ export async function users(session, query) {
   function restart() {
     cursors = [null];
     clearSelection(); // a selection made under other filters is not carried over
-    const params = new URLSearchParams();
-    for (const [key, el] of [['q', search], ['status', status], ['group', group]]) if (el.value.trim()) params.set(key, el.value.trim());
+    const params = new URLSearchParams(activeFilters());
     history.replaceState(null, '', `#/users${params.size ? `?${params}` : ''}`);
     load();
   }
