@@ -1,5 +1,23 @@
 // Calls the Roster API of the same origin; the session travels in its cookie.
 
+// Each navigation starts a new generation. An answer that arrives after the
+// admin has moved on never settles, so the view that asked for it stops there
+// instead of drawing over the newer one.
+let generation = 0;
+
+/** Marks the start of a navigation: answers to earlier requests are dropped. */
+export function navigated() {
+  generation += 1;
+}
+
+async function current(request) {
+  const asked = generation;
+  const outcome = await request().then((value) => ({ value }), (error) => ({ error }));
+  if (asked !== generation) return new Promise(() => {});
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
+}
+
 /** An API answer that is not a success. */
 export class ApiError extends Error {
   constructor(status, body) {
@@ -11,7 +29,11 @@ export class ApiError extends Error {
 }
 
 /** Sends a request; resolves to the JSON body, rejects with ApiError. */
-export async function api(method, path, body) {
+export function api(method, path, body) {
+  return current(() => send(method, path, body));
+}
+
+async function send(method, path, body) {
   const init = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
@@ -29,25 +51,29 @@ export async function api(method, path, body) {
 }
 
 /** Reads a JSON answer as text, for the core to parse in one go; rejects with ApiError. */
-export async function apiText(path) {
-  const response = await fetch(`/api/v1${path}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-  const text = await response.text();
-  if (!response.ok) {
-    if (response.status === 401) window.dispatchEvent(new CustomEvent('roster:signed-out'));
-    throw new ApiError(response.status, text ? JSON.parse(text) : null);
-  }
-  return text;
+export function apiText(path) {
+  return current(async () => {
+    const response = await fetch(`/api/v1${path}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    const text = await response.text();
+    if (!response.ok) {
+      if (response.status === 401) window.dispatchEvent(new CustomEvent('roster:signed-out'));
+      throw new ApiError(response.status, text ? JSON.parse(text) : null);
+    }
+    return text;
+  });
 }
 
 /** Uploads a file as raw bytes; resolves to the JSON body, rejects with ApiError. */
-export async function upload(path, file) {
-  const response = await fetch(`/api/v1${path}`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
-    body: file,
+export function upload(path, file) {
+  return current(async () => {
+    const response = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+      body: file,
+    });
+    const json = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, json);
+    return json;
   });
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, json);
-  return json;
 }

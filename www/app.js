@@ -1,7 +1,7 @@
 // The Roster console: boots the core's WebAssembly package, then routes
 // between views by the URL's hash.
 import init from './pkg/roster_wasm.js';
-import { api } from './api.js';
+import { api, navigated } from './api.js';
 import { show, h } from './dom.js';
 
 await init();
@@ -45,6 +45,7 @@ function layout() {
 }
 
 async function route() {
+  navigated();
   layout();
   // The sign-up page of an invitation link is public.
   const signup = location.hash.match(/^#\/signup\/([^/?]+)/);

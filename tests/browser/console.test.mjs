@@ -94,6 +94,42 @@ test('pages move forward and back through the directory', async () => {
   assert.equal(await p.textContent('tr[data-user-id]'), first);
 });
 
+test('filters and orders narrow the directory, and the address keeps them (fr)', async () => {
+  const { p, problems } = await page('fr-FR');
+  await signIn(p);
+  const roles = () => p.$$eval('tr[data-user-id] td:nth-child(6)', (cells) => cells.map((c) => c.textContent));
+  await p.selectOption('select[name=role]', 'team_admin');
+  await p.waitForFunction(() => location.hash.includes('role=team_admin'));
+  await p.waitForFunction(() => document.querySelectorAll('tr[data-user-id]').length > 0
+    && [...document.querySelectorAll('tr[data-user-id] td:nth-child(6)')].every((c) => c.textContent === 'Admin d\'équipe'));
+  assert.ok((await roles()).length >= 2);
+
+  // Never signed in, newest first: every row's last access is blank.
+  await p.selectOption('select[name=role]', '');
+  await p.selectOption('select[name=access]', 'never');
+  await p.selectOption('select[name=sort]', 'created');
+  await p.waitForFunction(() => location.hash.includes('last_access=never') && location.hash.includes('sort=created'));
+  await p.waitForFunction(() => [...document.querySelectorAll('tr[data-user-id] td:last-child')].every((c) => c.textContent === '—'));
+  const ids = await p.$$eval('tr[data-user-id]', (rows) => rows.map((r) => Number(r.dataset.userId)));
+  assert.ok(ids.length > 1);
+  assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+
+  // A day for "since": the day input appears, and the list follows.
+  await p.selectOption('select[name=access]', 'accessed_since');
+  assert.equal(await p.isVisible('input[name=access-day]'), true);
+  await p.fill('input[name=access-day]', '2026-06-01');
+  await p.waitForFunction(() => location.hash.includes('accessed_since=2026-06-01'));
+  await p.waitForFunction(() => [...document.querySelectorAll('tr[data-user-id] td:last-child')].every((c) => c.textContent !== '—'));
+
+  // Reloading the address gives the same filters back.
+  await p.reload();
+  await p.waitForSelector('tr[data-user-id]');
+  assert.equal(await p.inputValue('select[name=access]'), 'accessed_since');
+  assert.equal(await p.inputValue('input[name=access-day]'), '2026-06-01');
+  assert.equal(await p.inputValue('select[name=sort]'), 'created');
+  assert.deepEqual(problems, []);
+});
+
 // Groups in English, tags in French: the same list page serves both.
 for (const kind of [
   { list: 'groups', lang: 'en', title: 'Groups', create: 'Create group', taken: 'already has this name', rename: 'Rename', save: 'Save', del: 'Delete' },

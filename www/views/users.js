@@ -7,7 +7,17 @@ import { labels, options } from './labels.js';
 
 const PAGE = 50;
 
-/** The user directory: search, status and group filters, keyset pages. */
+/** One `<select>` of a filter: "any" first, then the entries; `query` gives the chosen one. */
+function picker(name, any, entries, query) {
+  return h('select', { name, 'aria-label': any },
+    h('option', { value: '' }, any),
+    entries.map(({ code, label }) => h('option', { value: code, selected: query.get(name) === String(code) }, label)));
+}
+
+// The directory's "last access" filter: a choice, then a day for two of them.
+const ACCESS = ['never', 'accessed_since', 'accessed_before'];
+
+/** The user directory: search, filters, sorts, keyset pages. */
 export async function users(session, query) {
   const statusLabels = labels('status');
   const typeLabels = labels('user_type');
@@ -16,12 +26,21 @@ export async function users(session, query) {
   const groups = allGroups.filter((g) => !g.archived);
 
   const search = h('input', { type: 'search', name: 'q', placeholder: t('users.search'), 'aria-label': t('users.search'), value: query.get('q') || '' });
-  const status = h('select', { name: 'status', 'aria-label': t('users.status') },
-    h('option', { value: '' }, t('users.allStatuses')),
-    options('status').map(({ code, label }) => h('option', { value: code, selected: query.get('status') === code }, label)));
-  const group = h('select', { name: 'group', 'aria-label': t('nav.groups') },
-    h('option', { value: '' }, t('users.allGroups')),
-    groups.map((g) => h('option', { value: g.id, selected: query.get('group') === String(g.id) }, g.name)));
+  const status = picker('status', t('users.allStatuses'), options('status'), query);
+  const group = picker('group', t('users.allGroups'), groups.map((g) => ({ code: g.id, label: g.name })), query);
+  const tag = picker('tag', t('users.allTags'), tags.map((g) => ({ code: g.id, label: g.name })), query);
+  const userType = picker('user_type', t('users.allTypes'), options('user_type'), query);
+  const role = picker('role', t('users.allRoles'), options('role'), query);
+  const licence = picker('licence_level', t('users.allLicences'), options('licence_level'), query);
+  const accessChoice = ACCESS.find((name) => name === 'never' ? query.get('last_access') === 'never' : query.get(name)) || '';
+  const access = h('select', { name: 'access', 'aria-label': t('users.lastAccess') },
+    h('option', { value: '' }, t('users.anyAccess')),
+    ACCESS.map((name) => h('option', { value: name, selected: accessChoice === name }, t(`users.access.${name}`))));
+  const accessDay = h('input', { type: 'date', name: 'access-day', 'aria-label': t('users.accessDay'), value: query.get(accessChoice) || '' });
+  const showAccessDay = () => { accessDay.hidden = !['accessed_since', 'accessed_before'].includes(access.value); };
+  showAccessDay();
+  const sort = h('select', { name: 'sort', 'aria-label': t('users.sort') },
+    options('sort').map(({ code, label }) => h('option', { value: code, selected: (query.get('sort') || 'name') === code }, `${t('users.sortBy')} ${label.toLowerCase()}`)));
   const body = h('tbody');
   const pageLabel = h('span', { class: 'muted' });
   const previous = h('button', { type: 'button' }, t('users.previous'));
@@ -40,9 +59,15 @@ export async function users(session, query) {
   const selectAll = h('button', { type: 'button', dataset: { selectAll: '' } }, t('users.selectAll'));
   const clear = h('button', { type: 'button', dataset: { clearSelection: '' } }, t('users.clearSelection'));
   // The filters in use, as `[name, value]`: one list for the address, exports and selections.
-  const activeFilters = () => [['q', search], ['status', status], ['group', group]]
-    .map(([key, el]) => [key, el.value.trim()]).filter(([, value]) => value);
-  const matchingFilters = () => Object.fromEntries(activeFilters().map(([key, value]) => [key, key === 'group' ? Number(value) : value]));
+  const activeFilters = () => {
+    const pairs = [search, status, group, tag, userType, role, licence].map((el) => [el.name, el.value.trim()]);
+    if (access.value === 'never') pairs.push(['last_access', 'never']);
+    else if (access.value && accessDay.value) pairs.push([access.value, accessDay.value]);
+    return pairs.filter(([, value]) => value);
+  };
+  const matchingFilters = () => Object.fromEntries(activeFilters().map(([key, value]) => [key, ['group', 'tag'].includes(key) ? Number(value) : value]));
+  // The order is not a filter: it changes neither a selection nor an export's rows.
+  const listParams = () => [...activeFilters(), ...(sort.value === 'name' ? [] : [['sort', sort.value]])];
   const panel = bulkActions({
     groups, tags,
     selection: () => (allMatching ? { matching: matchingFilters() } : { users: [...ticked] }),
@@ -71,7 +96,7 @@ export async function users(session, query) {
 
   async function load() {
     const mine = ++request;
-    const params = new URLSearchParams([['limit', PAGE], ...activeFilters()]);
+    const params = new URLSearchParams([['limit', PAGE], ...listParams()]);
     const cursor = cursors[cursors.length - 1];
     if (cursor) params.set('cursor', cursor);
     const page = await api('GET', `/users?${params}`);
@@ -110,7 +135,7 @@ export async function users(session, query) {
     const file = new UsersExport(format, lang(), Date.now());
     try {
       const params = new URLSearchParams({ limit: 1000 });
-      for (const [key, value] of activeFilters()) params.set(key, value);
+      for (const [key, value] of listParams()) params.set(key, value);
       let total = 0;
       let rows = 0;
       let cursor = null;
@@ -139,25 +164,30 @@ export async function users(session, query) {
     type: 'button', dataset: { export: format }, onClick: () => exportList(format),
   }, t(`users.export.${format}`)));
 
-  function restart() {
+  function restart(event) {
     cursors = [null];
-    clearSelection(); // a selection made under other filters is not carried over
-    const params = new URLSearchParams(activeFilters());
+    // A selection made under other filters is not carried over; another order keeps it.
+    if (event?.target !== sort) clearSelection();
+    const params = new URLSearchParams(listParams());
     history.replaceState(null, '', `#/users${params.size ? `?${params}` : ''}`);
     load();
   }
 
   let typing;
   search.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(restart, 250); });
-  status.addEventListener('change', restart);
-  group.addEventListener('change', restart);
+  for (const el of [status, group, tag, userType, role, licence, sort, accessDay]) el.addEventListener('change', restart);
+  access.addEventListener('change', () => {
+    showAccessDay();
+    if (access.value === 'never' || !access.value || accessDay.value) restart();
+  });
   next.addEventListener('click', () => { if (nextCursor) { cursors.push(nextCursor); load(); } });
   previous.addEventListener('click', () => { if (cursors.length > 1) { cursors.pop(); load(); } });
 
   show(
     h('h1', {}, t('users.title')),
-    h('div', { class: 'toolbar' }, search, status, group,
+    h('div', { class: 'toolbar' }, search, sort,
       h('a', { href: '#/users/new' }, h('button', { type: 'button', class: 'primary' }, t('users.new')))),
+    h('div', { class: 'toolbar filters', dataset: { filters: '' } }, status, group, tag, userType, role, licence, access, accessDay),
     selectionBar,
     h('table', {},
       h('thead', {}, h('tr', {}, h('th', {}, selectPage), ['users.name', 'users.email', 'users.mobile', 'users.type', 'users.role', 'users.status', 'users.lastAccess'].map((k) => h('th', {}, t(k))))),

@@ -1,7 +1,9 @@
 //! The user directory's list query (F1): filters and keyset pagination.
 
-use crate::model::UserStatus;
+use crate::model::{LicenceLevel, Role, UserStatus, UserType};
 use crate::text;
+use crate::time::{Timestamp, Zone};
+use crate::vocabulary::vocabulary;
 
 /// The default page size.
 pub const DEFAULT_PAGE: u32 = 50;
@@ -64,42 +66,66 @@ pub struct UserQuery {
     /// Folded words that each result's names, e-mail, mobile or employee id
     /// all contain, in any order ("zoe mar" finds Zoé Martin). They are
     /// matched as plain substrings, never as patterns, so any length and any
-    /// character (`%`, `_`) is literal.
+    /// character (`%`, `_`, `"`) is literal.
     pub search: Vec<String>,
     /// Only users of this status; by default everyone but the deleted.
     pub status: Option<UserStatus>,
     /// Only members of this group.
     pub group: Option<i64>,
-    /// Start after this position.
+    /// Only users with this tag.
+    pub tag: Option<i64>,
+    /// Only users of this type.
+    pub user_type: Option<UserType>,
+    /// Only users of this role.
+    pub role: Option<Role>,
+    /// Only users of this licence level.
+    pub licence_level: Option<LicenceLevel>,
+    /// When they last signed in.
+    pub access: Access,
+    /// The order of the pages.
+    pub sort: Sort,
+    /// Start after this position (of the same sort).
     pub after: Option<Cursor>,
     /// How many users at most.
     pub limit: u32,
 }
 
-/// Why a directory query was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum QueryError {
-    /// `status` names no status.
-    #[error("unknown status “{0}”")]
-    Status(String),
-    /// `cursor` was not given by a previous page.
-    #[error("the cursor is not one this server gave")]
-    Cursor,
-    /// `limit` is not a whole number.
-    #[error("the limit is not a whole number")]
-    Limit,
-    /// `group` is not a group id.
-    #[error("the group is not a group id")]
-    Group,
-    /// `limit` is outside the page bounds.
-    #[error("the limit must be between 1 and {0}")]
-    LimitRange(u32),
-    /// A filter was given without a value (`status=`).
-    #[error("“{0}” is given without a value; leave it out to mean any")]
-    Blank(&'static str),
-    /// The search holds control characters (`%00`, line breaks).
-    #[error("the search holds control characters")]
-    Control,
+/// A filter on when users last signed in. Its parts combine as every
+/// filter does, each narrowing the others: "never" with dates finds no one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Access {
+    /// Only those who never signed in.
+    pub never: bool,
+    /// Only those who last signed in at or after this instant (the start
+    /// of a day of the company's time zone).
+    pub since: Option<Timestamp>,
+    /// Only those who last signed in before this instant (likewise).
+    pub before: Option<Timestamp>,
+}
+
+vocabulary! {
+    /// The order of the directory's pages.
+    pub enum Sort {
+        /// By last name then first name, accents and case ignored. The default.
+        Name = "name" { fr: "nom", en: "name" },
+        /// Newest first.
+        Created = "created" { fr: "date de création", en: "creation date" },
+        /// Most recent sign-in first; those who never signed in last.
+        LastAccess = "last_access" { fr: "dernier accès", en: "last access" },
+    }
+}
+
+impl Sort {
+    /// The position just after a row shown in this order. Rows carry their
+    /// name's sort key and last access; creation order is the id's.
+    pub fn cursor(self, sort_key: &str, last_access_at: Option<&str>, id: i64) -> Cursor {
+        let key = match self {
+            Self::Name => sort_key,
+            Self::Created => "",
+            Self::LastAccess => last_access_at.unwrap_or_default(),
+        };
+        Cursor { sort_key: key.to_owned(), id }
+    }
 }
 
 /// How many users one page may hold: by default and at most.
@@ -116,29 +142,57 @@ impl PageBounds {
     pub const DIRECTORY: Self = Self { default: DEFAULT_PAGE, max: MAX_PAGE };
 }
 
+/// The names of the directory's query parameters, as the API and the
+/// console's addresses spell them.
+pub const FILTERS: [&str; 10] = [
+    "q",
+    "status",
+    "group",
+    "tag",
+    "user_type",
+    "role",
+    "licence_level",
+    "last_access",
+    "accessed_since",
+    "accessed_before",
+];
+
 impl UserQuery {
-    /// Parses the query-string values; absent values mean "any", a blank
-    /// search means no search.
+    /// Every user but the deleted, in name order, `limit` at a time.
+    pub fn everyone(limit: u32) -> Self {
+        Self {
+            search: Vec::new(),
+            status: None,
+            group: None,
+            tag: None,
+            user_type: None,
+            role: None,
+            licence_level: None,
+            access: Access::default(),
+            sort: Sort::Name,
+            after: None,
+            limit,
+        }
+    }
+
+    /// Parses the query-string values `param` gives for the names of
+    /// [`FILTERS`], `sort`, `cursor` and `limit`; absent values mean "any",
+    /// a blank search means no search. Access dates are days of `zone`.
     ///
     /// # Errors
-    /// [`QueryError`] for an unknown status, a forged cursor, a limit out of
+    /// [`QueryError`] for an unknown value, a forged cursor, a limit out of
     /// `bounds`, a blank filter or a search holding control characters.
     pub fn parse(
-        q: Option<&str>,
-        status: Option<&str>,
-        group: Option<&str>,
-        cursor: Option<&str>,
-        limit: Option<&str>,
+        param: impl Fn(&'static str) -> Option<String>,
         bounds: PageBounds,
+        zone: &Zone,
     ) -> Result<Self, QueryError> {
-        fn given<'a>(name: &'static str, v: Option<&'a str>) -> Result<Option<&'a str>, QueryError> {
-            match v.map(str::trim) {
-                Some("") => Err(QueryError::Blank(name)),
-                other => Ok(other),
-            }
-        }
-        let q = q.unwrap_or_default();
-        if text::has_control(q) {
+        let given = |name: &'static str| match param(name) {
+            Some(v) if v.trim().is_empty() => Err(QueryError::Blank(name)),
+            other => Ok(other.map(|v| v.trim().to_owned())),
+        };
+        let q = param("q").unwrap_or_default();
+        if text::has_control(&q) {
             return Err(QueryError::Control);
         }
         let search = text::fold(&q.chars().take(MAX_SEARCH_LEN).collect::<String>())
@@ -146,14 +200,14 @@ impl UserQuery {
             .take(MAX_SEARCH_WORDS)
             .map(str::to_owned)
             .collect();
-        let status = given("status", status)?
-            .map(|s| UserStatus::parse(s).map_err(|_| QueryError::Status(s.to_owned())))
-            .transpose()?;
-        let group = given("group", group)?
-            .map(|g| g.parse::<i64>().ok().filter(|g| (1..=MAX_ID).contains(g)).ok_or(QueryError::Group))
-            .transpose()?;
-        let after = given("cursor", cursor)?.map(|c| Cursor::decode(c).ok_or(QueryError::Cursor)).transpose()?;
-        let limit = match given("limit", limit)? {
+        let id = |v: &str| v.parse::<i64>().ok().filter(|g| (1..=MAX_ID).contains(g));
+        let day = |v: &str| day_start(v, zone);
+        let access = Access {
+            never: named("last_access", given("last_access")?, |v| (v == "never").then_some(()))?.is_some(),
+            since: named("accessed_since", given("accessed_since")?, day)?,
+            before: named("accessed_before", given("accessed_before")?, day)?,
+        };
+        let limit = match given("limit")? {
             None => bounds.default,
             Some(l) => match l.parse::<i64>() {
                 Ok(n) if (1..=i64::from(bounds.max)).contains(&n) => u32::try_from(n).unwrap_or(bounds.max),
@@ -161,13 +215,75 @@ impl UserQuery {
                 Err(_) => return Err(QueryError::Limit),
             },
         };
-        Ok(Self { search, status, group, after, limit })
+        Ok(Self {
+            search,
+            status: named("status", given("status")?, |v| UserStatus::parse(v).ok())?,
+            group: named("group", given("group")?, id)?,
+            tag: named("tag", given("tag")?, id)?,
+            user_type: named("user_type", given("user_type")?, |v| UserType::parse(v).ok())?,
+            role: named("role", given("role")?, |v| Role::parse(v).ok())?,
+            licence_level: named("licence_level", given("licence_level")?, |v| LicenceLevel::parse(v).ok())?,
+            access,
+            sort: named("sort", given("sort")?, |v| Sort::parse(v).ok())?.unwrap_or(Sort::Name),
+            after: given("cursor")?.map(|c| Cursor::decode(&c).ok_or(QueryError::Cursor)).transpose()?,
+            limit,
+        })
     }
+}
+
+/// Why a directory query was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// A filter names nothing it could mean (`status=zombie`, `group=-3`,
+    /// `accessed_since=yesterday`).
+    #[error("“{1}” is not a value of “{0}”")]
+    Unknown(&'static str, String),
+    /// `cursor` was not given by a previous page.
+    #[error("the cursor is not one this server gave")]
+    Cursor,
+    /// `limit` is not a whole number.
+    #[error("the limit is not a whole number")]
+    Limit,
+    /// `limit` is outside the page bounds.
+    #[error("the limit must be between 1 and {0}")]
+    LimitRange(u32),
+    /// A filter was given without a value (`status=`).
+    #[error("“{0}” is given without a value; leave it out to mean any")]
+    Blank(&'static str),
+    /// The search holds control characters (`%00`, line breaks).
+    #[error("the search holds control characters")]
+    Control,
+}
+
+/// A filter's value read by `parse`; absent is `None`, unreadable an error naming the filter.
+fn named<T>(
+    name: &'static str,
+    raw: Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, QueryError> {
+    raw.map(|v| parse(&v).ok_or(QueryError::Unknown(name, v))).transpose()
+}
+
+/// The instant a day written `2026-03-01` starts in `zone`; `None` for any other text.
+fn day_start(raw: &str, zone: &Zone) -> Option<Timestamp> {
+    let plain = raw.len() == 10 && raw.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    if !plain {
+        return None;
+    }
+    zone.day_start(raw.parse().ok()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const BOUNDS: PageBounds = PageBounds::DIRECTORY;
+
+    /// Parses a query string's pairs, in Paris time.
+    fn parse(pairs: &[(&str, &str)]) -> Result<UserQuery, QueryError> {
+        let zone = Zone::parse("Europe/Paris").unwrap();
+        UserQuery::parse(|name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned()), BOUNDS, &zone)
+    }
 
     #[test]
     fn a_cursor_survives_its_round_trip() {
@@ -175,54 +291,99 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
     }
 
-    const BOUNDS: PageBounds = PageBounds::DIRECTORY;
-
     #[test]
     fn forged_cursors_are_refused() {
         for raw in ["", "0", "zz.00", "1.0", "1.zz", "1.C3", ".00", "1234567890abcdef0.00"] {
             assert_eq!(Cursor::decode(raw), None, "{raw}");
         }
-        assert_eq!(UserQuery::parse(None, None, None, Some("nope"), None, BOUNDS), Err(QueryError::Cursor));
+        assert_eq!(parse(&[("cursor", "nope")]), Err(QueryError::Cursor));
     }
 
     #[test]
     fn a_blank_search_is_no_search_but_a_blank_filter_is_refused() {
-        let q = UserQuery::parse(Some("  "), None, None, None, None, BOUNDS).unwrap();
-        assert_eq!((q.search.len(), q.status, q.limit), (0, None, DEFAULT_PAGE));
-        for (status, group, cursor, limit) in [
-            (Some(""), None, None, None),
-            (None, Some(" "), None, None),
-            (None, None, Some(""), None),
-            (None, None, None, Some("")),
-        ] {
-            assert!(matches!(UserQuery::parse(None, status, group, cursor, limit, BOUNDS), Err(QueryError::Blank(_))));
+        let q = parse(&[("q", "  ")]).unwrap();
+        assert_eq!((q.search.len(), q.status, q.limit, q.sort), (0, None, DEFAULT_PAGE, Sort::Name));
+        for name in ["status", "group", "tag", "role", "sort", "cursor", "limit", "last_access", "accessed_since"] {
+            assert_eq!(parse(&[(name, " ")]), Err(QueryError::Blank(name)), "{name}");
         }
     }
 
     #[test]
     fn limits_outside_the_bounds_are_refused_not_clamped() {
-        assert_eq!(UserQuery::parse(None, None, None, None, Some("200"), BOUNDS).unwrap().limit, MAX_PAGE);
+        assert_eq!(parse(&[("limit", "200")]).unwrap().limit, MAX_PAGE);
         for bad in ["0", "-1", "201", "99999999999999999999"] {
-            assert!(UserQuery::parse(None, None, None, None, Some(bad), BOUNDS).is_err(), "{bad}");
+            assert!(parse(&[("limit", bad)]).is_err(), "{bad}");
         }
-        assert_eq!(UserQuery::parse(None, None, None, None, Some("x"), BOUNDS), Err(QueryError::Limit));
+        assert_eq!(parse(&[("limit", "x")]), Err(QueryError::Limit));
     }
 
     #[test]
     fn control_characters_in_a_search_are_refused() {
         for q in ["\u{0}", "a\u{0}b", "x\ny", "\u{7f}"] {
-            assert_eq!(UserQuery::parse(Some(q), None, None, None, None, BOUNDS), Err(QueryError::Control), "{q:?}");
+            assert_eq!(parse(&[("q", q)]), Err(QueryError::Control), "{q:?}");
         }
     }
 
     #[test]
-    fn search_is_folded_and_statuses_read_in_any_language() {
-        let q =
-            UserQuery::parse(Some(" Élodie  Martin "), Some("désactivé"), Some("7"), None, Some("10"), BOUNDS).unwrap();
+    fn search_is_folded_and_filters_read_in_any_language() {
+        let q = parse(&[
+            ("q", " Élodie  Martin "),
+            ("status", "désactivé"),
+            ("group", "7"),
+            ("tag", "9"),
+            ("user_type", "externe"),
+            ("role", "team admin"),
+            ("licence_level", "Créateur"),
+            ("sort", "dernier accès"),
+            ("limit", "10"),
+        ])
+        .unwrap();
         assert_eq!(q.search, ["elodie", "martin"]);
-        assert_eq!((q.status, q.group), (Some(UserStatus::Inactive), Some(7)));
-        assert!(matches!(UserQuery::parse(None, Some("zombie"), None, None, None, BOUNDS), Err(QueryError::Status(_))));
-        assert_eq!(UserQuery::parse(None, None, Some("-3"), None, None, BOUNDS), Err(QueryError::Group));
-        assert_eq!(UserQuery::parse(None, None, Some("9007199254740992"), None, None, BOUNDS), Err(QueryError::Group));
+        assert_eq!((q.status, q.group, q.tag), (Some(UserStatus::Inactive), Some(7), Some(9)));
+        assert_eq!(
+            (q.user_type, q.role, q.licence_level, q.sort),
+            (Some(UserType::External), Some(Role::TeamAdmin), Some(LicenceLevel::Creator), Sort::LastAccess)
+        );
+        for (name, bad) in [
+            ("status", "zombie"),
+            ("group", "-3"),
+            ("group", "9007199254740992"),
+            ("tag", "x"),
+            ("user_type", "alien"),
+            ("sort", "shoe size"),
+        ] {
+            assert_eq!(parse(&[(name, bad)]), Err(QueryError::Unknown(name, bad.into())), "{name}");
+        }
+    }
+
+    #[test]
+    fn access_dates_are_days_of_the_company_zone() {
+        let q = parse(&[("accessed_since", "2026-01-15"), ("accessed_before", "2026-07-01")]).unwrap();
+        // Paris is UTC+1 in January and UTC+2 in July.
+        assert_eq!(
+            q.access,
+            Access {
+                never: false,
+                since: Timestamp::parse("2026-01-14T23:00:00Z"),
+                before: Timestamp::parse("2026-06-30T22:00:00Z"),
+            }
+        );
+        assert!(parse(&[("last_access", "never")]).unwrap().access.never);
+        // A day whose midnight the clocks skip starts when the clocks resume.
+        let santiago = Zone::parse("America/Santiago").unwrap();
+        let q = UserQuery::parse(|n| (n == "accessed_since").then(|| "2026-09-06".into()), BOUNDS, &santiago);
+        assert_eq!(q.unwrap().access.since, Timestamp::parse("2026-09-06T04:00:00Z"));
+        for bad in ["2026-13-01", "2026-1-1", "15/01/2026", "2026-01-15T10:00"] {
+            assert!(matches!(parse(&[("accessed_since", bad)]), Err(QueryError::Unknown(..))), "{bad}");
+        }
+        assert!(matches!(parse(&[("last_access", "yesterday")]), Err(QueryError::Unknown(..))));
+    }
+
+    #[test]
+    fn each_sort_resumes_from_its_own_key() {
+        assert_eq!(Sort::Name.cursor("martin\u{1}zoe", Some("2026-01-01T00:00:00Z"), 4).sort_key, "martin\u{1}zoe");
+        assert_eq!(Sort::Created.cursor("martin", None, 4), Cursor { sort_key: String::new(), id: 4 });
+        assert_eq!(Sort::LastAccess.cursor("m", Some("2026-01-01T00:00:00Z"), 4).sort_key, "2026-01-01T00:00:00Z");
+        assert_eq!(Sort::LastAccess.cursor("m", None, 4).sort_key, "");
     }
 }

@@ -146,6 +146,13 @@ impl Zone {
         self.resolve(civil)
     }
 
+    /// The instant `day` starts in this zone: its midnight, or when the
+    /// clocks resume if they skip midnight that day. `None` out of range.
+    pub fn day_start(&self, day: jiff::civil::Date) -> Option<Timestamp> {
+        let zoned = self.tz.to_zoned(day.to_datetime(jiff::civil::Time::midnight())).ok()?;
+        Some(Timestamp(zoned.start_of_day().ok()?.timestamp().as_second()))
+    }
+
     /// The instant of a date and time read from a spreadsheet.
     ///
     /// # Errors

@@ -63,7 +63,7 @@ pub fn validate_new_user(
 
 /// The entries of a vocabulary (`user_type`, `role`, `licence_level`,
 /// `preferred_channel`, `language`, `status`, `activity_type`,
-/// `form_field`, `party`) as
+/// `form_field`, `party`, `bulk_action`, `set_change`, `skip`, `sort`) as
 /// `[{code, label}]` in `lang`, for the console's pickers.
 ///
 /// # Errors
@@ -89,6 +89,7 @@ pub fn vocabulary(name: &str, lang: &str) -> Result<JsValue, JsError> {
         "bulk_action" => entries!(roster_core::bulk::ActionKind),
         "set_change" => entries!(roster_core::bulk::SetChange),
         "skip" => entries!(roster_core::bulk::Skip),
+        "sort" => entries!(roster_core::directory::Sort),
         other => return Err(JsError::new(&format!("no vocabulary named {other}"))),
     };
     into_js(&list)

@@ -368,8 +368,7 @@ async fn export_users(
         let mut writer = UsersWriter::new(format, lang, file.has_statistics(), file.sheet_name(lang), now)?;
         let mut upload = PartUpload::new(&bucket, key.clone());
         for &status in file.statuses() {
-            let mut query =
-                UserQuery { search: Vec::new(), status: Some(status), group: None, after: None, limit: EXPORT_PAGE };
+            let mut query = UserQuery { status: Some(status), ..UserQuery::everyone(EXPORT_PAGE) };
             loop {
                 let rows = exports::page(db, company, &query, since).await?;
                 for row in &rows {
@@ -381,7 +380,7 @@ async fn export_users(
                 done += i64::try_from(rows.len()).unwrap_or(0);
                 jobs::progress(db, company, &job.id, 5 + done * 90 / total.max(1)).await?;
                 match rows.last() {
-                    Some(last) if rows.len() == EXPORT_PAGE as usize => query.after = Some(last.cursor()),
+                    Some(last) if rows.len() == EXPORT_PAGE as usize => query.after = Some(last.cursor(query.sort)),
                     _ => break,
                 }
             }

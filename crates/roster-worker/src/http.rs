@@ -6,6 +6,7 @@
 use futures_util::StreamExt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use roster_core::directory::{PageBounds, UserQuery};
+use roster_core::time::Zone;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::{Bucket, Request, Response};
@@ -187,14 +188,12 @@ pub fn query_number(req: &Request, name: &str, (min, max): (u32, u32), default: 
     }
 }
 
-/// The directory query of the request's `q`, `status`, `group`, `cursor`
-/// and `limit`, within `bounds`.
-pub fn user_query(req: &Request, bounds: PageBounds) -> ApiResult<UserQuery> {
-    let param = |name| query_param(req, name);
-    let (q, status, group, cursor, limit) =
-        (param("q")?, param("status")?, param("group")?, param("cursor")?, param("limit")?);
-    UserQuery::parse(q.as_deref(), status.as_deref(), group.as_deref(), cursor.as_deref(), limit.as_deref(), bounds)
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
+/// The directory query of the request's filters, `sort`, `cursor` and
+/// `limit`, within `bounds`; access dates are days of `zone`.
+pub fn user_query(req: &Request, bounds: PageBounds, zone: &Zone) -> ApiResult<UserQuery> {
+    let pairs: Vec<(String, String)> = req.url()?.query_pairs().into_owned().collect();
+    let param = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    UserQuery::parse(param, bounds, zone).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 /// A path segment or header value with `%XX` escapes decoded (invalid

@@ -1,7 +1,7 @@
 //! Users exports (J1, J2): users page by page with their groups, tags and
 //! twelve-month statistics, and the one batch that ends an export job.
 
-use roster_core::directory::{Cursor, UserQuery};
+use roster_core::directory::{Cursor, Sort, UserQuery};
 use roster_core::export::users::ExportedUser;
 use roster_core::time::Timestamp;
 use serde::Deserialize;
@@ -25,9 +25,9 @@ pub struct ExportRow {
 }
 
 impl ExportRow {
-    /// The position just after this user.
-    pub fn cursor(&self) -> Cursor {
-        Cursor { sort_key: self.sort_key.clone(), id: self.id }
+    /// The position just after this user in the directory's `sort`.
+    pub fn cursor(&self, sort: Sort) -> Cursor {
+        sort.cursor(&self.sort_key, self.user.last_access_at.as_deref(), self.id)
     }
 }
 
@@ -49,7 +49,8 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery, since: Timesta
             AND e.kind = 'participation' AND e.at >= ?) AS participations, \
          (SELECT count(*) FROM activities a WHERE a.company_id = u.company_id AND a.created_by = u.id) \
             AS activities_created \
-         FROM users u WHERE {filter} ORDER BY sort_key, id LIMIT ?"
+         FROM users u WHERE {filter} ORDER BY {order} LIMIT ?",
+        order = users::order_by(query.sort)
     );
     let mut binds = params![since, since].to_vec();
     binds.extend(filter_binds);

@@ -1,8 +1,8 @@
 //! Users of a company (A2): the directory (F1) and the web form (B1).
 
-use roster_core::directory::{Cursor, UserQuery};
+use roster_core::directory::{Access, Cursor, Sort, UserQuery};
 use roster_core::form::{NewUser, UserField};
-use roster_core::model::{Email, EmployeeId, Mobile};
+use roster_core::model::{Email, EmployeeId, LicenceLevel, Mobile, Role, UserType};
 use roster_core::{FieldError, Message};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -65,9 +65,9 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    /// The position just after this user in the directory.
-    pub fn cursor(&self) -> Cursor {
-        Cursor { sort_key: self.sort_key.clone(), id: self.id }
+    /// The position just after this user in the directory's `sort`.
+    pub fn cursor(&self, sort: Sort) -> Cursor {
+        sort.cursor(&self.sort_key, self.last_access_at.as_deref(), self.id)
     }
 }
 
@@ -83,14 +83,31 @@ pub struct Membership {
     pub archived: bool,
 }
 
-/// One page of the directory, in `sort_key, id` order, with one extra row
-/// when there is a next page. Each filter narrows an index range that starts
-/// with the company, so pages stay fast however deep.
+/// One page of the directory in the query's order, with one extra row when
+/// there is a next page. Without a search, each filter narrows an index
+/// range that starts with the company; with one, the search index gives the
+/// matching users first. Pages start from a position, so they stay fast
+/// however deep.
 pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<Vec<UserRow>> {
     let (filter, mut binds) = directory_filter(company, query, true);
     binds.push(super::Param::to_js(&(query.limit + 1)));
-    db.all(&format!("SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY sort_key, id LIMIT ?"), &binds).await
+    let order = order_by(query.sort);
+    db.all(&format!("SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY {order} LIMIT ?"), &binds).await
 }
+
+/// The `ORDER BY` of a directory sort; `id` breaks ties, so every order is total.
+pub const fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Name => "sort_key, id",
+        Sort::Created => "id DESC",
+        // In descending order the never-signed-in (NULL) come last.
+        Sort::LastAccess => "last_access_at DESC, id DESC",
+    }
+}
+
+/// The shortest word the search index can look up; shorter words are
+/// tested on the rows the other words and filters leave.
+const INDEXED_WORD: usize = 3;
 
 /// The `WHERE` condition of a directory query on `users`, with its
 /// parameters; from the query's cursor on when `from_cursor`.
@@ -99,8 +116,23 @@ pub fn directory_filter(
     query: &UserQuery,
     from_cursor: bool,
 ) -> (String, Vec<wasm_bindgen::JsValue>) {
-    let mut sql = String::from("company_id = ?");
+    let (indexed, scanned): (Vec<&String>, Vec<&String>) =
+        query.search.iter().partition(|word| word.chars().count() >= INDEXED_WORD);
+    // With an indexed word the matching ids lead: the unary `+` keeps the
+    // planner from walking the company's whole index instead.
+    let mut sql = String::from(if indexed.is_empty() { "company_id = ?" } else { "+company_id = ?" });
     let mut binds = vec![company.to_js_value()];
+    if !indexed.is_empty() {
+        // Each word a quoted phrase: inside quotes only `"` is special, and it is doubled.
+        let phrases: Vec<String> = indexed.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
+        sql.push_str(" AND id IN (SELECT rowid FROM users_search WHERE users_search MATCH ?)");
+        binds.push(phrases.join(" AND ").into());
+    }
+    // Plain substring tests: no pattern to escape, no pattern-length limit.
+    for word in scanned {
+        sql.push_str(" AND instr(search_text, ?) > 0");
+        binds.push(word.as_str().into());
+    }
     match query.status {
         Some(status) => {
             sql.push_str(" AND status = ?");
@@ -113,29 +145,56 @@ pub fn directory_filter(
         binds.push(company.to_js_value());
         binds.push(super::Param::to_js(&group));
     }
-    position_and_search(&mut sql, &mut binds, query, from_cursor);
-    (sql, binds)
-}
-
-/// Adds to a directory-ordered query on a table with `sort_key` and
-/// `search_text` (users, contacts) its position after the cursor (when
-/// `from_cursor`) and its searched words.
-pub fn position_and_search(
-    sql: &mut String,
-    binds: &mut Vec<wasm_bindgen::JsValue>,
-    query: &UserQuery,
-    from_cursor: bool,
-) {
+    if let Some(tag) = query.tag {
+        sql.push_str(" AND id IN (SELECT user_id FROM user_tags WHERE company_id = ? AND tag_id = ?)");
+        binds.push(company.to_js_value());
+        binds.push(super::Param::to_js(&tag));
+    }
+    let codes = [
+        (" AND user_type = ?", query.user_type.map(UserType::code)),
+        (" AND role = ?", query.role.map(Role::code)),
+        (" AND licence_level = ?", query.licence_level.map(LicenceLevel::code)),
+    ];
+    for (condition, code) in codes {
+        if let Some(code) = code {
+            sql.push_str(condition);
+            binds.push(code.into());
+        }
+    }
+    let Access { never, since, before } = query.access;
+    if never {
+        sql.push_str(" AND last_access_at IS NULL");
+    }
+    // A comparison with NULL is never true: dates leave out those who never signed in.
+    for (condition, bound) in [(" AND last_access_at >= ?", since), (" AND last_access_at < ?", before)] {
+        if let Some(at) = bound {
+            sql.push_str(condition);
+            binds.push(at.to_string().into());
+        }
+    }
     if let (Some(after), true) = (&query.after, from_cursor) {
-        sql.push_str(" AND (sort_key, id) > (?, ?)");
-        binds.push(after.sort_key.as_str().into());
-        binds.push(super::Param::to_js(&after.id));
+        let id = super::Param::to_js(&after.id);
+        match query.sort {
+            Sort::Name => {
+                sql.push_str(" AND (sort_key, id) > (?, ?)");
+                binds.extend([after.sort_key.as_str().into(), id]);
+            }
+            Sort::Created => {
+                sql.push_str(" AND id < ?");
+                binds.push(id);
+            }
+            // An empty key: the cursor is among those who never signed in.
+            Sort::LastAccess if after.sort_key.is_empty() => {
+                sql.push_str(" AND last_access_at IS NULL AND id < ?");
+                binds.push(id);
+            }
+            Sort::LastAccess => {
+                sql.push_str(" AND (last_access_at IS NULL OR (last_access_at, id) < (?, ?))");
+                binds.extend([after.sort_key.as_str().into(), id]);
+            }
+        }
     }
-    // Plain substring tests: no pattern to escape, no pattern-length limit.
-    for word in &query.search {
-        sql.push_str(" AND instr(search_text, ?) > 0");
-        binds.push(word.as_str().into());
-    }
+    (sql, binds)
 }
 
 /// How many users a directory query finds, all pages together.

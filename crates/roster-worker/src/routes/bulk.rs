@@ -31,6 +31,40 @@ struct Matching {
     status: Option<String>,
     #[serde(default, deserialize_with = "crate::http::whole_number")]
     group: Option<i64>,
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    tag: Option<i64>,
+    #[serde(default)]
+    user_type: Option<String>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    licence_level: Option<String>,
+    #[serde(default)]
+    last_access: Option<String>,
+    #[serde(default)]
+    accessed_since: Option<String>,
+    #[serde(default)]
+    accessed_before: Option<String>,
+}
+
+impl Matching {
+    /// The filters as the directory's query string would give them.
+    fn param(&self, name: &str) -> Option<String> {
+        let text = match name {
+            "q" => &self.q,
+            "status" => &self.status,
+            "group" => return self.group.map(|g| g.to_string()),
+            "tag" => return self.tag.map(|t| t.to_string()),
+            "user_type" => &self.user_type,
+            "role" => &self.role,
+            "licence_level" => &self.licence_level,
+            "last_access" => &self.last_access,
+            "accessed_since" => &self.accessed_since,
+            "accessed_before" => &self.accessed_before,
+            _ => return None,
+        };
+        text.clone()
+    }
 }
 
 /// A bulk action as posted.
@@ -87,15 +121,7 @@ async fn asked(db: &Db, admin: &Admin, form: BulkForm) -> ApiResult<Asked> {
             Some(Selection::Ticked(ids))
         }
         (None, Some(m)) => {
-            let group = m.group.map(|g| g.to_string());
-            let query = UserQuery::parse(
-                m.q.as_deref(),
-                m.status.as_deref(),
-                group.as_deref(),
-                None,
-                None,
-                PageBounds::DIRECTORY,
-            );
+            let query = UserQuery::parse(|name| m.param(name), PageBounds::DIRECTORY, &admin.time_zone);
             if query.is_err() {
                 errors.push(FieldError::new("matching", Message::UnknownValue));
             }

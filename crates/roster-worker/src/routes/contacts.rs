@@ -19,7 +19,7 @@ use crate::views;
 /// A page of contacts: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let query = user_query(req, PageBounds::DIRECTORY)?;
+    let query = user_query(req, PageBounds::DIRECTORY, &admin.time_zone)?;
     if query.status.is_some() {
         return Err(ApiError::BadRequest("Contacts have no status.".into()));
     }

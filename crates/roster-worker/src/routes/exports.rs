@@ -41,7 +41,7 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
         Some(code) => Language::parse(code)
             .map_err(|_| ApiError::BadRequest(format!("The language “{code}” is not fr, en or de.")))?,
     };
-    let everyone = UserQuery { search: Vec::new(), status: None, group: None, after: None, limit: 1 };
+    let everyone = UserQuery::everyone(1);
     if users::count(db, admin.company, &everyone).await? > MAX_EXPORT_USERS {
         return Err(ApiError::BadRequest(format!(
             "An export takes at most {MAX_EXPORT_USERS} users; this company has more. Export the list by status or group instead."
@@ -62,12 +62,12 @@ const EXPORT_PAGE: PageBounds = PageBounds { default: 1_000, max: 1_000 };
 /// the console to build its own file; the first page also counts them all.
 pub async fn list_page(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let query = user_query(req, EXPORT_PAGE)?;
+    let query = user_query(req, EXPORT_PAGE, &admin.time_zone)?;
     let total = if query.after.is_none() { Some(users::count(db, admin.company, &query).await?) } else { None };
     let since = rules::statistics_since(platform::now());
     let one_more = UserQuery { limit: query.limit + 1, ..query.clone() };
     let mut rows = exports::page(db, admin.company, &one_more, since).await?;
-    let next = views::next_cursor(&mut rows, query.limit, exports::ExportRow::cursor);
+    let next = views::next_cursor(&mut rows, query.limit, |row| row.cursor(query.sort));
     let items: Vec<_> = rows.into_iter().map(|r| r.user).collect();
     json(200, &json!({ "items": items, "next_cursor": next, "total": total }))
 }

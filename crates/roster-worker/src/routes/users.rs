@@ -5,7 +5,6 @@ use roster_core::form::NewUserForm;
 use serde_json::json;
 use worker::{Request, Response};
 
-use crate::db::users::UserRow;
 use crate::db::{Db, activity_invitations, public_links, simple_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
@@ -14,9 +13,9 @@ use crate::{auth, views};
 /// A page of the directory: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let query = user_query(req, PageBounds::DIRECTORY)?;
+    let query = user_query(req, PageBounds::DIRECTORY, &admin.time_zone)?;
     let mut items = users::page(db, admin.company, &query).await?;
-    let next_cursor = views::next_cursor(&mut items, query.limit, UserRow::cursor);
+    let next_cursor = views::next_cursor(&mut items, query.limit, |row| row.cursor(query.sort));
     json(200, &json!({ "items": items, "next_cursor": next_cursor }))
 }
 

@@ -14,17 +14,19 @@ fn a_user_created_with_the_form_is_created_and_found_in_the_list() {
     let admin = Client::sign_in(DEMO_ADMIN);
     let last_name = unique("Zébulon");
     let email = format!("{}@demo.example", last_name.to_lowercase());
+    // A number of its own, so that the test runs again on the same data.
+    let digits = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000;
     let created = admin.post(
         "/api/v1/users",
         &json!({
             "last_name": last_name, "first_name": "Élise", "email": email.to_uppercase(),
-            "mobile": "06 12 34 56 78", "user_type": "externe", "preferred_channel": "sms"
+            "mobile": format!("06 {digits:08}"), "user_type": "externe", "preferred_channel": "sms"
         }),
     );
     assert_eq!(created.status, 201, "{:?}", created.body);
     assert_eq!(created.body["status"], "created");
     assert_eq!(created.body["email"], email);
-    assert_eq!(created.body["mobile"], "+33612345678");
+    assert_eq!(created.body["mobile"], format!("+336{digits:08}"));
     assert_eq!(created.body["user_type"], "external");
     assert_eq!(created.body["role"], "member");
     assert_eq!(created.body["language"], "fr", "the admin's language is the default");
@@ -122,4 +124,114 @@ fn forged_cursors_and_unknown_statuses_are_400() {
     let admin = Client::sign_in(DEMO_ADMIN);
     assert_eq!(admin.get("/api/v1/users?cursor=forged").status, 400);
     assert_eq!(admin.get("/api/v1/users?status=zombie").status, 400);
+}
+
+/// Every user a query finds, page by page, checking that no one comes twice.
+fn walk(admin: &Client, query: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut seen = HashSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/users?limit=200&{query}&cursor={c}"),
+            None => format!("/api/v1/users?limit=200&{query}"),
+        };
+        let page = admin.get(&path);
+        assert_eq!(page.status, 200, "{path}: {:?}", page.body);
+        for user in items(&page.body) {
+            assert!(seen.insert(user["id"].as_i64().unwrap()), "{query}: a user listed twice");
+            all.push(user.clone());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return all,
+        }
+    }
+}
+
+fn ids(users: &[Value]) -> HashSet<i64> {
+    users.iter().map(|u| u["id"].as_i64().unwrap()).collect()
+}
+
+#[test]
+fn each_filter_keeps_exactly_the_users_it_names() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let everyone = walk(&admin, "status=active");
+    let expect = |query: &str, keep: &dyn Fn(&Value) -> bool| {
+        let found = walk(&admin, &format!("status=active&{query}"));
+        let wanted: Vec<Value> = everyone.iter().filter(|u| keep(u)).cloned().collect();
+        assert_eq!(ids(&found), ids(&wanted), "{query}");
+        found.len()
+    };
+    assert!(expect("role=team_admin", &|u| u["role"] == "team_admin") > 0);
+    assert!(expect("role=admin%20d%27%C3%A9quipe", &|u| u["role"] == "team_admin") > 0, "French labels read too");
+    expect("user_type=collaborator", &|u| u["user_type"] == "collaborator");
+    expect("licence_level=participant", &|u| u["licence_level"] == "participant");
+    assert!(expect("last_access=never", &|u| u["last_access_at"].is_null()) > 0);
+    // Demo is in Paris time: 2026-06-01 starts at 2026-05-31T22:00:00Z.
+    let since = |u: &Value| u["last_access_at"].as_str().is_some_and(|at| at >= "2026-05-31T22:00:00Z");
+    assert!(expect("accessed_since=2026-06-01", &since) > 0);
+    assert!(expect("accessed_before=2026-06-01", &|u| !u["last_access_at"].is_null() && !since(u)) > 0);
+
+    // Filters narrow each other: never signed in and signed in since a day is no one.
+    assert!(walk(&admin, "last_access=never&accessed_since=2026-01-01").is_empty());
+
+    // A tag: the users carrying it, and no one else.
+    let tag = admin.post("/api/v1/tags", &json!({ "name": unique("Filtre") }));
+    let tag = tag.body["id"].as_i64().unwrap();
+    let tagged: Vec<i64> = everyone.iter().step_by(97).map(|u| u["id"].as_i64().unwrap()).collect();
+    for user in &tagged {
+        assert_eq!(admin.send("PUT", &format!("/api/v1/users/{user}/tags/{tag}"), None).status, 200);
+    }
+    assert_eq!(ids(&walk(&admin, &format!("tag={tag}"))), tagged.iter().copied().collect());
+
+    for bad in ["role=pilot", "user_type=", "tag=0", "sort=age", "accessed_since=01/06/2026", "last_access=sometimes"] {
+        assert_eq!(admin.get(&format!("/api/v1/users?{bad}")).status, 400, "{bad}");
+    }
+}
+
+#[test]
+fn every_sort_walks_the_same_users_in_its_order() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let by_name = walk(&admin, "status=active");
+    let newest = walk(&admin, "status=active&sort=created");
+    let recent = walk(&admin, "status=active&sort=last_access");
+    assert_eq!(ids(&newest), ids(&by_name));
+    assert_eq!(ids(&recent), ids(&by_name));
+    let id = |u: &Value| u["id"].as_i64().unwrap();
+    assert!(newest.windows(2).all(|w| id(&w[0]) > id(&w[1])), "newest first");
+    // Most recent first; those who never signed in last, newest first among equals.
+    let key = |u: &Value| (u["last_access_at"].as_str().map(str::to_owned), id(u));
+    assert!(recent.windows(2).all(|w| key(&w[0]) > key(&w[1])), "most recent access first, never last");
+    assert!(recent.last().unwrap()["last_access_at"].is_null());
+}
+
+#[test]
+fn search_finds_any_part_of_a_name_address_or_number_and_follows_changes() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let last = unique("Quetzalcoatl");
+    let made = admin.post(
+        "/api/v1/users",
+        &json!({ "last_name": last, "first_name": "Ève", "email": format!("{}@plumes.example", last.to_lowercase()) }),
+    );
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let id = made.body["id"].as_i64().unwrap();
+    let finds = |q: &str| items(&admin.get(&format!("/api/v1/users?q={q}")).body).iter().any(|u| u["id"] == id);
+    // The middle of a word, a short word with a long one, accents folded, in any order.
+    for q in ["etzalcoa", "ev%20quetzal", "EVE", "plumes.exa", "%C3%A8ve%20%40plumes"] {
+        assert!(finds(q), "{q}");
+    }
+    assert!(!finds("quetzal%20zz"), "every word must match");
+    // Words the index would read as operators are plain text.
+    for q in ["%22quetzal", "quetzal*", "NEAR(quetzal)", "quetzal%20OR%20zzz", "-quetzal", "%5Equetzal"] {
+        let answer = admin.get(&format!("/api/v1/users?q={q}"));
+        assert_eq!(answer.status, 200, "{q}: {:?}", answer.body);
+        assert!(!items(&answer.body).iter().any(|u| u["id"] == id), "{q} matched as an operator");
+    }
+    // Deleted: their name no longer finds them, even among the deleted.
+    let deleted = admin.post("/api/v1/users/bulk", &json!({ "action": "delete", "users": [id], "confirm": 1 }));
+    assert_eq!(deleted.status, 200, "{:?}", deleted.body);
+    assert!(!finds("etzalcoa"));
+    let among_deleted = admin.get("/api/v1/users?status=deleted&q=etzalcoa");
+    assert!(items(&among_deleted.body).is_empty());
 }
