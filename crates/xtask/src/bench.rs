@@ -66,6 +66,9 @@ pub fn all(server_only: bool) -> Result {
     report(&format!("Server path ({ROWS} users, local runtime: D1, storage, queues)"), &server.imports_and_exports);
     report(&format!("Invitations ({ROWS} people in one group, same run)"), &server.invitations);
     report("Public links (50 concurrent clients, 10 s a run, same run)", &server.public_links);
+    if !server_only {
+        report(crate::bench_directory::TITLE, &crate::bench_directory::run()?);
+    }
     Ok(())
 }
 
@@ -122,7 +125,7 @@ fn native_check(roster: &Path, args: &[&std::ffi::OsStr]) -> Result<Duration> {
     })
 }
 
-fn report(title: &str, lines: &[String]) {
+pub fn report(title: &str, lines: &[String]) {
     println!("\n==> {title}");
     for line in lines {
         println!("    {line}");

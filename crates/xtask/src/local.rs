@@ -38,7 +38,7 @@ pub fn dev(port: u16) -> Result {
     server.wait()
 }
 
-fn wrangler(root: &Path) -> Command {
+pub fn wrangler(root: &Path) -> Command {
     let mut cmd = in_dir("node", root);
     cmd.arg(root.join("node_modules/wrangler/bin/wrangler.js")).env("WRANGLER_SEND_METRICS", "false");
     cmd

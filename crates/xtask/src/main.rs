@@ -2,6 +2,7 @@
 //! `cargo xtask test`: run every check and test, and say how it went.
 
 mod bench;
+mod bench_directory;
 mod build;
 mod fuzz;
 mod local;
@@ -20,9 +21,12 @@ commands:
                    companies and serve the console (default port 8787)
   test             formatting, lints, native, wasm, HTTP end-to-end and
                    browser tests; exits non-zero on any failure
-  bench [server]   time checking, importing, exporting and inviting 100,000
-                   users: native, WebAssembly, SheetJS and the server path
-                   (`server`: the server path alone)
+  bench [server|directory]
+                   time checking, importing, exporting and inviting 100,000
+                   users (native, WebAssembly, SheetJS and the server path),
+                   then the directory at 100,000 and 1,000,000 users
+                   (`server`: the server path alone; `directory`: the
+                   directory alone)
 
 environment:
   ROSTER_DEMO_PASSWORD   the demo administrators' password (default roster-demo)";
@@ -32,6 +36,9 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("dev") => local::dev(port_arg(&args[1..]).unwrap_or(8787)),
         Some("test") => test::all(),
+        Some("bench") if args.get(1).is_some_and(|a| a == "directory") => {
+            bench_directory::run().map(|lines| bench::report(bench_directory::TITLE, &lines))
+        }
         Some("bench") => bench::all(args.get(1).is_some_and(|a| a == "server")),
         _ => {
             eprintln!("{USAGE}");

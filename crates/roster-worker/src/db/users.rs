@@ -126,7 +126,8 @@ pub fn directory_filter(
         // Each word a quoted phrase: inside quotes only `"` is special, and it is doubled.
         let phrases: Vec<String> = indexed.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
         sql.push_str(" AND id IN (SELECT rowid FROM users_search WHERE users_search MATCH ?)");
-        binds.push(phrases.join(" AND ").into());
+        let company_key = format!("\"~{}~\"", company.get());
+        binds.push(format!("search_company : {company_key} AND search_text : ({})", phrases.join(" AND ")).into());
     }
     // Plain substring tests: no pattern to escape, no pattern-length limit.
     for word in scanned {
