@@ -142,21 +142,6 @@ impl PageBounds {
     pub const DIRECTORY: Self = Self { default: DEFAULT_PAGE, max: MAX_PAGE };
 }
 
-/// The names of the directory's query parameters, as the API and the
-/// console's addresses spell them.
-pub const FILTERS: [&str; 10] = [
-    "q",
-    "status",
-    "group",
-    "tag",
-    "user_type",
-    "role",
-    "licence_level",
-    "last_access",
-    "accessed_since",
-    "accessed_before",
-];
-
 impl UserQuery {
     /// Every user but the deleted, in name order, `limit` at a time.
     pub fn everyone(limit: u32) -> Self {
@@ -175,9 +160,9 @@ impl UserQuery {
         }
     }
 
-    /// Parses the query-string values `param` gives for the names of
-    /// [`FILTERS`], `sort`, `cursor` and `limit`; absent values mean "any",
-    /// a blank search means no search. Access dates are days of `zone`.
+    /// Parses the query-string values `param` gives for each name (`q`, the
+    /// filters, `sort`, `cursor`, `limit`); absent values mean "any", a
+    /// blank search means no search. Access dates are days of `zone`.
     ///
     /// # Errors
     /// [`QueryError`] for an unknown value, a forged cursor, a limit out of

@@ -141,15 +141,15 @@ pub fn directory_filter(
         }
         None => sql.push_str(" AND status != 'deleted'"),
     }
-    if let Some(group) = query.group {
-        sql.push_str(" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id = ?)");
-        binds.push(company.to_js_value());
-        binds.push(super::Param::to_js(&group));
-    }
-    if let Some(tag) = query.tag {
-        sql.push_str(" AND id IN (SELECT user_id FROM user_tags WHERE company_id = ? AND tag_id = ?)");
-        binds.push(company.to_js_value());
-        binds.push(super::Param::to_js(&tag));
+    let links = [
+        (" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id = ?)", query.group),
+        (" AND id IN (SELECT user_id FROM user_tags WHERE company_id = ? AND tag_id = ?)", query.tag),
+    ];
+    for (condition, id) in links {
+        if let Some(id) = id {
+            sql.push_str(condition);
+            binds.extend([company.to_js_value(), super::Param::to_js(&id)]);
+        }
     }
     let codes = [
         (" AND user_type = ?", query.user_type.map(UserType::code)),
