@@ -11,6 +11,8 @@ const views = {
   users: (await import('./views/users.js')).users,
   user: (await import('./views/user.js')).user,
   newUser: (await import('./views/user-form.js')).newUser,
+  editUser: (await import('./views/user-form.js')).editUser,
+  dashboard: (await import('./views/dashboard.js')).dashboard,
   groups: (await import('./views/groups.js')).groups,
   tags: (await import('./views/tags.js')).tags,
   userImport: (await import('./views/import.js')).userImport,
@@ -61,11 +63,13 @@ async function route() {
       return views.signIn(async (profile) => { session = profile; await route(); });
     }
   }
-  const [, section = 'users', param] = location.hash.split('?')[0].split('/');
+  const [, section = 'users', param, sub] = location.hash.split('?')[0].split('/');
   const query = new URLSearchParams(location.hash.split('?')[1] || '');
   try {
     if (section === 'users' && param === 'new') return await views.newUser(session);
+    if (section === 'users' && param && sub === 'edit') return await views.editUser(session, Number(param));
     if (section === 'users' && param) return await views.user(Number(param));
+    if (section === 'dashboard') return await views.dashboard();
     if (section === 'groups') return await views.groups(session);
     if (section === 'tags') return await views.tags(session);
     if (section === 'import') return await views.userImport(session);

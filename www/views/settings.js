@@ -14,15 +14,22 @@ export async function settings(session, onChange) {
   if (!zones.includes(current.time_zone)) zones.unshift(current.time_zone);
   const zone = h('select', { name: 'time_zone', disabled: !editable },
     zones.map((z) => h('option', { value: z, selected: z === current.time_zone }, z)));
+  const number = (name, max) => h('input', { type: 'number', name, min: 1, max, step: 1, value: current[name], disabled: !editable, required: true });
+  const guardUsers = number('mass_action_guard_users', 1000000);
+  const guardPercent = number('mass_action_guard_percent', 100);
   const error = h('span', { class: 'error', role: 'alert' });
   const save = h('button', { type: 'submit', class: 'primary', hidden: !editable }, t('settings.save'));
-  const form = h('form', { class: 'card', dataset: { settings: '' } },
+  const form = h('form', { class: 'card', novalidate: true, dataset: { settings: '' } },
     h('label', { class: 'check' }, importOn, ' ', t('settings.invitationFileImport')),
     h('p', { class: 'muted' }, t('settings.invitationFileImportHelp')),
     h('label', { class: 'check' }, challengeOn, ' ', t('settings.publicLinkChallenge')),
     h('p', { class: 'muted' }, t('settings.publicLinkChallengeHelp')),
     h('label', {}, t('settings.timeZone'), zone),
     h('p', { class: 'muted' }, t('settings.timeZoneHelp')),
+    h('fieldset', { class: 'inline' }, h('legend', {}, t('settings.massGuard')),
+      h('label', {}, t('settings.massGuardUsers'), guardUsers),
+      h('label', {}, t('settings.massGuardPercent'), guardPercent)),
+    h('p', { class: 'muted' }, t('settings.massGuardHelp')),
     editable ? '' : h('p', { class: 'muted' }, t('settings.companyAdminsOnly')),
     h('p', { class: 'inline' }, save, ' ', error));
   form.addEventListener('submit', async (event) => {
@@ -32,11 +39,12 @@ export async function settings(session, onChange) {
     try {
       const saved = await api('PATCH', '/company/settings', {
         invitation_file_import: importOn.checked, public_link_challenge: challengeOn.checked, time_zone: zone.value,
+        mass_action_guard_users: Number(guardUsers.value), mass_action_guard_percent: Number(guardPercent.value),
       });
       toast(t('settings.saved'));
       onChange(saved);
     } catch (e) {
-      const field = e.fields?.time_zone ?? e.fields?.public_link_challenge;
+      const field = Object.values(e.fields ?? {})[0];
       error.textContent = field ? (messageText(field.code, lang()) || field.message) : e.message;
     } finally {
       save.disabled = false;

@@ -56,9 +56,11 @@ function actionsSection(u) {
   };
   const actions = u.status === 'deleted' ? [] : [...fitting, 'delete'];
   const names = labels('bulk_action');
-  return h('div', { class: 'toolbar', dataset: { userActions: '' } }, actions.map((action) => h('button', {
-    type: 'button', class: action === 'delete' ? 'danger' : undefined, dataset: { userAction: action }, onClick: () => act(action),
-  }, names[action])));
+  return h('div', { class: 'toolbar', dataset: { userActions: '' } },
+    u.status === 'deleted' ? '' : h('button', { type: 'button', dataset: { userAction: 'edit' }, onClick: () => { location.hash = `#/users/${u.id}/edit`; } }, t('user.edit')),
+    actions.map((action) => h('button', {
+      type: 'button', class: action === 'delete' ? 'danger' : undefined, dataset: { userAction: action }, onClick: () => act(action),
+    }, names[action])));
 }
 
 /** One user's page: details, actions, groups, tags, invitations and public tests. */

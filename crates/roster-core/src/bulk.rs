@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::directory::MAX_ID;
 use crate::export::{Cell, ExportError, FileWriter, Format};
-use crate::model::UserStatus;
+use crate::licences::Licences;
+use crate::model::{LicenceLevel, UserStatus};
 use crate::time::Timestamp;
 use crate::vocabulary::vocabulary;
 use crate::{FieldError, Language, Message};
@@ -210,6 +211,8 @@ impl Default for MassGuard {
 pub struct Target<'a> {
     /// The user's status.
     pub status: UserStatus,
+    /// The user's licence level: whether activating them takes a seat.
+    pub licence_level: LicenceLevel,
     /// Whether it is the admin who asked.
     pub is_admin_self: bool,
     /// For groups and tags: the ids the user holds now (sorted).
@@ -236,7 +239,7 @@ pub struct Seats(pub i64);
 
 impl Action {
     /// What the action does to `target`. An activation that takes a seat
-    /// (of a created or deactivated user) counts it off `seats`.
+    /// (a deactivated creator's) counts it off `seats`.
     pub fn decide(&self, target: &Target<'_>, seats: &mut Seats) -> Decision {
         use UserStatus as S;
         let apply = || Decision::Apply { add: Vec::new(), remove: Vec::new() };
@@ -248,10 +251,13 @@ impl Action {
             Self::Delete => apply(),
             Self::Activate => match target.status {
                 S::Active => Decision::Skip(Skip::AlreadyActive),
-                S::Invited => apply(), // an invitation holds its seat already
-                _ if seats.0 <= 0 => Decision::Skip(Skip::NoLicence),
-                _ => {
-                    seats.0 -= 1;
+                from => {
+                    let level = target.licence_level;
+                    let asked = i64::from(Licences::asked_by(Some((from, level)), (S::Active, level)));
+                    if asked > seats.0 {
+                        return Decision::Skip(Skip::NoLicence);
+                    }
+                    seats.0 -= asked;
                     apply()
                 }
             },
@@ -372,7 +378,10 @@ mod tests {
     }
 
     fn decide(action: &Action, status: S, held: &[i64]) -> Decision {
-        action.decide(&Target { status, is_admin_self: false, held }, &mut Seats(10))
+        action.decide(
+            &Target { status, licence_level: LicenceLevel::Creator, is_admin_self: false, held },
+            &mut Seats(10),
+        )
     }
 
     #[test]
@@ -416,19 +425,23 @@ mod tests {
 
     #[test]
     fn the_admin_neither_deletes_nor_deactivates_themselves() {
-        let me = Target { status: S::Active, is_admin_self: true, held: &[] };
+        let me = Target { status: S::Active, licence_level: LicenceLevel::Creator, is_admin_self: true, held: &[] };
         assert_eq!(Action::Delete.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert_eq!(Action::Deactivate.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert!(matches!(Action::Tags(SetChange::Add, vec![1]).decide(&me, &mut Seats(1)), Decision::Apply { .. }));
     }
 
     #[test]
-    fn activation_stops_at_the_licence_capacity_but_invited_users_hold_a_seat() {
+    fn activation_stops_at_the_licence_capacity_but_created_and_invited_users_hold_a_seat() {
         let mut seats = Seats(1);
-        let target = |status| Target { status, is_admin_self: false, held: &[] };
-        assert!(matches!(Action::Activate.decide(&target(S::Created), &mut seats), Decision::Apply { .. }));
-        assert_eq!(Action::Activate.decide(&target(S::Inactive), &mut seats), Decision::Skip(Skip::NoLicence));
-        assert!(matches!(Action::Activate.decide(&target(S::Invited), &mut seats), Decision::Apply { .. }));
+        let target = |status, licence_level| Target { status, licence_level, is_admin_self: false, held: &[] };
+        let creator = LicenceLevel::Creator;
+        assert!(matches!(Action::Activate.decide(&target(S::Inactive, creator), &mut seats), Decision::Apply { .. }));
+        assert_eq!(Action::Activate.decide(&target(S::Inactive, creator), &mut seats), Decision::Skip(Skip::NoLicence));
+        assert!(matches!(Action::Activate.decide(&target(S::Created, creator), &mut seats), Decision::Apply { .. }));
+        assert!(matches!(Action::Activate.decide(&target(S::Invited, creator), &mut seats), Decision::Apply { .. }));
+        let participant = target(S::Inactive, LicenceLevel::Participant);
+        assert!(matches!(Action::Activate.decide(&participant, &mut seats), Decision::Apply { .. }));
         assert_eq!(seats, Seats(0));
     }
 

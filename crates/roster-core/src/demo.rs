@@ -29,6 +29,18 @@ pub struct DemoCompany {
     /// A public link with a few attempts, for Demo: what the activity's
     /// "free and public tests" tab shows at first look.
     pub public_link: Option<DemoPublicLink>,
+    /// Licence seats left once its people are seeded.
+    pub licence_headroom: u32,
+}
+
+impl DemoCompany {
+    /// The seats the company has bought: those its seeded people take, and
+    /// [`Self::licence_headroom`] more.
+    pub fn licence_capacity(&self) -> u32 {
+        let admin = u32::from(crate::licences::takes_seat(UserStatus::Active, self.admin.licence_level));
+        let people = self.users.iter().filter(|u| crate::licences::takes_seat(u.status, u.user.licence_level)).count();
+        u32::try_from(people).unwrap_or(u32::MAX).saturating_add(admin).saturating_add(self.licence_headroom)
+    }
 }
 
 /// A public link seeded on one of the company's questionnaires.
@@ -253,7 +265,18 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
         })
         .collect();
     let tags = TAGS.iter().map(|t| TagName::parse(t).expect("demo tags are valid")).collect();
-    DemoCompany { name, plan, admin, users, groups, tags, bases, invitation_file_import: false, public_link: None }
+    DemoCompany {
+        name,
+        plan,
+        admin,
+        users,
+        groups,
+        tags,
+        bases,
+        invitation_file_import: false,
+        public_link: None,
+        licence_headroom: 500,
+    }
 }
 
 /// Demo's public link: its onboarding questionnaire, answered by three of
@@ -324,7 +347,11 @@ pub fn companies() -> Vec<DemoCompany> {
     let mut demo = company("Demo", Plan::Gold, "demo.example", 1000, 0x5eed_0001);
     demo.invitation_file_import = true;
     demo.public_link = Some(demo_public_link(&demo));
-    vec![demo, company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002), globex]
+    // Initech has one seat left: the test suite's licence checks fill it
+    // and free it, and no other test touches it.
+    let mut initech = company("Initech", Plan::Standard, "initech.example", 6, 0x5eed_0004);
+    initech.licence_headroom = 1;
+    vec![demo, company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002), globex, initech]
 }
 
 /// The administrator of both Demo and Globex.

@@ -125,6 +125,53 @@ impl NewUserForm {
             UserField::Language => self.language.as_ref(),
         }
     }
+
+    fn slot(&mut self, field: UserField) -> &mut Option<String> {
+        match field {
+            UserField::LastName => &mut self.last_name,
+            UserField::FirstName => &mut self.first_name,
+            UserField::Email => &mut self.email,
+            UserField::Mobile => &mut self.mobile,
+            UserField::EmployeeId => &mut self.employee_id,
+            UserField::Department => &mut self.department,
+            UserField::UserType => &mut self.user_type,
+            UserField::Role => &mut self.role,
+            UserField::LicenceLevel => &mut self.licence_level,
+            UserField::PreferredChannel => &mut self.preferred_channel,
+            UserField::Language => &mut self.language,
+        }
+    }
+
+    /// The form as a stored user fills it: what an edit starts from.
+    pub fn of_user<'a>(value: impl Fn(UserField) -> Option<&'a str>) -> Self {
+        let mut form = Self::default();
+        for field in UserField::ALL {
+            *form.slot(field) = value(field).map(str::to_owned);
+        }
+        form
+    }
+
+    /// Parses an edit of a stored user (`current`, as [`Self::of_user`]
+    /// gives it): each field this form gives replaces the user's, an empty
+    /// one clears it, the others stay. The same errors as creation, and one
+    /// more: an administrator cannot change their own role.
+    ///
+    /// # Errors
+    /// Every field error found.
+    pub fn parse_edit(&self, mut current: Self, context: FormContext, own: bool) -> Result<NewUser, Vec<FieldError>> {
+        let role_before = current.role.clone();
+        for field in UserField::ALL {
+            if let Some(given) = self.raw(field) {
+                *current.slot(field) = Some(given.clone());
+            }
+        }
+        let edited = current.parse(context);
+        let role_changed = |role: Role| role_before.as_deref().and_then(|r| Role::parse(r).ok()) != Some(role);
+        match edited {
+            Ok(user) if own && role_changed(user.role) => Err(vec![FieldError::new("role", Message::OwnRole)]),
+            other => other,
+        }
+    }
 }
 
 /// Who fills the form in, which sets the defaults and what may be granted.
@@ -423,6 +470,29 @@ mod tests {
             .parse(context())
             .unwrap_err();
         assert_eq!(fields(&errors), vec![("role", Message::RoleNotGrantable)]);
+    }
+
+    #[test]
+    fn an_edit_changes_the_fields_it_gives_clears_the_empty_ones_and_checks_like_creation() {
+        let current = NewUserForm::of_user(|field| match field {
+            UserField::LastName => Some("Martin"),
+            UserField::Email => Some("a@b.fr"),
+            UserField::Mobile => Some("+33612345678"),
+            UserField::Role => Some("member"),
+            UserField::Language => Some("en"),
+            _ => None,
+        });
+        let user =
+            form(&[("first_name", "Léa"), ("mobile", "")]).parse_edit(current.clone(), context(), false).unwrap();
+        assert_eq!(user.first_name.unwrap().as_str(), "Léa");
+        assert_eq!((user.mobile, user.language), (None, Language::En));
+        let errors = form(&[("email", ""), ("mobile", " ")]).parse_edit(current.clone(), context(), false).unwrap_err();
+        assert_eq!(fields(&errors), vec![("email", Message::EmailOrMobileRequired)]);
+        let promoted = form(&[("role", "team_admin")]);
+        assert_eq!(promoted.parse_edit(current.clone(), context(), false).unwrap().role, Role::TeamAdmin);
+        let errors = promoted.parse_edit(current.clone(), context(), true).unwrap_err();
+        assert_eq!(fields(&errors), vec![("role", Message::OwnRole)]);
+        assert!(form(&[("role", "member")]).parse_edit(current, context(), true).is_ok(), "the same role is no change");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod form;
 pub mod import;
 pub mod invitation;
 pub mod jobs;
+pub mod licences;
 pub mod messages;
 pub mod model;
 pub mod public_link;

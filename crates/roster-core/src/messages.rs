@@ -84,6 +84,12 @@ pub enum Message {
     PasswordTooShort,
     /// Only a company administrator may grant this role.
     RoleNotGrantable,
+    /// Every licence seat the company bought is taken.
+    NoLicenceLeft,
+    /// A deleted user is anonymised and cannot be edited.
+    UserDeleted,
+    /// Administrators do not change their own role.
+    OwnRole,
     /// A required column is missing from the file.
     MissingColumn,
     /// Two columns name the same attribute.
@@ -391,6 +397,20 @@ impl Message {
             Self::RoleNotGrantable => (
                 "Seul un administrateur d’entreprise peut accorder ce rôle.",
                 "Only a company administrator can grant this role.",
+            ),
+            Self::NoLicenceLeft => (
+                "Toutes les licences de l’entreprise sont attribuées : choisissez le niveau participant, \
+                 ou libérez une licence en désactivant un utilisateur.",
+                "Every licence of the company is taken: choose the participant level, \
+                 or free a licence by deactivating a user.",
+            ),
+            Self::OwnRole => (
+                "Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.",
+                "You cannot change your own role: ask another administrator.",
+            ),
+            Self::UserDeleted => (
+                "Cet utilisateur est supprimé : ses données ont été anonymisées et ne peuvent plus être modifiées.",
+                "This user is deleted: their details were anonymised and can no longer be changed.",
             ),
         };
         in_language(lang, fr, en)

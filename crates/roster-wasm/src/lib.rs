@@ -117,7 +117,7 @@ fn reporter(on_progress: Option<&js_sys::Function>) -> impl FnMut(f64) + '_ {
 const LISTED_UPDATES: usize = 500;
 
 /// Checks a user import file as the server will, before anything is sent
-/// (C10). `snapshot` is `{users: [...], groups: [...]}` from the API, or
+/// (C10). `snapshot` is `{users, groups, seats_left}` from the API, or
 /// null for an empty company; `on_progress` is called with the share read.
 /// Returns `{ok: true, report}` or, for a file that cannot be read at all,
 /// `{ok: false, error: {code, message}}`.
@@ -143,9 +143,7 @@ pub fn validate_users(
     let snapshot = if snapshot.is_null() || snapshot.is_undefined() {
         Snapshot::default()
     } else {
-        let given: SnapshotJs =
-            serde_wasm_bindgen::from_value(snapshot.clone()).map_err(|e| JsError::new(&e.to_string()))?;
-        Snapshot { users: given.users, groups: given.groups }
+        serde_wasm_bindgen::from_value(snapshot.clone()).map_err(|e| JsError::new(&e.to_string()))?
     };
     let mut progress = reporter(on_progress.as_ref());
     let report = match validate_with_progress(
@@ -301,14 +299,6 @@ pub fn sample_invitations(lang: &str, now_millis: f64, time_zone: &str) -> Resul
     let zone = roster_core::time::Zone::parse(time_zone).ok_or_else(|| JsError::new("unknown time zone"))?;
     sample::invitations(language(lang), Timestamp::from_unix_millis(now_millis), &zone)
         .map_err(|e| JsError::new(&e.to_string()))
-}
-
-#[derive(serde::Deserialize)]
-struct SnapshotJs {
-    #[serde(default)]
-    users: Vec<roster_core::import::users::ExistingUser>,
-    #[serde(default)]
-    groups: Vec<String>,
 }
 
 /// The user import sample file (XLSX bytes) in `lang`, dated `now_millis`.

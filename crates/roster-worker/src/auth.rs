@@ -163,5 +163,6 @@ pub fn admin_from(holder: &Holder) -> ApiResult<Admin> {
         country_code: settings.country_code,
         time_zone: settings.time_zone,
         invitation_file_import: settings.invitation_file_import,
+        licence_capacity: settings.licence_capacity,
     })
 }

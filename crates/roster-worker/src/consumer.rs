@@ -308,7 +308,7 @@ async fn import_users(
         return Ok(jobs::fail(db, company, job, &missing_file()).await?);
     };
     // Checked again against the company as it is now: the browser's check is never trusted.
-    let snapshot = users::import_snapshot(db, company).await?;
+    let snapshot = users::import_snapshot(db, company, settings.licence_capacity).await?;
     jobs::progress(db, company, &job.id, 15).await?;
     let report = match validate(&bytes, &context, &snapshot, Limits::PRODUCT) {
         Ok(report) => report,

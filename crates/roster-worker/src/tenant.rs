@@ -46,6 +46,8 @@ pub struct Admin {
     /// Whether their company imports invitation files (D1): without it,
     /// that import answers as absent.
     pub invitation_file_import: bool,
+    /// How many licence seats their company bought.
+    pub licence_capacity: u32,
 }
 
 impl Admin {

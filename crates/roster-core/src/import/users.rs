@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::{Outcome, Remark, Remarks, Severity};
 use crate::form::{FormContext, NewUser, NewUserForm, UserField};
-use crate::model::{Channel, CountryCode, Label, LicenceLevel, Role, UserType};
+use crate::licences::Licences;
+use crate::model::{Channel, CountryCode, Label, LicenceLevel, Role, UserStatus, UserType};
 use crate::sheet::{self, Format, Limits, Row, SheetError, Value};
 use crate::text::FastMap;
 use crate::vocabulary::vocabulary;
@@ -122,6 +123,9 @@ pub struct ExistingUser {
     pub preferred_channel: String,
     /// Language code.
     pub language: String,
+    /// Status code: whether the user holds a licence seat.
+    #[serde(default)]
+    pub status: String,
     /// The groups the user belongs to, by name.
     #[serde(default)]
     pub groups: Vec<String>,
@@ -171,6 +175,9 @@ pub struct Snapshot {
     pub users: Vec<ExistingUser>,
     /// Its group names.
     pub groups: Vec<String>,
+    /// Licence seats still free; `None` when the file is not checked
+    /// against a capacity.
+    pub seats_left: Option<u32>,
 }
 
 /// A user the import would create.
@@ -402,6 +409,10 @@ struct Checker<'a> {
     remarks: Remarks,
     plan: Plan,
     detail: Detail,
+    /// Seats the rows so far take, net of those they free.
+    seats_asked: i64,
+    /// The first row whose seat goes past the capacity.
+    first_without_seat: Option<u32>,
 }
 
 impl<'a> Checker<'a> {
@@ -424,6 +435,8 @@ impl<'a> Checker<'a> {
             remarks: Remarks::default(),
             plan: Plan::default(),
             detail,
+            seats_asked: 0,
+            first_without_seat: None,
         }
     }
 
@@ -600,6 +613,19 @@ impl<'a> Checker<'a> {
         matched.sort_unstable();
         matched.dedup();
         let full = self.detail == Detail::Full;
+        let seats = match matched.as_slice() {
+            [] => Licences::asked_by(None, (UserStatus::Created, user.licence_level)).into(),
+            [one] => {
+                let existing = &self.snapshot.users[*one];
+                let status = UserStatus::parse(&existing.status).unwrap_or(UserStatus::Created);
+                let before = LicenceLevel::parse(&existing.licence_level).unwrap_or_default();
+                let after = if given.contains(&Column::LicenceLevel) { user.licence_level } else { before };
+                i64::from(Licences::asked_by(Some((status, before)), (status, after)))
+                    - i64::from(Licences::asked_by(Some((status, after)), (status, before)))
+            }
+            _ => 0,
+        };
+        self.count_seats(row, seats);
         let counts = &mut self.plan.counts;
         match matched.as_slice() {
             [] => {
@@ -639,10 +665,28 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Adds the seats a row takes (or, negative, frees), noting the first
+    /// row that goes past the seats left.
+    fn count_seats(&mut self, row: u32, seats: i64) {
+        self.seats_asked += seats;
+        let left = self.snapshot.seats_left.map_or(i64::MAX, i64::from);
+        if self.seats_asked > left && self.first_without_seat.is_none() {
+            self.first_without_seat = Some(row);
+        }
+    }
+
     fn finish(mut self, format: Format) -> Report {
         let columns = self.columns.clone().unwrap_or_default().into_iter().flatten().collect();
         if self.rows == 0 {
             self.remarks.add(2, "", Message::NoDataRow, Severity::Blocking, None);
+        }
+        // Rows later in the file may free seats the earlier ones need: only
+        // the whole file's need is compared with the seats left.
+        if let (Some(row), Some(left)) = (self.first_without_seat, self.snapshot.seats_left)
+            && self.seats_asked > i64::from(left)
+        {
+            let detail = Some(format!("{} > {left}", self.seats_asked));
+            self.remarks.add(row, Column::LicenceLevel.code(), Message::NoLicenceLeft, Severity::Blocking, detail);
         }
         self.plan.groups_to_create = std::mem::take(&mut self.new_groups).into_values().collect();
         let outcome = Outcome::of(&self.remarks);
@@ -794,6 +838,7 @@ mod tests {
         let snapshot = Snapshot {
             users: vec![existing(7, "known@x.fr", Some("E7")), existing(8, "same@x.fr", None)],
             groups: vec!["Ventes".into()],
+            seats_left: None,
         };
         let report = check(
             "last_name,email,user_type,employee_id,department,groups\n\
@@ -822,8 +867,11 @@ mod tests {
 
     #[test]
     fn identifiers_pointing_at_two_users_block_the_row() {
-        let snapshot =
-            Snapshot { users: vec![existing(1, "a@x.fr", None), existing(2, "b@x.fr", Some("E2"))], groups: vec![] };
+        let snapshot = Snapshot {
+            users: vec![existing(1, "a@x.fr", None), existing(2, "b@x.fr", Some("E2"))],
+            groups: vec![],
+            seats_left: None,
+        };
         let report = check("last_name,email,user_type,employee_id\nA,a@x.fr,,E2\n", &snapshot);
         assert!(found(&report).contains(&(2, "email", Message::ConflictingIdentities, Severity::Blocking)));
         assert_eq!(report.remarks.items.last().unwrap().detail.as_deref(), Some("1, 2"));
@@ -834,7 +882,8 @@ mod tests {
         let mut known = existing(1, "a@x.fr", None);
         known.groups = vec!["Ventes".into(), "Équipe A".into()];
         known.tags = vec!["Senior".into()];
-        let snapshot = Snapshot { users: vec![known], groups: vec!["Ventes".into(), "Équipe A".into()] };
+        let snapshot =
+            Snapshot { users: vec![known], groups: vec!["Ventes".into(), "Équipe A".into()], seats_left: None };
         let same =
             check("last_name,email,user_type,groups,tags\nMartin,a@x.fr,,\"ventes, equipe a\",SENIOR\n", &snapshot);
         assert_eq!((same.plan.counts.updates, same.plan.counts.unchanged), (0, 1), "{:?}", same.plan.updates);
@@ -844,7 +893,7 @@ mod tests {
 
     #[test]
     fn missing_groups_are_created_once_and_missing_allowed_groups_are_not() {
-        let snapshot = Snapshot { users: vec![], groups: vec!["Équipe A".into()] };
+        let snapshot = Snapshot { groups: vec!["Équipe A".into()], ..Snapshot::default() };
         let report = check(
             "last_name,email,user_type,groups,allowed_groups\nA,a@x.fr,externe,\"New, équipe a\",Ghost\nB,b@x.fr,externe,NEW,Equipe A\n",
             &snapshot,
@@ -882,6 +931,62 @@ mod tests {
 }
 
 #[cfg(test)]
+mod seat_tests {
+    use super::*;
+
+    fn company(seats_left: u32) -> Snapshot {
+        let user = |id: i64, email: &str, licence_level: &str, status: &str| ExistingUser {
+            id,
+            last_name: "Known".into(),
+            email: Some(email.into()),
+            licence_level: licence_level.into(),
+            status: status.into(),
+            ..ExistingUser::default()
+        };
+        Snapshot {
+            users: vec![
+                user(1, "creator@x.fr", "creator", "active"),
+                user(2, "player@x.fr", "participant", "active"),
+                user(3, "gone@x.fr", "participant", "inactive"),
+            ],
+            groups: vec![],
+            seats_left: Some(seats_left),
+        }
+    }
+
+    fn seat_remarks(csv: &str, seats_left: u32) -> Vec<(u32, Option<String>)> {
+        let context =
+            Context { language: Language::En, admin_role: Role::CompanyAdmin, country_code: CountryCode::FRANCE };
+        let report = validate(csv.as_bytes(), &context, &company(seats_left), Limits::PRODUCT).unwrap();
+        report
+            .remarks
+            .items
+            .iter()
+            .filter(|r| r.code == Message::NoLicenceLeft)
+            .map(|r| (r.row, r.detail.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn new_creators_need_seats_participants_and_deactivated_users_none() {
+        let csv = "last_name,email,user_type,licence_level\nA,a@x.fr,,\nB,b@x.fr,,participant\nC,c@x.fr,,creator\n\
+                   D,gone@x.fr,,creator\n";
+        assert!(seat_remarks(csv, 2).is_empty());
+        assert_eq!(seat_remarks(csv, 1), [(4, Some("2 > 1".to_owned()))]);
+    }
+
+    #[test]
+    fn raising_a_level_takes_a_seat_and_lowering_one_frees_it_for_the_whole_file() {
+        let raise = "last_name,email,user_type,licence_level\nKnown,player@x.fr,,creator\n";
+        assert_eq!(seat_remarks(raise, 0), [(2, Some("1 > 0".to_owned()))]);
+        let swap = format!("{raise}Known,creator@x.fr,,participant\n");
+        assert!(seat_remarks(&swap, 0).is_empty(), "the second row frees the seat the first takes");
+        let untouched = "last_name,email,user_type\nKnown,player@x.fr,\n";
+        assert!(seat_remarks(untouched, 0).is_empty(), "without the column, levels stay as they are");
+    }
+}
+
+#[cfg(test)]
 mod summary_tests {
     use super::*;
 
@@ -895,6 +1000,7 @@ mod summary_tests {
                 ..ExistingUser::default()
             }],
             groups: vec![],
+            seats_left: None,
         };
         let csv = b"last_name,email,user_type\nA,a@x.fr,externe\nB,b@x.fr,externe\nC,c@x.fr,externe\n";
         let context =

@@ -75,6 +75,11 @@ pub struct SettingsChange {
     pub time_zone: Option<String>,
     /// Turns the anti-robot challenge of public forms on or off.
     pub public_link_challenge: Option<bool>,
+    /// Bulk deletions and deactivations of more users than this ask for a
+    /// typed confirmation (1 to 1,000,000).
+    pub mass_action_guard_users: Option<u32>,
+    /// … or of more than this share of the company, in percent (1 to 100).
+    pub mass_action_guard_percent: Option<u32>,
 }
 
 impl SettingsChange {
@@ -82,7 +87,7 @@ impl SettingsChange {
     ///
     /// # Errors
     /// A [`FieldError`] on `time_zone` for a name the time zone database
-    /// does not know.
+    /// does not know, and on a guard threshold out of its range.
     pub fn apply(&self, settings: &CompanySettings) -> Result<CompanySettings, Vec<FieldError>> {
         let mut changed = settings.clone();
         if let Some(on) = self.invitation_file_import {
@@ -91,13 +96,26 @@ impl SettingsChange {
         if let Some(on) = self.public_link_challenge {
             changed.public_link_challenge = on;
         }
+        let mut errors = Vec::new();
         if let Some(name) = &self.time_zone {
             match Zone::parse(name.trim()) {
                 Some(zone) => changed.time_zone = zone,
-                None => return Err(vec![FieldError::new("time_zone", Message::UnknownTimeZone)]),
+                None => errors.push(FieldError::new("time_zone", Message::UnknownTimeZone)),
             }
         }
-        Ok(changed)
+        if let Some(users) = self.mass_action_guard_users {
+            match users {
+                1..=1_000_000 => changed.mass_action_guard.users = users,
+                _ => errors.push(FieldError::new("mass_action_guard_users", Message::OutOfRange)),
+            }
+        }
+        if let Some(percent) = self.mass_action_guard_percent {
+            match u8::try_from(percent) {
+                Ok(percent @ 1..=100) => changed.mass_action_guard.percent = percent,
+                _ => errors.push(FieldError::new("mass_action_guard_percent", Message::OutOfRange)),
+            }
+        }
+        if errors.is_empty() { Ok(changed) } else { Err(errors) }
     }
 }
 
@@ -142,7 +160,7 @@ mod tests {
         let change = SettingsChange {
             invitation_file_import: Some(true),
             time_zone: Some(" America/New_York ".into()),
-            public_link_challenge: None,
+            ..SettingsChange::default()
         };
         let after = change.apply(&before).unwrap();
         assert!(after.invitation_file_import);
@@ -151,6 +169,30 @@ mod tests {
         let bad = SettingsChange { time_zone: Some("Mars/Olympus".into()), ..SettingsChange::default() };
         assert_eq!(bad.apply(&before).unwrap_err()[0].code, Message::UnknownTimeZone);
         assert_eq!(SettingsChange::default().apply(&before).unwrap(), before);
+    }
+
+    #[test]
+    fn the_mass_action_guard_takes_thresholds_within_range() {
+        let before = CompanySettings::default();
+        let change = SettingsChange {
+            mass_action_guard_users: Some(50),
+            mass_action_guard_percent: Some(100),
+            ..SettingsChange::default()
+        };
+        assert_eq!(
+            change.apply(&before).unwrap().mass_action_guard,
+            crate::bulk::MassGuard { users: 50, percent: 100 }
+        );
+        let bad = SettingsChange {
+            mass_action_guard_users: Some(0),
+            mass_action_guard_percent: Some(101),
+            ..SettingsChange::default()
+        };
+        let fields: Vec<_> = bad.apply(&before).unwrap_err().iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            fields,
+            [("mass_action_guard_users", Message::OutOfRange), ("mass_action_guard_percent", Message::OutOfRange)]
+        );
     }
 
     #[test]

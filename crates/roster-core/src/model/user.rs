@@ -144,9 +144,10 @@ impl UserStatus {
         }
     }
 
-    /// True for statuses that count against the licence capacity.
-    pub const fn holds_licence(self) -> bool {
-        matches!(self, Self::Invited | Self::Active)
+    /// True for statuses whose creators keep their licence seat: people who
+    /// can sign in, or soon will. Deactivation and deletion free the seat.
+    pub const fn keeps_seat(self) -> bool {
+        matches!(self, Self::Created | Self::Invited | Self::Active)
     }
 }
 

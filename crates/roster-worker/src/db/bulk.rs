@@ -5,7 +5,7 @@
 use roster_core::bulk::{Action, Decision, STEP_USERS, Seats, Skip, Target};
 use roster_core::directory::UserQuery;
 use roster_core::jobs::JobParams;
-use roster_core::model::UserStatus;
+use roster_core::model::{LicenceLevel, UserStatus};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::D1PreparedStatement;
@@ -101,6 +101,7 @@ pub async fn discard(db: &Db, company: CompanyId, id: &str) -> DbResult<()> {
 struct Pending {
     id: i64,
     status: String,
+    licence_level: String,
     last_name: String,
     first_name: Option<String>,
     email: Option<String>,
@@ -181,17 +182,6 @@ async fn held(db: &Db, company: CompanyId, action: &Action, ids: &str) -> DbResu
     .await
 }
 
-/// Licence seats left: the capacity less the users holding one.
-async fn seats(db: &Db, company: CompanyId, capacity: u32) -> DbResult<Seats> {
-    let row: Option<Count> = db
-        .first(
-            "SELECT count(*) AS n FROM users WHERE company_id = ? AND status IN ('invited', 'active')",
-            params![company],
-        )
-        .await?;
-    Ok(Seats(i64::from(capacity) - row.map_or(0, |c| c.n)))
-}
-
 /// The statements that apply `action` to the users it fits in one step.
 fn change_statements(
     db: &Db,
@@ -268,7 +258,7 @@ pub async fn step(
 ) -> DbResult<Step> {
     let pending: Vec<Pending> = db
         .all(
-            "SELECT u.id, u.status, u.last_name, u.first_name, u.email, u.employee_id FROM bulk_targets t \
+            "SELECT u.id, u.status, u.licence_level, u.last_name, u.first_name, u.email, u.employee_id FROM bulk_targets t \
              JOIN users u ON u.company_id = t.company_id AND u.id = t.user_id \
              WHERE t.company_id = ? AND t.job_id = ? AND t.outcome IS NULL ORDER BY t.user_id LIMIT ?",
             params![company, job.id.as_str(), STEP_USERS],
@@ -280,7 +270,7 @@ pub async fn step(
     let ids = json!(pending.iter().map(|p| p.id).collect::<Vec<_>>()).to_string();
     let held = held(db, company, action, &ids).await?;
     let mut seats = match action {
-        Action::Activate => seats(db, company, licence_capacity).await?,
+        Action::Activate => Seats(i64::from(users::licences(db, company, licence_capacity).await?.available())),
         _ => Seats(0),
     };
     let mut applied = Vec::new();
@@ -289,6 +279,7 @@ pub async fn step(
         let mine: Vec<i64> = held.iter().filter(|h| h.user_id == user.id).map(|h| h.id).collect();
         let target = Target {
             status: UserStatus::parse(&user.status).unwrap_or(UserStatus::Deleted),
+            licence_level: LicenceLevel::parse(&user.licence_level).unwrap_or_default(),
             is_admin_self: user.id == job.requested_by,
             held: &mine,
         };

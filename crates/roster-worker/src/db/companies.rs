@@ -53,3 +53,40 @@ pub async fn save_settings(
     .await?;
     Ok(())
 }
+
+/// What the company holds, for its dashboard (F7): activities and stored files.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Holdings {
+    /// Activities created, archived ones included.
+    pub activities: i64,
+    /// Activities created in the last 30 days.
+    pub recent_activities: i64,
+    /// Files kept in storage (uploads, exports, reports not yet expired).
+    pub files: i64,
+    /// Their size in bytes.
+    pub bytes: i64,
+}
+
+/// The company's activities and stored files; `since` bounds "recent".
+pub async fn holdings(db: &Db, company: CompanyId, since: &str) -> DbResult<Holdings> {
+    let row: Option<Holdings> = db
+        .first(
+            "SELECT (SELECT count(*) FROM activities WHERE company_id = ?1) AS activities, \
+             (SELECT count(*) FROM activities WHERE company_id = ?1 AND created_at >= ?2) AS recent_activities, \
+             (SELECT count(*) FROM job_files WHERE company_id = ?1 AND deleted_at IS NULL) AS files, \
+             (SELECT coalesce(sum(bytes), 0) FROM job_files WHERE company_id = ?1 AND deleted_at IS NULL) AS bytes",
+            params![company, since],
+        )
+        .await?;
+    Ok(row.unwrap_or(Holdings { activities: 0, recent_activities: 0, files: 0, bytes: 0 }))
+}
+
+/// Sets how many licence seats the company has bought.
+pub async fn set_licence_capacity(db: &Db, company: CompanyId, capacity: u32) -> DbResult<()> {
+    db.run(
+        "UPDATE companies SET settings = json_set(settings, '$.licence_capacity', ?) WHERE id = ?",
+        params![capacity, company],
+    )
+    .await?;
+    Ok(())
+}

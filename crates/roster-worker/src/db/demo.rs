@@ -58,7 +58,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     let company_param = JsValue::from_str(demo.name);
     let at = |days_ago: u32| now.plus_days(-i64::from(days_ago)).to_string();
     let settings = serde_json::to_string(&roster_core::model::CompanySettings {
-        licence_capacity: u32::try_from(demo.users.len()).unwrap_or(u32::MAX),
+        licence_capacity: demo.licence_capacity(),
         invitation_file_import: demo.invitation_file_import,
         ..Default::default()
     })?;

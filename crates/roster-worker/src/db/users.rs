@@ -1,8 +1,9 @@
 //! Users of a company (A2): the directory (F1) and the web form (B1).
 
 use roster_core::directory::{Access, Cursor, Sort, UserQuery};
-use roster_core::form::{NewUser, UserField};
-use roster_core::model::{Email, EmployeeId, LicenceLevel, Mobile, Role, UserType};
+use roster_core::form::{NewUser, NewUserForm, UserField};
+use roster_core::licences::{Licences, takes_seat};
+use roster_core::model::{Email, EmployeeId, LicenceLevel, Mobile, Role, UserStatus, UserType};
 use roster_core::{FieldError, Message};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -209,6 +210,45 @@ pub async fn count(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<i
     Ok(row.map_or(0, |c| c.n))
 }
 
+/// How many users of the company have each status and licence level.
+#[derive(Debug, Deserialize)]
+pub struct Census {
+    /// Status code.
+    pub status: String,
+    /// Licence level code.
+    pub licence_level: String,
+    /// Users with both.
+    pub n: u32,
+}
+
+/// The company's head count by status and licence level, from an index.
+pub async fn census(db: &Db, company: CompanyId) -> DbResult<Vec<Census>> {
+    db.all(
+        "SELECT status, licence_level, count(*) AS n FROM users WHERE company_id = ? GROUP BY status, licence_level",
+        params![company],
+    )
+    .await
+}
+
+/// The company's licence seats: `capacity` bought, and those taken by the
+/// users [`takes_seat`] names.
+pub async fn licences(db: &Db, company: CompanyId, capacity: u32) -> DbResult<Licences> {
+    Ok(seats_of(&census(db, company).await?, capacity))
+}
+
+/// The seats a census shows taken, out of `capacity`.
+pub fn seats_of(census: &[Census], capacity: u32) -> Licences {
+    let used = census
+        .iter()
+        .filter(|c| match (UserStatus::parse(&c.status), LicenceLevel::parse(&c.licence_level)) {
+            (Ok(status), Ok(level)) => takes_seat(status, level),
+            _ => false,
+        })
+        .map(|c| c.n)
+        .sum();
+    Licences { capacity, used }
+}
+
 /// One user of the company, or `None` (also for another company's user).
 pub async fn get(db: &Db, company: CompanyId, id: i64) -> DbResult<Option<UserRow>> {
     db.first(&format!("SELECT {COLUMNS} FROM users WHERE company_id = ? AND id = ?"), params![company, id]).await
@@ -232,16 +272,17 @@ struct Taken {
     employee_id: Option<String>,
 }
 
-/// Field errors for identifiers another user of the company already holds.
-pub async fn clashes(db: &Db, company: CompanyId, user: &NewUser) -> DbResult<Vec<FieldError>> {
+/// Field errors for identifiers another user of the company (than `except`)
+/// already holds.
+pub async fn clashes(db: &Db, company: CompanyId, except: Option<i64>, user: &NewUser) -> DbResult<Vec<FieldError>> {
     let email = user.email.as_ref().map(Email::as_str);
     let mobile = user.mobile.as_ref().map(Mobile::as_str);
     let employee_id = user.employee_id.as_ref().map(EmployeeId::as_str);
     let rows: Vec<Taken> = db
         .all(
             "SELECT email, mobile, employee_id FROM users WHERE company_id = ? \
-             AND (email = ? OR mobile = ? OR employee_id = ?) LIMIT 3",
-            params![company, email, mobile, employee_id],
+             AND (email = ? OR mobile = ? OR employee_id = ?) AND id IS NOT ? LIMIT 3",
+            params![company, email, mobile, employee_id, except],
         )
         .await?;
     let mut errors = Vec::new();
@@ -348,28 +389,102 @@ pub async fn create(db: &Db, company: CompanyId, actor: i64, user: &NewUser) -> 
 }
 
 /// Creates a user unless another user of the company holds one of their
-/// identifiers: then the field errors, also when a concurrent request took
-/// one meanwhile.
+/// identifiers, or they need a licence seat and none is left: then the
+/// field errors, also when a concurrent request took an identifier meanwhile.
 pub async fn create_unless_taken(
     db: &Db,
     company: CompanyId,
     actor: i64,
+    licence_capacity: u32,
     user: &NewUser,
 ) -> DbResult<Result<UserRow, Vec<FieldError>>> {
-    let clashes = clashes(db, company, user).await?;
+    let mut clashes = clashes(db, company, None, user).await?;
+    if Licences::asked_by(None, (user.status, user.licence_level)) > 0
+        && licences(db, company, licence_capacity).await?.allow(1).is_err()
+    {
+        clashes.push(FieldError::new("licence_level", Message::NoLicenceLeft));
+    }
     if !clashes.is_empty() {
         return Ok(Err(clashes));
     }
     match create(db, company, actor, user).await {
         Ok(created) => Ok(Ok(created)),
-        Err(DbError::Unique(_)) => Ok(Err(self::clashes(db, company, user).await?)),
+        Err(DbError::Unique(_)) => Ok(Err(self::clashes(db, company, None, user).await?)),
         Err(e) => Err(e),
     }
 }
 
+/// The web form as `user` fills it: what an edit starts from.
+pub fn form_of(user: &UserRow) -> NewUserForm {
+    NewUserForm::of_user(|field| match field {
+        UserField::LastName => Some(user.last_name.as_str()),
+        UserField::FirstName => user.first_name.as_deref(),
+        UserField::Email => user.email.as_deref(),
+        UserField::Mobile => user.mobile.as_deref(),
+        UserField::EmployeeId => user.employee_id.as_deref(),
+        UserField::Department => user.department.as_deref(),
+        UserField::UserType => Some(user.user_type.as_str()),
+        UserField::Role => Some(user.role.as_str()),
+        UserField::LicenceLevel => Some(user.licence_level.as_str()),
+        UserField::PreferredChannel => Some(user.preferred_channel.as_str()),
+        UserField::Language => Some(user.language.as_str()),
+    })
+}
+
+/// Stores an edit of a user who is not deleted, with an audit entry naming
+/// the fields that changed, in one transaction. `None` when the user is
+/// gone or was deleted meanwhile.
+///
+/// # Errors
+/// [`DbError::Unique`] when an identifier was taken meanwhile.
+pub async fn update(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    before: &UserRow,
+    user: &NewUser,
+) -> DbResult<Option<UserRow>> {
+    let was = form_of(before);
+    let changed: Vec<&str> =
+        UserField::ALL.iter().filter(|&&f| was.raw(f).map(String::as_str) != user.value(f)).map(|f| f.code()).collect();
+    if !changed.is_empty() {
+        let set: Vec<String> = UserField::ALL
+            .iter()
+            .map(|f| f.code())
+            .chain(["sort_key", "search_text"])
+            .map(|c| format!("{c} = json_extract(?1, '$.{c}')"))
+            .collect();
+        let update = db.statement(
+            &format!(
+                "UPDATE users SET {}, updated_at = ?2 WHERE company_id = ?3 AND id = ?4 AND status != 'deleted'",
+                set.join(", ")
+            ),
+            params![Value::Object(user.record()).to_string(), platform::now().to_string(), company, before.id],
+        )?;
+        let log = audit::entry(
+            db,
+            company,
+            Some(actor),
+            "user.update",
+            before.email.as_deref(),
+            &json!({
+                "user_id": before.id,
+                "fields": changed,
+            }),
+        )?;
+        db.batch(vec![update, log]).await?;
+    }
+    get(db, company, before.id).await.map(|row| row.filter(|r| r.status != "deleted"))
+}
+
 /// What an import is checked against: the company's users (deleted ones
-/// aside) with the fields a row may change, and its group names.
-pub async fn import_snapshot(db: &Db, company: CompanyId) -> DbResult<roster_core::import::users::Snapshot> {
+/// aside) with the fields a row may change, its group names and the
+/// licence seats left of `licence_capacity`.
+pub async fn import_snapshot(
+    db: &Db,
+    company: CompanyId,
+    licence_capacity: u32,
+) -> DbResult<roster_core::import::users::Snapshot> {
     #[derive(Deserialize)]
     struct Name {
         name: String,
@@ -382,7 +497,7 @@ pub async fn import_snapshot(db: &Db, company: CompanyId) -> DbResult<roster_cor
     let mut users: Vec<roster_core::import::users::ExistingUser> = db
         .all(
             "SELECT id, last_name, first_name, email, mobile, employee_id, department, user_type, role, licence_level, \
-             preferred_channel, language FROM users WHERE company_id = ? AND status != 'deleted' ORDER BY id",
+             preferred_channel, language, status FROM users WHERE company_id = ? AND status != 'deleted' ORDER BY id",
             params![company],
         )
         .await?;
@@ -408,5 +523,6 @@ pub async fn import_snapshot(db: &Db, company: CompanyId) -> DbResult<roster_cor
             }
         }
     }
-    Ok(roster_core::import::users::Snapshot { users, groups: groups.into_iter().map(|g| g.name).collect() })
+    let seats_left = Some(licences(db, company, licence_capacity).await?.available());
+    Ok(roster_core::import::users::Snapshot { users, groups: groups.into_iter().map(|g| g.name).collect(), seats_left })
 }

@@ -1,15 +1,15 @@
-//! `/api/v1/company/settings`: the company's settings page (A1). Every
-//! administrator reads them; only company administrators change them.
+//! `/api/v1/company/…`: the dashboard (F7), and the settings page (A1),
+//! which every administrator reads and only company administrators change.
 
-use roster_core::model::{CompanySettings, Role, SettingsChange};
+use roster_core::model::{CompanySettings, Role, SettingsChange, UserStatus};
 use roster_core::{FieldError, Message};
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
 
-use crate::auth;
-use crate::db::{Db, companies};
+use crate::db::{Db, companies, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
+use crate::{auth, platform};
 
 /// What the settings page shows and changes.
 fn shown(settings: &CompanySettings) -> Value {
@@ -17,7 +17,34 @@ fn shown(settings: &CompanySettings) -> Value {
         "invitation_file_import": settings.invitation_file_import,
         "time_zone": settings.time_zone.name(),
         "public_link_challenge": settings.public_link_challenge,
+        "mass_action_guard_users": settings.mass_action_guard.users,
+        "mass_action_guard_percent": settings.mass_action_guard.percent,
     })
+}
+
+/// The dashboard: licence seats, users per status, activities created,
+/// storage used.
+pub async fn dashboard(req: &Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let census = users::census(db, admin.company).await?;
+    let licences = users::seats_of(&census, admin.licence_capacity);
+    let mut per_status: serde_json::Map<String, Value> =
+        UserStatus::ALL.iter().map(|s| (s.code().to_owned(), 0.into())).collect();
+    for row in &census {
+        let n = per_status.get(&row.status).and_then(Value::as_u64).unwrap_or(0) + u64::from(row.n);
+        per_status.insert(row.status.clone(), n.into());
+    }
+    let since = platform::now().plus_days(-30).to_string();
+    let holdings = companies::holdings(db, admin.company, &since).await?;
+    json(
+        200,
+        &json!({
+            "licences": { "capacity": licences.capacity, "used": licences.used, "available": licences.available() },
+            "users": per_status,
+            "activities": { "total": holdings.activities, "last_30_days": holdings.recent_activities },
+            "storage": { "files": holdings.files, "bytes": holdings.bytes },
+        }),
+    )
 }
 
 /// The company's settings.

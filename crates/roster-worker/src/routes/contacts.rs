@@ -110,7 +110,7 @@ pub async fn become_user(req: &mut Request, db: &Db, id: i64) -> ApiResult<Respo
     form.email = form.email.or(contact.email.clone());
     form.mobile = form.mobile.or(contact.mobile.clone());
     let user = form.parse(admin.form_context()).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
-    let created = users::create_unless_taken(db, admin.company, admin.user_id, &user)
+    let created = users::create_unless_taken(db, admin.company, admin.user_id, admin.licence_capacity, &user)
         .await?
         .map_err(|clashes| ApiError::Invalid(clashes, admin.language))?;
     let moves = contacts::become_user(db, admin.company, Selector::Id(id), created.id, None)?;

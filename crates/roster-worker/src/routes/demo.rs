@@ -2,8 +2,9 @@
 //! demo companies; for tests, `jobs/{id}/redeliver` repeats a queue
 //! delivery, `jobs/{id}/age` moves a job into the past and
 //! `jobs/{id}/stored` tells which of its files storage still holds,
-//! `invitations/{id}/age` expires a sign-up link and `scheduler` runs the
-//! minute's sending at a simulated time.
+//! `invitations/{id}/age` expires a sign-up link, `scheduler` runs the
+//! minute's sending at a simulated time and `licences` sets the company's
+//! licence capacity.
 //! They exist only when the Worker is started with a `DEMO_SEED_KEY`, which
 //! `cargo xtask dev` and `cargo xtask test` draw at random for each run.
 
@@ -58,6 +59,23 @@ pub async fn age(req: &mut Request, db: &Db, env: &Env, id: &str) -> ApiResult<R
         return Err(ApiError::NotFound);
     }
     json(200, &json!({ "aged": id, "days": body.days }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Capacity {
+    capacity: u32,
+}
+
+/// Sets how many licence seats the caller's company has bought, as the
+/// vendor does when a company asks for more: tests fill a company up, and
+/// benchmarks import more people than a demo company holds.
+pub async fn licences(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
+    check_key(req, env)?;
+    let admin = crate::auth::admin(req, db).await?;
+    let body: Capacity = json_body(req).await?;
+    crate::db::companies::set_licence_capacity(db, admin.company, body.capacity).await?;
+    json(200, &json!({ "capacity": body.capacity }))
 }
 
 #[derive(Deserialize)]

@@ -95,7 +95,8 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         },
         ["users", id] => match method {
             Method::Get => users::show(req, &db, id_from(id)?).await,
-            _ => not_allowed(&["GET"]),
+            Method::Patch => users::update(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["GET", "PATCH"]),
         },
         ["users", id, "tags", tag] => match method {
             Method::Put => tags::set_on_user(req, &db, id_from(id)?, id_from(tag)?, true).await,
@@ -146,6 +147,10 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         },
         ["exports", id, "files", name] => match method {
             Method::Get => jobs::download(req, &db, env, JobKind::Export, id, &percent_decoded(name)).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["company", "dashboard"] => match method {
+            Method::Get => company::dashboard(req, &db).await,
             _ => not_allowed(&["GET"]),
         },
         ["company", "settings"] => match method {
@@ -287,6 +292,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["demo", "jobs", "fill"] if method == Method::Post => demo::fill(req, &db, env).await,
         ["demo", "invitations", id, "age"] if method == Method::Post => demo::age_invitation(req, &db, env, id).await,
         ["demo", "challenge"] if method == Method::Post => demo::challenge(req, env).await,
+        ["demo", "licences"] if method == Method::Post => demo::licences(req, &db, env).await,
         ["demo", "scheduler"] if method == Method::Post => demo::run_scheduler(req, &db, env).await,
         ["demo", "jobs", id, "stored"] if method == Method::Get => demo::stored(req, &db, env, id).await,
         _ => Err(ApiError::NotFound),

@@ -2,10 +2,13 @@
 
 use roster_core::directory::PageBounds;
 use roster_core::form::NewUserForm;
+use roster_core::licences::Licences;
+use roster_core::model::{LicenceLevel, UserStatus};
+use roster_core::{FieldError, Message};
 use serde_json::json;
 use worker::{Request, Response};
 
-use crate::db::{Db, activity_invitations, public_links, simple_invitations, users};
+use crate::db::{Db, DbError, activity_invitations, public_links, simple_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
 use crate::{auth, views};
@@ -24,9 +27,40 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let form: NewUserForm = json_body(req).await?;
     let user = form.parse(admin.form_context()).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
-    match users::create_unless_taken(db, admin.company, admin.user_id, &user).await? {
+    match users::create_unless_taken(db, admin.company, admin.user_id, admin.licence_capacity, &user).await? {
         Ok(created) => json(201, &created),
         Err(clashes) => Err(ApiError::Invalid(clashes, admin.language)),
+    }
+}
+
+/// Edits a user (F2): the fields given replace theirs, an empty one
+/// clears it. The same field errors as creation (422), plus a role of
+/// their own that administrators cannot change, a licence seat when the
+/// level rises and none is left, and deleted users that stay as they are.
+pub async fn update(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let change: NewUserForm = json_body(req).await?;
+    let before = users::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let refuse = |errors| ApiError::Invalid(errors, admin.language);
+    let status = UserStatus::parse(&before.status).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if status == UserStatus::Deleted {
+        return Err(refuse(vec![FieldError::new("last_name", Message::UserDeleted)]));
+    }
+    let user = change.parse_edit(users::form_of(&before), admin.form_context(), id == admin.user_id).map_err(refuse)?;
+    let mut errors = users::clashes(db, admin.company, Some(id), &user).await?;
+    let level_before = LicenceLevel::parse(&before.licence_level).unwrap_or_default();
+    let asked = Licences::asked_by(Some((status, level_before)), (status, user.licence_level));
+    if users::licences(db, admin.company, admin.licence_capacity).await?.allow(asked).is_err() {
+        errors.push(FieldError::new("licence_level", Message::NoLicenceLeft));
+    }
+    if !errors.is_empty() {
+        return Err(refuse(errors));
+    }
+    match users::update(db, admin.company, admin.user_id, &before, &user).await {
+        Ok(Some(edited)) => json(200, &edited),
+        Ok(None) => Err(ApiError::NotFound),
+        Err(DbError::Unique(_)) => Err(refuse(users::clashes(db, admin.company, Some(id), &user).await?)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -50,6 +84,6 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
 /// the console can show the change plan before sending anything (C10, C11).
 pub async fn import_snapshot(req: &Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
-    let snapshot = users::import_snapshot(db, admin.company).await?;
-    json(200, &json!({ "users": snapshot.users, "groups": snapshot.groups }))
+    let snapshot = users::import_snapshot(db, admin.company, admin.licence_capacity).await?;
+    json(200, &json!({ "users": snapshot.users, "groups": snapshot.groups, "seats_left": snapshot.seats_left }))
 }

@@ -10,6 +10,7 @@ mod hostile;
 mod imports;
 mod invitation_imports;
 mod invitations;
+mod people;
 mod provider;
 mod public_links;
 mod tags;
