@@ -14,6 +14,7 @@ const views = {
   editUser: (await import('./views/user-form.js')).editUser,
   dashboard: (await import('./views/dashboard.js')).dashboard,
   groups: (await import('./views/groups.js')).groups,
+  memberships: (await import('./views/memberships.js')).memberships,
   tags: (await import('./views/tags.js')).tags,
   userImport: (await import('./views/import.js')).userImport,
   invitationImport: (await import('./views/invitation-import.js')).invitationImport,
@@ -70,6 +71,8 @@ async function route() {
     if (section === 'users' && param && sub === 'edit') return await views.editUser(session, Number(param));
     if (section === 'users' && param) return await views.user(Number(param));
     if (section === 'dashboard') return await views.dashboard();
+    if (section === 'groups' && param === 'matrix') return await views.memberships(null);
+    if (section === 'groups' && param) return await views.memberships(Number(param));
     if (section === 'groups') return await views.groups(session);
     if (section === 'tags') return await views.tags(session);
     if (section === 'import') return await views.userImport(session);

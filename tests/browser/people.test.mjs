@@ -98,3 +98,61 @@ test('the mass-action guard is set in the settings and refused out of range', as
   await call(p, 'PATCH', '/company/settings', { mass_action_guard_users: 1000 });
   assert.deepEqual(problems, []);
 });
+
+test('the matrix gathers ticks across pages and saves or cancels them together; the group view too (fr)', async () => {
+  const { p, problems } = await open(browser, 'fr-FR');
+  await signIn(p);
+  const run = Date.now().toString(36);
+  const group = (await call(p, 'POST', '/groups', { name: `Matrice ${run}` })).body;
+  const users = [];
+  for (const n of [1, 2]) {
+    users.push((await call(p, 'POST', '/users', { last_name: `Matrice ${run} ${n}`, email: `matrice.${run}.${n}@demo.example` })).body);
+  }
+  const members = async () => (await call(p, 'GET', `/groups/matrix?group=${group.id}`)).body.items.map((u) => u.id).sort();
+
+  await p.click('a[data-nav=groups]');
+  await p.click('a[data-matrix-link]');
+  await p.locator('table[data-matrix=all]').waitFor();
+  await p.fill('input[name=q]', `matrice ${run}`);
+  await p.locator('tr[data-user-id]').nth(1).waitFor();
+  const box = (user) => p.locator(`tr[data-user-id="${user.id}"] input[data-group="${group.id}"]`);
+  await box(users[0]).check();
+  await box(users[1]).check();
+  await p.locator('[data-pending="2"]').waitFor();
+  // Cancel drops them all: nothing was sent.
+  await p.click('text=Annuler les changements');
+  await p.locator('[data-pending="0"]').waitFor();
+  assert.equal(await box(users[0]).isChecked(), false);
+  assert.deepEqual(await members(), []);
+  // Ticked again, then saved together.
+  await box(users[0]).check();
+  await box(users[1]).check();
+  await p.screenshot({ path: `${ARTIFACTS}matrix.png` });
+  await p.click('text=Enregistrer les changements');
+  await p.locator('.toast', { hasText: '2 ajout(s)' }).waitFor();
+  assert.deepEqual(await members(), users.map((u) => u.id).sort());
+
+  // The group's own view: members only, one box each; unticking one and saving takes them out.
+  await p.goto(`${BASE}/#/groups/${group.id}`);
+  await p.locator('table[data-matrix=group]').waitFor();
+  await p.check('input[name=members-only]');
+  await p.locator(`tr[data-user-id="${users[1].id}"]`).waitFor();
+  assert.equal(await p.locator('table[data-matrix=group] tbody tr').count(), 2);
+  await box(users[1]).uncheck();
+  await p.click('text=Enregistrer les changements');
+  await p.locator('.toast', { hasText: '1 retrait(s)' }).waitFor();
+  assert.deepEqual(await members(), [users[0].id]);
+
+  // Archived from a selection on the groups page, it leaves every picker.
+  await p.goto(`${BASE}/#/groups`);
+  await p.locator(`tr[data-item-id="${group.id}"] input[type=checkbox]`).check();
+  await p.click('[data-selection=groups] button:text-is("Archiver")');
+  await p.locator(`tr[data-item-id="${group.id}"] .badge`).waitFor();
+  await p.goto(`${BASE}/#/groups/matrix`);
+  await p.locator('table[data-matrix=all] thead th').nth(2).waitFor();
+  assert.equal(await p.locator(`table[data-matrix=all] thead th:text-is("Matrice ${run}")`).count(), 0);
+  await p.goto(`${BASE}/#/users`);
+  await p.locator('select[name=group]').waitFor();
+  assert.equal(await p.locator(`select[name=group] option:text-is("Matrice ${run}")`).count(), 0);
+  assert.deepEqual(problems, []);
+});

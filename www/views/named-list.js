@@ -15,17 +15,47 @@ const fieldMessage = (error) => {
  * - `columns`: counts shown after the name, each `[text key, item => value]`;
  * - `href(item)`: where the name leads, if anywhere;
  * - `badges(item)` and `actions(item, act)`: extra nodes after the name and
- *   extra buttons; `act(method, payload)` changes the item and reloads.
+ *   extra buttons; `act(method, payload)` changes the item and reloads;
+ * - `links`: nodes shown above the list;
+ * - `bulk`: actions on ticked items, each `[text key, async ids => message]`.
  */
-export async function namedList({ kind, columns, href = () => null, badges = () => [], actions = () => [] }) {
+export async function namedList({ kind, columns, href = () => null, badges = () => [], actions = () => [], links = [], bulk = [] }) {
   const body = h('tbody');
   const name = h('input', { name: 'name', placeholder: t(`${kind}.new`), 'aria-label': t(`${kind}.new`), maxlength: 100 });
   const error = h('span', { class: 'error', role: 'alert' });
-  const width = columns.length + 2;
+  const width = columns.length + 2 + (bulk.length ? 1 : 0);
+  const ticked = new Set();
+  const selected = h('span', { class: 'muted' });
+  const bulkBar = h('div', { class: 'toolbar', hidden: true, dataset: { selection: kind } }, selected,
+    bulk.map(([label, run]) => h('button', { type: 'button', async onClick() {
+      try {
+        toast(await run([...ticked]));
+        ticked.clear();
+        await reload();
+      } catch (e) {
+        toast(fieldMessage(e));
+      }
+    } }, t(label))));
+  const showSelection = () => {
+    bulkBar.hidden = ticked.size === 0;
+    selected.textContent = t('named.selected', { n: ticked.size });
+  };
 
   async function reload() {
     const { items } = await api('GET', `/${kind}`);
+    for (const id of [...ticked]) if (!items.some((item) => item.id === id)) ticked.delete(id);
+    showSelection();
     body.replaceChildren(...(items.length ? items.map(row) : [h('tr', {}, h('td', { colspan: width, class: 'muted' }, t(`${kind}.none`)))]));
+  }
+
+  function tick(item) {
+    const box = h('input', { type: 'checkbox', checked: ticked.has(item.id), 'aria-label': item.name });
+    box.addEventListener('change', () => {
+      if (box.checked) ticked.add(item.id);
+      else ticked.delete(item.id);
+      showSelection();
+    });
+    return h('td', {}, box);
   }
 
   function row(item) {
@@ -59,6 +89,7 @@ export async function namedList({ kind, columns, href = () => null, badges = () 
       }
     };
     return h('tr', { dataset: { itemId: item.id } },
+      bulk.length ? tick(item) : '',
       cell,
       ...columns.map(([, value]) => h('td', {}, value(item))),
       h('td', {},
@@ -82,9 +113,9 @@ export async function namedList({ kind, columns, href = () => null, badges = () 
     }
   } }, name, h('button', { type: 'submit', class: 'primary' }, t(`${kind}.create`)), error);
 
-  show(h('h1', {}, t(`${kind}.title`)), create,
+  show(h('h1', {}, t(`${kind}.title`)), create, ...links, bulkBar,
     h('table', { dataset: { list: kind } },
-      h('thead', {}, h('tr', {}, h('th', {}, t('named.name')), ...columns.map(([label]) => h('th', {}, t(label))), h('th', {}))),
+      h('thead', {}, h('tr', {}, bulk.length ? h('th', {}) : '', h('th', {}, t('named.name')), ...columns.map(([label]) => h('th', {}, t(label))), h('th', {}))),
       body));
   await reload();
 }

@@ -17,6 +17,7 @@ pub mod import;
 pub mod invitation;
 pub mod jobs;
 pub mod licences;
+pub mod membership;
 pub mod messages;
 pub mod model;
 pub mod public_link;

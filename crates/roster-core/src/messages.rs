@@ -90,6 +90,10 @@ pub enum Message {
     UserDeleted,
     /// Administrators do not change their own role.
     OwnRole,
+    /// The same membership both added and taken off in one change.
+    AddedAndRemoved,
+    /// More changes than one save takes.
+    TooManyChanges,
     /// A required column is missing from the file.
     MissingColumn,
     /// Two columns name the same attribute.
@@ -403,6 +407,14 @@ impl Message {
                  ou libérez une licence en désactivant un utilisateur.",
                 "Every licence of the company is taken: choose the participant level, \
                  or free a licence by deactivating a user.",
+            ),
+            Self::TooManyChanges => (
+                "Trop de changements pour un seul enregistrement (2 000 au plus) : enregistrez en plusieurs fois.",
+                "Too many changes for one save (2,000 at most): save in several goes.",
+            ),
+            Self::AddedAndRemoved => (
+                "Une même appartenance ne peut pas être ajoutée et retirée dans la même modification.",
+                "The same membership cannot be both added and taken off in one change.",
             ),
             Self::OwnRole => (
                 "Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.",

@@ -1,5 +1,6 @@
 //! Groups of a company (A4, G1).
 
+use roster_core::membership::{MembershipChange, Pair};
 use roster_core::model::GroupName;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -128,4 +129,133 @@ pub async fn delete(db: &Db, company: CompanyId, actor: i64, id: i64) -> DbResul
     ])
     .await?;
     Ok(true)
+}
+
+/// One membership: a user in a group.
+#[derive(Debug, Deserialize)]
+pub struct Member {
+    /// The user.
+    pub user_id: i64,
+    /// The group.
+    pub group_id: i64,
+}
+
+/// The memberships of some users of the company.
+pub async fn memberships_of(db: &Db, company: CompanyId, users: &[i64]) -> DbResult<Vec<Member>> {
+    db.all(
+        "SELECT user_id, group_id FROM group_users WHERE company_id = ? \
+         AND user_id IN (SELECT value FROM json_each(?))",
+        params![company, json!(users).to_string()],
+    )
+    .await
+}
+
+/// What became of a membership change.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MembershipOutcome {
+    /// Saved, all of it: how many memberships were made and taken off
+    /// (pairs already as asked change nothing).
+    Saved {
+        /// Memberships made.
+        added: usize,
+        /// Memberships taken off.
+        removed: usize,
+    },
+    /// A user or group that is not the company's (or a deleted user).
+    Unknown,
+    /// A group that is archived: its members are not changed.
+    Archived,
+}
+
+/// Pairs as the JSON text statements read: `[[user, group], …]`.
+fn pairs_json(pairs: &[Pair]) -> String {
+    json!(pairs.iter().map(|p| [p.user, p.group]).collect::<Vec<_>>()).to_string()
+}
+
+/// Saves a membership change as one transaction: every pair or none.
+/// Users must be the company's and not deleted, groups the company's and
+/// not archived.
+pub async fn change_memberships(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    change: &MembershipChange,
+) -> DbResult<MembershipOutcome> {
+    #[derive(Deserialize)]
+    struct Found {
+        n: usize,
+        archived: Option<i64>,
+    }
+    let users = json!(change.users()).to_string();
+    let known: Option<Found> = db
+        .first(
+            "SELECT count(*) AS n, NULL AS archived FROM users WHERE company_id = ? AND status != 'deleted' \
+             AND id IN (SELECT value FROM json_each(?))",
+            params![company, users],
+        )
+        .await?;
+    let groups = change.groups();
+    let found: Option<Found> = db
+        .first(
+            "SELECT count(*) AS n, sum(archived_at IS NOT NULL) AS archived FROM groups WHERE company_id = ? \
+             AND id IN (SELECT value FROM json_each(?))",
+            params![company, json!(groups).to_string()],
+        )
+        .await?;
+    let (Some(known), Some(found)) = (known, found) else {
+        return Ok(MembershipOutcome::Unknown);
+    };
+    if known.n != change.users().len() || found.n != groups.len() {
+        return Ok(MembershipOutcome::Unknown);
+    }
+    if found.archived.unwrap_or(0) > 0 {
+        return Ok(MembershipOutcome::Archived);
+    }
+    let now = platform::now().to_string();
+    let results = db
+        .batch(vec![
+            db.statement(
+                "INSERT OR IGNORE INTO group_users (company_id, group_id, user_id, added_at) \
+                 SELECT ?, json_extract(value, '$[1]'), json_extract(value, '$[0]'), ? FROM json_each(?)",
+                params![company, now, pairs_json(&change.add)],
+            )?,
+            db.statement(
+                "DELETE FROM group_users WHERE company_id = ? AND (user_id, group_id) IN \
+                 (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+                params![company, pairs_json(&change.remove)],
+            )?,
+            audit::entry(
+                db,
+                company,
+                Some(actor),
+                "group.memberships",
+                None,
+                &json!({
+                    "added": change.add.len(),
+                    "removed": change.remove.len(),
+                    "groups": groups,
+                }),
+            )?,
+        ])
+        .await?;
+    let changed = |i: usize| results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    Ok(MembershipOutcome::Saved { added: changed(0), removed: changed(1) })
+}
+
+/// Archives or unarchives groups of the company at once; ids of other
+/// companies are left alone. How many groups changed.
+pub async fn set_archived(db: &Db, company: CompanyId, actor: i64, ids: &[i64], archived: bool) -> DbResult<usize> {
+    let now = platform::now().to_string();
+    let action = if archived { "group.archive" } else { "group.unarchive" };
+    let results = db
+        .batch(vec![
+            db.statement(
+                "UPDATE groups SET archived_at = CASE WHEN ?1 THEN ?2 END WHERE company_id = ?3 \
+                 AND id IN (SELECT value FROM json_each(?4)) AND (archived_at IS NOT NULL) != ?1",
+                params![archived, now, company, json!(ids).to_string()],
+            )?,
+            audit::entry(db, company, Some(actor), action, None, &json!({ "groups": ids }))?,
+        ])
+        .await?;
+    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
 }

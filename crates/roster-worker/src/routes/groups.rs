@@ -1,17 +1,20 @@
-//! `/api/v1/groups`: create, rename, archive and delete groups (G1).
+//! `/api/v1/groups`: create, rename, archive and delete groups (G1), and
+//! their members through the membership matrix (G2).
 
+use roster_core::directory::PageBounds;
+use roster_core::membership::{MAX_PAIRS, MembershipRequest};
 use roster_core::model::GroupName;
 use roster_core::{FieldError, Message};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
-use crate::auth;
-use crate::db::groups::{self, GroupChange};
-use crate::db::{Db, DbError};
+use crate::db::groups::{self, GroupChange, MembershipOutcome};
+use crate::db::{Db, DbError, users};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, json_body};
+use crate::http::{json, json_body, user_query};
 use crate::tenant::Admin;
+use crate::{auth, views};
 
 /// Every group of the caller's company with its member counts.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
@@ -93,4 +96,66 @@ pub async fn delete(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
         return Err(ApiError::NotFound);
     }
     Ok(Response::empty()?.with_status(204))
+}
+
+/// The membership matrix (G2): a page of the directory (its filters, so
+/// `group` gives a group's members only), each user with the ids of the
+/// groups they belong to, and the company's groups that are not archived.
+pub async fn matrix(req: &Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let query = user_query(req, PageBounds::DIRECTORY, &admin.time_zone)?;
+    let mut page = users::page(db, admin.company, &query).await?;
+    let next_cursor = views::next_cursor(&mut page, query.limit, |row| row.cursor(query.sort));
+    let ids: Vec<i64> = page.iter().map(|u| u.id).collect();
+    let held = groups::memberships_of(db, admin.company, &ids).await?;
+    let items: Vec<_> = page
+        .iter()
+        .map(|u| {
+            let of: Vec<i64> = held.iter().filter(|m| m.user_id == u.id).map(|m| m.group_id).collect();
+            json!({ "id": u.id, "last_name": u.last_name, "first_name": u.first_name, "email": u.email,
+                    "status": u.status, "groups": of })
+        })
+        .collect();
+    let columns: Vec<_> = groups::list(db, admin.company)
+        .await?
+        .into_iter()
+        .filter(|g| !g.archived)
+        .map(|g| json!({ "id": g.id, "name": g.name }))
+        .collect();
+    json(200, &json!({ "groups": columns, "items": items, "next_cursor": next_cursor }))
+}
+
+/// Saves ticks and unticks of the matrix or a group's view together: all
+/// of them or none. 404 for a user or group that is not the company's,
+/// 422 for an archived group or a change that is empty, too large or
+/// contradictory.
+pub async fn change_memberships(req: &mut Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let request: MembershipRequest = json_body(req).await?;
+    let change = request.checked().map_err(|e| ApiError::Invalid(vec![e], admin.language))?;
+    match groups::change_memberships(db, admin.company, admin.user_id, &change).await? {
+        MembershipOutcome::Saved { added, removed } => json(200, &json!({ "added": added, "removed": removed })),
+        MembershipOutcome::Unknown => Err(ApiError::NotFound),
+        MembershipOutcome::Archived => {
+            Err(ApiError::Invalid(vec![FieldError::new("add", Message::UnknownGroupOrTag)], admin.language))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Archiving {
+    groups: Vec<i64>,
+    archived: bool,
+}
+
+/// Archives or unarchives a selection of groups at once: how many changed.
+pub async fn archive(req: &mut Request, db: &Db) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let body: Archiving = json_body(req).await?;
+    if body.groups.is_empty() || body.groups.len() > MAX_PAIRS {
+        return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::NothingSelected)], admin.language));
+    }
+    let changed = groups::set_archived(db, admin.company, admin.user_id, &body.groups, body.archived).await?;
+    json(200, &json!({ "changed": changed }))
 }

@@ -175,6 +175,18 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             Method::Post => groups::create(req, &db).await,
             _ => not_allowed(&["GET", "POST"]),
         },
+        ["groups", "matrix"] => match method {
+            Method::Get => groups::matrix(req, &db).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["groups", "memberships"] => match method {
+            Method::Post => groups::change_memberships(req, &db).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["groups", "archive"] => match method {
+            Method::Post => groups::archive(req, &db).await,
+            _ => not_allowed(&["POST"]),
+        },
         ["groups", id] => match method {
             Method::Get => groups::show(req, &db, id_from(id)?).await,
             Method::Patch => groups::update(req, &db, id_from(id)?).await,

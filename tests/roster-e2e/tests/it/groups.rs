@@ -80,3 +80,83 @@ fn deleting_a_group_keeps_its_members() {
         assert!(user.body["groups"].as_array().unwrap().iter().all(|g| g["id"] != id));
     }
 }
+
+fn new_group(admin: &Client) -> i64 {
+    let made = admin.post("/api/v1/groups", &json!({ "name": unique("Matrice ") }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    made.body["id"].as_i64().unwrap()
+}
+
+fn new_user(admin: &Client) -> i64 {
+    let email = format!("{}@demo.example", unique("matrix."));
+    let made = admin.post("/api/v1/users", &json!({ "last_name": unique("Matrice "), "email": email }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    made.body["id"].as_i64().unwrap()
+}
+
+/// The ids of a group's members, from the matrix filtered on it.
+fn members(admin: &Client, group: i64) -> Vec<i64> {
+    let page = admin.get(&format!("/api/v1/groups/matrix?group={group}&limit=200")).body;
+    let mut ids: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .inspect(|u| assert!(u["groups"].as_array().unwrap().contains(&json!(group)), "{u}"))
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[test]
+fn memberships_change_together_or_not_at_all() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let (a, b) = (new_group(&admin), new_group(&admin));
+    let (x, y) = (new_user(&admin), new_user(&admin));
+    let pair = |user: i64, group: i64| json!({ "user": user, "group": group });
+    let save = |body: serde_json::Value| admin.post("/api/v1/groups/memberships", &body);
+
+    let saved = save(json!({ "add": [pair(x, a), pair(y, a), pair(x, b), pair(x, a)] }));
+    assert_eq!(saved.status, 200, "{:?}", saved.body);
+    assert_eq!((saved.body["added"].as_i64(), saved.body["removed"].as_i64()), (Some(3), Some(0)));
+    assert_eq!(members(&admin, a), [x, y]);
+    // The matrix lists the company's groups that are not archived, and each user's.
+    let matrix = admin.get("/api/v1/groups/matrix?q=matrix.&limit=200").body;
+    assert!(matrix["groups"].as_array().unwrap().iter().any(|g| g["id"] == a));
+    let row = matrix["items"].as_array().unwrap().iter().find(|u| u["id"] == x).expect("x is listed").clone();
+    let mut held: Vec<i64> = row["groups"].as_array().unwrap().iter().map(|g| g.as_i64().unwrap()).collect();
+    held.sort_unstable();
+    assert_eq!(held, [a.min(b), a.max(b)]);
+
+    // One change both takes off and adds, in one go.
+    let swapped = save(json!({ "add": [pair(y, b)], "remove": [pair(x, a), pair(y, a)] }));
+    assert_eq!((swapped.body["added"].as_i64(), swapped.body["removed"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(members(&admin, a), Vec::<i64>::new());
+    assert_eq!(members(&admin, b), [x.min(y), x.max(y)]);
+
+    // A change naming another company's user, or an unknown group, changes nothing at all.
+    let acme = Client::sign_in(crate::ACME_ADMIN);
+    let foreign = acme.get("/api/v1/users?limit=1").body["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(save(json!({ "add": [pair(x, a), pair(foreign, a)] })).status, 404);
+    assert_eq!(save(json!({ "add": [pair(x, a)], "remove": [pair(x, i64::MAX)] })).status, 404);
+    assert_eq!(members(&admin, a), Vec::<i64>::new(), "nothing of a refused change is kept");
+    let foreign_group =
+        acme.post("/api/v1/groups", &json!({ "name": unique("Ailleurs ") })).body["id"].as_i64().unwrap();
+    assert_eq!(save(json!({ "add": [pair(x, foreign_group)] })).status, 404);
+
+    // Contradictions, empty changes and archived groups are refused with a reason.
+    let both = save(json!({ "add": [pair(x, a)], "remove": [pair(x, a)] }));
+    assert_eq!((both.status, both.body["fields"]["remove"]["code"].as_str()), (422, Some("added_and_removed")));
+    assert_eq!(save(json!({})).body["fields"]["add"]["code"], "nothing_selected");
+    let archived = admin.post("/api/v1/groups/archive", &json!({ "groups": [a, b, foreign_group], "archived": true }));
+    assert_eq!((archived.status, archived.body["changed"].as_i64()), (200, Some(2)), "{:?}", archived.body);
+    let refused = save(json!({ "add": [pair(x, a)] }));
+    assert_eq!((refused.status, refused.body["fields"]["add"]["code"].as_str()), (422, Some("unknown_group_or_tag")));
+    let columns = admin.get("/api/v1/groups/matrix?limit=1").body["groups"].clone();
+    assert!(!columns.as_array().unwrap().iter().any(|g| g["id"] == a || g["id"] == b), "archived groups are no column");
+    assert_eq!(acme.get(&format!("/api/v1/groups/{foreign_group}")).body["archived"], false, "never another company's");
+    let back = admin.post("/api/v1/groups/archive", &json!({ "groups": [a, b], "archived": false }));
+    assert_eq!(back.body["changed"], 2);
+    let logged = admin.get("/api/v1/audit?action=group.memberships&limit=5").body;
+    assert!(logged["items"].as_array().unwrap().iter().any(|e| e["detail"]["removed"] == 2));
+}
