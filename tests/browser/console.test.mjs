@@ -156,7 +156,7 @@ for (const kind of [
     await p.waitForSelector(`.error:has-text("${kind.taken}")`);
 
     await row.locator(`text=${kind.rename}`).click();
-    await row.locator('input').fill(`${name} renamed`);
+    await row.locator('input:not([type=checkbox])').fill(`${name} renamed`);
     await row.locator(`text=${kind.save}`).click();
     const renamed = p.locator(`[data-list=${kind.list}] tr[data-item-id="${id}"]`, { hasText: `${name} renamed` });
     await renamed.waitFor();

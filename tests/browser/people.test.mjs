@@ -156,3 +156,32 @@ test('the matrix gathers ticks across pages and saves or cancels them together; 
   assert.equal(await p.locator(`select[name=group] option:text-is("Matrice ${run}")`).count(), 0);
   assert.deepEqual(problems, []);
 });
+
+test('a user page hands their activities over to another creator, after confirming', async () => {
+  const { p, problems } = await open(browser);
+  await signIn(p, 'admin@acme.example', 'Acme');
+  const run = Date.now().toString(36);
+  const me = (await call(p, 'GET', '/session')).body.user;
+  const heir = (await call(p, 'POST', '/users', { last_name: `Heir ${run}`, first_name: 'Noé', email: `heir.${run}@acme.example` })).body;
+  const mine = (await call(p, 'GET', `/users/${me.id}`)).body.activities_created;
+  assert.ok(mine > 0);
+  await p.goto(`${BASE}/#/users/${me.id}`);
+  await p.locator(`[data-user-activities="${mine}"]`).waitFor();
+  // Nobody is chosen by default.
+  await p.click('text=Transfer the activities');
+  await p.locator('[data-user-activities] .error', { hasText: 'Choose the creator' }).waitFor();
+  await p.fill('input[name=transfer-search]', `heir ${run}`);
+  // The search leaves the heir alone in the list.
+  await p.waitForFunction((id) => {
+    const options = [...document.querySelectorAll('select[name=transfer-to] option')].filter((o) => o.value);
+    return options.length === 1 && options[0].value === String(id);
+  }, heir.id);
+  await p.selectOption('select[name=transfer-to]', String(heir.id));
+  p.once('dialog', (d) => { assert.match(d.message(), new RegExp(`all ${mine} activities`)); d.accept(); });
+  await p.click('text=Transfer the activities');
+  await p.locator('[data-user-activities="0"]').waitFor();
+  assert.equal((await call(p, 'GET', `/users/${heir.id}`)).body.activities_created, mine);
+  // Handed back, so that the company is as it was.
+  assert.equal((await call(p, 'POST', `/users/${heir.id}/transfer`, { to: me.id })).body.transferred, mine);
+  assert.deepEqual(problems, []);
+});

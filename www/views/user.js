@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h, show, toast } from '../dom.js';
-import { t, when } from '../i18n.js';
+import { lang, t, when } from '../i18n.js';
+import { messageText } from '../pkg/roster_wasm.js';
 import { runBulk } from './bulk.js';
 import { inlineLabels, labels } from './labels.js';
 
@@ -63,6 +64,55 @@ function actionsSection(u) {
     }, names[action])));
 }
 
+/**
+ * The activities the user created, and handing them all to another
+ * creator of the company (F6), with a confirmation naming the count.
+ */
+function activitiesSection(u) {
+  const n = u.activities_created;
+  const box = h('div', { dataset: { userActivities: n } }, h('p', {}, t('user.activitiesCreated', { n })));
+  if (n === 0 || u.status === 'deleted') return box;
+  const search = h('input', { type: 'search', name: 'transfer-search', placeholder: t('user.transferSearch'), 'aria-label': t('user.transferSearch') });
+  const pick = h('select', { name: 'transfer-to', 'aria-label': t('user.transferTo') });
+  const error = h('span', { class: 'error', role: 'alert' });
+  const name = (p) => [p.first_name, p.last_name].filter(Boolean).join(' ');
+  let typing;
+  let asked = 0;
+  const find = async () => {
+    const params = new URLSearchParams({ licence_level: 'creator', limit: '20' });
+    if (search.value.trim()) params.set('q', search.value.trim());
+    const mine = ++asked;
+    const { items } = await api('GET', `/users?${params}`);
+    if (mine !== asked) return; // a later search answers instead
+    const fitting = items.filter((p) => p.id !== u.id && ['created', 'invited', 'active'].includes(p.status));
+    // Nobody is chosen until the admin chooses: activities never go to a default.
+    pick.replaceChildren(h('option', { value: '', disabled: true, selected: true }, t('user.transferTo')),
+      ...fitting.map((p) => h('option', { value: p.id }, `${name(p)} · ${p.email || p.mobile || ''}`)));
+  };
+  search.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(find, 250); });
+  const form = h('form', { class: 'inline', async onSubmit(event) {
+    event.preventDefault();
+    error.textContent = '';
+    const chosen = pick.selectedOptions[0];
+    if (!chosen?.value) {
+      error.textContent = t('user.transferChoose');
+      return;
+    }
+    if (!confirm(t('user.transferConfirm', { n, name: chosen.textContent }))) return;
+    try {
+      const done = await api('POST', `/users/${u.id}/transfer`, { to: Number(chosen.value) });
+      toast(t('user.transferred', { n: done.transferred, name: chosen.textContent }));
+      await user(u.id);
+    } catch (e) {
+      const field = e.fields?.to;
+      error.textContent = field ? (messageText(field.code, lang()) || field.message) : (e.status ? e.message : t('error.network'));
+    }
+  } }, search, pick, h('button', { type: 'submit' }, t('user.transfer')), error);
+  find().catch(() => {});
+  box.append(form);
+  return box;
+}
+
 /** One user's page: details, actions, groups, tags, invitations and public tests. */
 export async function user(id) {
   const [u, { items: allTags }] = await Promise.all([api('GET', `/users/${id}`), api('GET', '/tags')]);
@@ -87,6 +137,8 @@ export async function user(id) {
         : h('p', { class: 'muted' }, t('user.noGroups')),
       h('h2', {}, t('user.tags')),
       tagsSection(id, u.tags, allTags),
+      h('h2', {}, t('user.activities')),
+      activitiesSection(u),
       h('h2', {}, t('user.invitations')),
       u.invitations.length
         ? h('ul', {}, u.invitations.map((i) => h('li', {}, h('a', { href: `#/activities/${i.activity_id}` }, i.title),

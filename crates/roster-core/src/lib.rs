@@ -20,6 +20,7 @@ pub mod licences;
 pub mod membership;
 pub mod messages;
 pub mod model;
+pub mod numbers;
 pub mod public_link;
 pub mod secret;
 pub mod sheet;

@@ -12,10 +12,13 @@ pub const MAX_PAIRS: usize = 2_000;
 
 /// A user and a group, by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pair {
     /// The user.
+    #[serde(deserialize_with = "crate::numbers::id")]
     pub user: i64,
     /// The group.
+    #[serde(deserialize_with = "crate::numbers::id")]
     pub group: i64,
 }
 
@@ -98,6 +101,20 @@ mod tests {
         let change = request.checked().unwrap();
         assert_eq!(change.add, [pair(1, 1), pair(2, 1)]);
         assert_eq!((change.users(), change.groups()), (vec![1, 2, 3], vec![1, 9]));
+    }
+
+    #[test]
+    fn ids_are_whole_positive_numbers_of_either_json_form() {
+        let read = |text: &str| serde_json::from_str::<MembershipRequest>(text).map(|r| r.add);
+        assert_eq!(read(r#"{"add": [{"user": 3.0, "group": 2}]}"#).unwrap(), [pair(3, 2)]);
+        for bad in [
+            r#"{"add": [{"user": 3.5, "group": 2}]}"#,
+            r#"{"add": [{"user": 0, "group": 2}]}"#,
+            r#"{"add": [{"user": 9007199254740992, "group": 2}]}"#,
+            r#"{"add": [{"user": 1, "group": 2, "x": 1}]}"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

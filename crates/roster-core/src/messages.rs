@@ -94,6 +94,10 @@ pub enum Message {
     AddedAndRemoved,
     /// More changes than one save takes.
     TooManyChanges,
+    /// Activities handed over to their own creator.
+    TransferToSelf,
+    /// Activities handed over to someone who cannot create them.
+    TransferNeedsCreator,
     /// A required column is missing from the file.
     MissingColumn,
     /// Two columns name the same attribute.
@@ -407,6 +411,14 @@ impl Message {
                  ou libérez une licence en désactivant un utilisateur.",
                 "Every licence of the company is taken: choose the participant level, \
                  or free a licence by deactivating a user.",
+            ),
+            Self::TransferToSelf => (
+                "Choisissez un autre utilisateur que celui qui a créé les activités.",
+                "Choose another user than the one who created the activities.",
+            ),
+            Self::TransferNeedsCreator => (
+                "Les activités ne peuvent être confiées qu’à un créateur créé, invité ou actif.",
+                "Activities can only be handed to a creator who is created, invited or active.",
             ),
             Self::TooManyChanges => (
                 "Trop de changements pour un seul enregistrement (2 000 au plus) : enregistrez en plusieurs fois.",

@@ -6,6 +6,7 @@
 use futures_util::StreamExt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use roster_core::directory::{PageBounds, UserQuery};
+use roster_core::numbers;
 use roster_core::time::Zone;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -113,31 +114,20 @@ where
 /// For an optional whole-number body field: `3` and `3.0` are the same
 /// number in JSON; `null`, `3.5` and numbers past 2^53 are refused.
 pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    const SAFE: f64 = 9_007_199_254_740_991.0;
     let number = serde_json::Number::deserialize(d)?;
-    let value = number.as_f64().filter(|v| v.fract() == 0.0 && v.abs() <= SAFE);
-    #[allow(clippy::cast_possible_truncation)] // whole and within ±2^53
-    value.map(|v| Some(v as i64)).ok_or_else(|| serde::de::Error::custom(format!("{number} is not a whole number")))
+    numbers::whole(&number).map(Some).ok_or_else(|| serde::de::Error::custom(format!("{number} is not a whole number")))
 }
 
 /// For a body field listing ids: whole numbers of either JSON form (`3`,
-/// `3.0`), each positive; at most [`MAX_IDS`].
+/// `3.0`), each positive and within 2^53; at most [`MAX_IDS`].
 pub fn ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
-    const SAFE: f64 = 9_007_199_254_740_991.0;
-    let numbers = Vec::<serde_json::Number>::deserialize(d)?;
-    if numbers.len() > MAX_IDS {
+    let list = Vec::<serde_json::Number>::deserialize(d)?;
+    if list.len() > MAX_IDS {
         return Err(serde::de::Error::custom(format!("at most {MAX_IDS} ids")));
     }
-    numbers
-        .into_iter()
+    list.into_iter()
         .map(|n| {
-            let whole = n.as_i64().or_else(|| {
-                let v = n.as_f64()?;
-                // Whole and within ±2^53: the cast keeps the value.
-                #[allow(clippy::cast_possible_truncation)]
-                (v.fract() == 0.0 && v.abs() <= SAFE).then_some(v as i64)
-            });
-            whole.filter(|id| *id > 0).ok_or_else(|| serde::de::Error::custom(format!("{n} is not an id")))
+            numbers::whole(&n).filter(|id| *id > 0).ok_or_else(|| serde::de::Error::custom(format!("{n} is not an id")))
         })
         .collect()
 }

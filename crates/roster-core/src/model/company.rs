@@ -77,9 +77,11 @@ pub struct SettingsChange {
     pub public_link_challenge: Option<bool>,
     /// Bulk deletions and deactivations of more users than this ask for a
     /// typed confirmation (1 to 1,000,000).
-    pub mass_action_guard_users: Option<u32>,
+    #[serde(default, deserialize_with = "crate::numbers::optional_whole")]
+    pub mass_action_guard_users: Option<i64>,
     /// … or of more than this share of the company, in percent (1 to 100).
-    pub mass_action_guard_percent: Option<u32>,
+    #[serde(default, deserialize_with = "crate::numbers::optional_whole")]
+    pub mass_action_guard_percent: Option<i64>,
 }
 
 impl SettingsChange {
@@ -104,8 +106,8 @@ impl SettingsChange {
             }
         }
         if let Some(users) = self.mass_action_guard_users {
-            match users {
-                1..=1_000_000 => changed.mass_action_guard.users = users,
+            match u32::try_from(users) {
+                Ok(users @ 1..=1_000_000) => changed.mass_action_guard.users = users,
                 _ => errors.push(FieldError::new("mass_action_guard_users", Message::OutOfRange)),
             }
         }

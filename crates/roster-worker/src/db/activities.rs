@@ -145,3 +145,42 @@ pub async fn update(
     }
     Ok(true)
 }
+
+/// How many activities of the company `user` created.
+pub async fn count_created_by(db: &Db, company: CompanyId, user: i64) -> DbResult<i64> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let row: Option<Count> = db
+        .first("SELECT count(*) AS n FROM activities WHERE company_id = ? AND created_by = ?", params![company, user])
+        .await?;
+    Ok(row.map_or(0, |c| c.n))
+}
+
+/// Hands every activity `from` created over to `to` (both users of the
+/// company), with an audit entry naming how many, in one transaction: how
+/// many moved.
+pub async fn transfer(db: &Db, company: CompanyId, actor: i64, from: i64, to: i64) -> DbResult<usize> {
+    let count = count_created_by(db, company, from).await?;
+    if count == 0 {
+        return Ok(0);
+    }
+    let results = db
+        .batch(vec![
+            db.statement(
+                "UPDATE activities SET created_by = ? WHERE company_id = ? AND created_by = ?",
+                params![to, company, from],
+            )?,
+            audit::entry(
+                db,
+                company,
+                Some(actor),
+                "user.transfer",
+                Some(&from.to_string()),
+                &json!({ "from": from, "to": to, "activities": count }),
+            )?,
+        ])
+        .await?;
+    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
+}

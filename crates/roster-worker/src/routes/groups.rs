@@ -2,7 +2,7 @@
 //! their members through the membership matrix (G2).
 
 use roster_core::directory::PageBounds;
-use roster_core::membership::{MAX_PAIRS, MembershipRequest};
+use roster_core::membership::MembershipRequest;
 use roster_core::model::GroupName;
 use roster_core::{FieldError, Message};
 use serde::Deserialize;
@@ -145,6 +145,7 @@ pub async fn change_memberships(req: &mut Request, db: &Db) -> ApiResult<Respons
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Archiving {
+    #[serde(deserialize_with = "crate::http::ids")]
     groups: Vec<i64>,
     archived: bool,
 }
@@ -153,7 +154,7 @@ struct Archiving {
 pub async fn archive(req: &mut Request, db: &Db) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
     let body: Archiving = json_body(req).await?;
-    if body.groups.is_empty() || body.groups.len() > MAX_PAIRS {
+    if body.groups.is_empty() {
         return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::NothingSelected)], admin.language));
     }
     let changed = groups::set_archived(db, admin.company, admin.user_id, &body.groups, body.archived).await?;

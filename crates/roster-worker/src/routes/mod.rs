@@ -98,6 +98,10 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             Method::Patch => users::update(req, &db, id_from(id)?).await,
             _ => not_allowed(&["GET", "PATCH"]),
         },
+        ["users", id, "transfer"] => match method {
+            Method::Post => users::transfer(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["POST"]),
+        },
         ["users", id, "tags", tag] => match method {
             Method::Put => tags::set_on_user(req, &db, id_from(id)?, id_from(tag)?, true).await,
             Method::Delete => tags::set_on_user(req, &db, id_from(id)?, id_from(tag)?, false).await,

@@ -8,7 +8,7 @@ use roster_core::{FieldError, Message};
 use serde_json::json;
 use worker::{Request, Response};
 
-use crate::db::{Db, DbError, activity_invitations, public_links, simple_invitations, users};
+use crate::db::{Db, DbError, activities, activity_invitations, public_links, simple_invitations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
 use crate::{auth, views};
@@ -64,6 +64,34 @@ pub async fn update(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> 
     }
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Transfer {
+    #[serde(deserialize_with = "roster_core::numbers::id")]
+    to: i64,
+}
+
+/// Hands every activity a user created over to another user of the
+/// company (F6), who must hold a creator's licence seat. 404 when either
+/// is not the company's.
+pub async fn transfer(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
+    let admin = auth::admin(req, db).await?;
+    let body: Transfer = json_body(req).await?;
+    let from = users::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let to = users::get(db, admin.company, body.to).await?.ok_or(ApiError::NotFound)?;
+    let refuse = |code| ApiError::Invalid(vec![FieldError::new("to", code)], admin.language);
+    if to.id == from.id {
+        return Err(refuse(Message::TransferToSelf));
+    }
+    let status = UserStatus::parse(&to.status).unwrap_or(UserStatus::Deleted);
+    let level = LicenceLevel::parse(&to.licence_level).unwrap_or_default();
+    if !roster_core::licences::takes_seat(status, level) {
+        return Err(refuse(Message::TransferNeedsCreator));
+    }
+    let transferred = activities::transfer(db, admin.company, admin.user_id, from.id, to.id).await?;
+    json(200, &json!({ "transferred": transferred, "to": to.id }))
+}
+
 /// One user of the caller's company with their groups and tags; 404 for anyone else's.
 pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let admin = auth::admin(req, db).await?;
@@ -75,6 +103,7 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, admin.company, id).await?)?;
     let invitations = activity_invitations::of_person(db, admin.company, true, id).await?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
+    body["activities_created"] = activities::count_created_by(db, admin.company, id).await?.into();
     body["public_attempts"] =
         serde_json::to_value(public_links::attempts(db, admin.company, public_links::AttemptsOf::User(id)).await?)?;
     json(200, &body)

@@ -155,7 +155,8 @@ fn without_the_setting_the_import_is_absent_and_a_company_admin_turns_it_on() {
     assert_eq!(on.status, 200, "{:?}", on.body);
     assert_eq!(
         on.body,
-        json!({ "invitation_file_import": true, "public_link_challenge": false, "time_zone": "Europe/Paris" })
+        json!({ "invitation_file_import": true, "public_link_challenge": false, "time_zone": "Europe/Paris",
+                "mass_action_guard_users": 1000, "mass_action_guard_percent": 10 })
     );
     let snapshot = acme.get("/api/v1/imports/invitations/snapshot");
     assert_eq!(snapshot.status, 200);

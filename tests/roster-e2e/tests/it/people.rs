@@ -218,3 +218,37 @@ fn the_mass_action_guard_is_a_company_setting() {
     assert_eq!(admin.send("PATCH", settings, Some(&json!({ "mass_action_guard_percent": 10 }))).status, 200);
     assert_eq!(preview(&admin), "typed");
 }
+
+#[test]
+fn activities_are_handed_over_to_a_creator_of_the_company() {
+    let admin = Client::sign_in(ACME_ADMIN);
+    let me = admin.get("/api/v1/session").body["user"]["id"].as_i64().unwrap();
+    let created = |user: i64| admin.get(&format!("/api/v1/users/{user}")).body["activities_created"].as_i64().unwrap();
+    let transfer = |from: i64, to: Value| admin.post(&format!("/api/v1/users/{from}/transfer"), &json!({ "to": to }));
+    let mine = created(me);
+    assert!(mine > 0, "Acme's administrator created its activities");
+    let heir = id(&create(&admin, "acme.example", &json!({})));
+    let player = id(&create(&admin, "acme.example", &json!({ "licence_level": "participant" })));
+
+    let refused = transfer(me, json!(player));
+    assert_eq!((refused.status, field_code(&refused, "to")), (422, "transfer_needs_creator".into()));
+    assert_eq!(field_code(&transfer(me, json!(me)), "to"), "transfer_to_self");
+    let demo = Client::sign_in(DEMO_ADMIN);
+    let foreign = demo.get("/api/v1/users?limit=1").body["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(transfer(me, json!(foreign)).status, 404, "never to another company's user");
+    assert_eq!(transfer(foreign, json!(heir)).status, 404, "nor from one");
+    assert_eq!(created(me), mine, "nothing moved");
+
+    let done = transfer(me, json!(f64::from(u32::try_from(heir).unwrap())));
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert_eq!(done.body["transferred"].as_i64(), Some(mine));
+    assert_eq!((created(me), created(heir)), (0, mine));
+    let logged = admin.get("/api/v1/audit?action=user.transfer&limit=5").body;
+    let entry = logged["items"].as_array().unwrap().iter().find(|e| e["detail"]["to"] == heir).expect("audited");
+    assert_eq!(entry["detail"]["activities"].as_i64(), Some(mine));
+
+    // Handed back, and the heir leaves.
+    assert_eq!(transfer(heir, json!(me)).body["transferred"].as_i64(), Some(mine));
+    assert_eq!(created(me), mine);
+    bulk(&admin, "delete", &[heir, player]);
+}
