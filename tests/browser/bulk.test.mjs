@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { launch, open, signIn } from './support.mjs';
+import { BASE, launch, open, signIn } from './support.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -88,5 +88,30 @@ test('a user page deactivates its user and activates them again', async () => {
   await p.locator('[data-user-action=activate]').waitFor();
   assert.equal(await statusOf(p, id), 'inactive');
   assert.match(await p.textContent('h1'), /Deactivated/);
+  assert.deepEqual(problems, []);
+});
+
+test('an activation gives the ticked administrators a password they sign in with', async () => {
+  const { p, problems } = await open(browser);
+  await signIn(p);
+  const run = Date.now().toString(36);
+  const email = `kiosk.${run}@demo.example`;
+  const made = await p.evaluate(async (body) => (await fetch('/api/v1/users', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  })).json(), { last_name: `Kiosk ${run}`, email, role: 'team_admin' });
+  await p.goto(`${BASE}/#/users?q=${encodeURIComponent(email)}`);
+  await p.locator(`tr[data-user-id="${made.id}"] input[type=checkbox]`).check();
+  await p.selectOption('select[name=bulk-action]', 'activate');
+  await p.check('input[name=bulk-with-password]');
+  await p.fill('input[name=bulk-password]', 'short');
+  await p.click('[data-bulk-apply]');
+  await p.locator('[data-bulk-result] .error', { hasText: '10 characters' }).waitFor();
+  await p.fill('input[name=bulk-password]', `kiosque-${run}`);
+  await p.click('[data-bulk-apply]');
+  await p.locator('[data-bulk-result] [data-applied="1"]').waitFor();
+  const signed = await p.evaluate(async (body) => (await fetch('/api/v1/session', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit',
+  })).status, { email, password: `kiosque-${run}` });
+  assert.equal(signed, 201);
   assert.deepEqual(problems, []);
 });

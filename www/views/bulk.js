@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
+import { messageText } from '../pkg/roster_wasm.js';
 import { inlineLabels, options } from './labels.js';
 
 const RUNNING = new Set(['queued', 'running']);
@@ -68,10 +69,18 @@ export function bulkActions({ selection, groups, tags, onDone }) {
     options('set_change').map(({ code, label }) => h('option', { value: code }, label)));
   const named = h('fieldset', { class: 'named-picks', dataset: { bulkNamed: '' } });
   const setPart = h('span', { hidden: true }, change, named);
+  // An activation may also give everyone it activates the same password.
+  const withPassword = h('input', { type: 'checkbox', name: 'bulk-with-password' });
+  const password = h('input', { type: 'password', name: 'bulk-password', autocomplete: 'new-password', minlength: 10, maxlength: 200,
+    'aria-label': t('bulk.password'), placeholder: t('bulk.password'), hidden: true });
+  withPassword.addEventListener('change', () => { password.hidden = !withPassword.checked; if (withPassword.checked) password.focus(); });
+  const passwordPart = h('span', { hidden: true, dataset: { bulkPassword: '' } },
+    h('label', { class: 'check' }, withPassword, ' ', t('bulk.withPassword')), ' ', password);
   const apply = h('button', { type: 'button', class: 'primary', dataset: { bulkApply: '' } }, t('bulk.apply'));
   const result = h('div', { role: 'status', dataset: { bulkResult: '' } });
 
   action.addEventListener('change', () => {
+    passwordPart.hidden = action.value !== 'activate';
     const list = { groups, tags }[action.value];
     setPart.hidden = !list;
     if (!list) return;
@@ -87,6 +96,7 @@ export function bulkActions({ selection, groups, tags, onDone }) {
       body.change = change.value;
       body.ids = [...named.querySelectorAll('input:checked')].map((i) => Number(i.value));
     }
+    if (!passwordPart.hidden && withPassword.checked) body.password = password.value;
     return body;
   }
 
@@ -129,11 +139,11 @@ export function bulkActions({ selection, groups, tags, onDone }) {
       await follow(job);
     } catch (e) {
       const field = Object.values(e.fields ?? {})[0];
-      result.replaceChildren(h('span', { class: 'error' }, field?.message ?? e.message));
+      result.replaceChildren(h('span', { class: 'error' }, field ? (messageText(field.code, lang()) || field.message) : e.message));
     } finally {
       apply.disabled = false;
     }
   });
 
-  return h('div', { class: 'bulk', dataset: { bulk: '' } }, action, setPart, apply, result);
+  return h('div', { class: 'bulk', dataset: { bulk: '' } }, action, setPart, passwordPart, apply, result);
 }

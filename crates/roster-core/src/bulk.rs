@@ -76,8 +76,9 @@ vocabulary! {
 pub enum Action {
     /// Delete.
     Delete,
-    /// Activate.
-    Activate,
+    /// Activate; with the hash of a password they all get, when the admin
+    /// gave one (never the password itself).
+    Activate(Option<String>),
     /// Deactivate.
     Deactivate,
     /// Change groups: how, and which (not archived, of the company).
@@ -98,6 +99,19 @@ pub struct ActionForm {
     /// Group or tag ids, for groups and tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<i64>>,
+    /// For an activation: the hash of the password to set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+}
+
+/// Replaces a stored action's password hash with `"password": true`: what
+/// people may see of it, in a job's view, its result or the audit log.
+pub fn hide_password(action: &mut serde_json::Value) {
+    if let Some(fields) = action.as_object_mut()
+        && fields.remove("password_hash").is_some()
+    {
+        fields.insert("password".into(), true.into());
+    }
 }
 
 impl ActionForm {
@@ -134,7 +148,7 @@ impl ActionForm {
         let mut errors = Vec::new();
         let action = match kind {
             ActionKind::Delete => Some(Action::Delete),
-            ActionKind::Activate => Some(Action::Activate),
+            ActionKind::Activate => Some(Action::Activate(self.password_hash.clone())),
             ActionKind::Deactivate => Some(Action::Deactivate),
             ActionKind::Groups => named(&mut errors).map(|(c, ids)| Action::Groups(c, ids)),
             ActionKind::Tags => named(&mut errors).map(|(c, ids)| Action::Tags(c, ids)),
@@ -145,6 +159,9 @@ impl ActionForm {
                     errors.push(FieldError::new(field, Message::UnknownValue));
                 }
             }
+        }
+        if kind != ActionKind::Activate && self.password_hash.is_some() {
+            errors.push(FieldError::new("password", Message::UnknownValue));
         }
         match action {
             Some(action) if errors.is_empty() => Ok(action),
@@ -158,7 +175,7 @@ impl Action {
     pub const fn kind(&self) -> ActionKind {
         match self {
             Self::Delete => ActionKind::Delete,
-            Self::Activate => ActionKind::Activate,
+            Self::Activate(_) => ActionKind::Activate,
             Self::Deactivate => ActionKind::Deactivate,
             Self::Groups(..) => ActionKind::Groups,
             Self::Tags(..) => ActionKind::Tags,
@@ -172,7 +189,11 @@ impl Action {
             Self::Groups(c, ids) | Self::Tags(c, ids) => named(c, ids),
             _ => (None, None),
         };
-        ActionForm { action: self.kind().code().to_owned(), change, ids }
+        let password_hash = match self {
+            Self::Activate(hash) => hash.clone(),
+            _ => None,
+        };
+        ActionForm { action: self.kind().code().to_owned(), change, ids, password_hash }
     }
 
     /// Whether the admin must confirm by typing how many users it touches,
@@ -249,7 +270,7 @@ impl Action {
         match self {
             Self::Delete if target.is_admin_self => Decision::Skip(Skip::Yourself),
             Self::Delete => apply(),
-            Self::Activate => match target.status {
+            Self::Activate(_) => match target.status {
                 S::Active => Decision::Skip(Skip::AlreadyActive),
                 from => {
                     let level = target.licence_level;
@@ -374,7 +395,7 @@ mod tests {
     use UserStatus as S;
 
     fn form(action: &str, change: Option<&str>, ids: Option<Vec<i64>>) -> ActionForm {
-        ActionForm { action: action.into(), change: change.map(Into::into), ids }
+        ActionForm { action: action.into(), change: change.map(Into::into), ids, password_hash: None }
     }
 
     fn decide(action: &Action, status: S, held: &[i64]) -> Decision {
@@ -399,13 +420,19 @@ mod tests {
         assert_eq!(fields(form("tags", Some("add"), Some(vec![0]))), ["ids"]);
         assert_eq!(fields(form("tags", Some("add"), Some((1..=51).collect()))), ["ids"]);
         assert_eq!(fields(form("delete", Some("add"), Some(vec![1]))), ["change", "ids"]);
+        // Only an activation sets a password, and its form keeps the hash to do it.
+        let with = |action: &str| ActionForm { password_hash: Some("$hash".into()), ..form(action, None, None) };
+        assert_eq!(fields(with("deactivate")), ["password"]);
+        let activation = with("activate").parse().unwrap();
+        assert_eq!(activation, Action::Activate(Some("$hash".into())));
+        assert_eq!(activation.form().password_hash.as_deref(), Some("$hash"));
     }
 
     #[test]
     fn each_status_change_applies_only_where_it_fits() {
         let cases = [
             (Action::Delete, [None, None, None, None, Some(Skip::Deleted)]),
-            (Action::Activate, [None, None, Some(Skip::AlreadyActive), None, Some(Skip::Deleted)]),
+            (Action::Activate(None), [None, None, Some(Skip::AlreadyActive), None, Some(Skip::Deleted)]),
             (
                 Action::Deactivate,
                 [Some(Skip::NotActive), Some(Skip::NotActive), None, Some(Skip::AlreadyInactive), Some(Skip::Deleted)],
@@ -436,12 +463,24 @@ mod tests {
         let mut seats = Seats(1);
         let target = |status, licence_level| Target { status, licence_level, is_admin_self: false, held: &[] };
         let creator = LicenceLevel::Creator;
-        assert!(matches!(Action::Activate.decide(&target(S::Inactive, creator), &mut seats), Decision::Apply { .. }));
-        assert_eq!(Action::Activate.decide(&target(S::Inactive, creator), &mut seats), Decision::Skip(Skip::NoLicence));
-        assert!(matches!(Action::Activate.decide(&target(S::Created, creator), &mut seats), Decision::Apply { .. }));
-        assert!(matches!(Action::Activate.decide(&target(S::Invited, creator), &mut seats), Decision::Apply { .. }));
+        assert!(matches!(
+            Action::Activate(None).decide(&target(S::Inactive, creator), &mut seats),
+            Decision::Apply { .. }
+        ));
+        assert_eq!(
+            Action::Activate(None).decide(&target(S::Inactive, creator), &mut seats),
+            Decision::Skip(Skip::NoLicence)
+        );
+        assert!(matches!(
+            Action::Activate(None).decide(&target(S::Created, creator), &mut seats),
+            Decision::Apply { .. }
+        ));
+        assert!(matches!(
+            Action::Activate(None).decide(&target(S::Invited, creator), &mut seats),
+            Decision::Apply { .. }
+        ));
         let participant = target(S::Inactive, LicenceLevel::Participant);
-        assert!(matches!(Action::Activate.decide(&participant, &mut seats), Decision::Apply { .. }));
+        assert!(matches!(Action::Activate(None).decide(&participant, &mut seats), Decision::Apply { .. }));
         assert_eq!(seats, Seats(0));
     }
 
@@ -466,7 +505,7 @@ mod tests {
         assert!(Action::Delete.needs_typed_confirmation(guard, 1_001, 100_000));
         assert!(!Action::Deactivate.needs_typed_confirmation(guard, 4, 40));
         assert!(Action::Deactivate.needs_typed_confirmation(guard, 5, 40));
-        assert!(!Action::Activate.needs_typed_confirmation(guard, 40, 40));
+        assert!(!Action::Activate(None).needs_typed_confirmation(guard, 40, 40));
         assert!(Action::Delete.needs_confirmation(guard, 1, 40));
         assert!(!Action::Deactivate.needs_confirmation(guard, 1, 40));
     }

@@ -196,6 +196,15 @@ impl JobParams {
         }
     }
 
+    /// Stored parameters as people may see them, in a job's view or the
+    /// audit log: a password's hash stays in storage only.
+    pub fn shown(mut stored: serde_json::Value) -> serde_json::Value {
+        if let Some(action) = stored.get_mut("action") {
+            crate::bulk::hide_password(action);
+        }
+        stored
+    }
+
     /// Reads stored parameters as the stored kind says they are.
     pub fn read(kind: JobKind, json: &str) -> Option<Self> {
         match kind {
@@ -250,6 +259,16 @@ mod tests {
 
     fn at(text: &str) -> Timestamp {
         Timestamp::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_password_hash_is_never_shown() {
+        let stored =
+            serde_json::json!({ "action": { "action": "activate", "password_hash": "$pbkdf2" }, "selected": 3 });
+        let shown = JobParams::shown(stored);
+        assert_eq!(shown, serde_json::json!({ "action": { "action": "activate", "password": true }, "selected": 3 }));
+        let plain = serde_json::json!({ "format": "csv" });
+        assert_eq!(JobParams::shown(plain.clone()), plain);
     }
 
     #[test]

@@ -22,12 +22,14 @@ const ALGORITHM: Ident<'static> = Ident::new_unwrap("pbkdf2-sha256");
 /// Checks that `password` may be set.
 ///
 /// # Errors
-/// [`Message::PasswordTooShort`] below [`PASSWORD_MIN_LEN`] characters.
+/// [`Message::PasswordTooShort`] below [`PASSWORD_MIN_LEN`] characters,
+/// [`Message::TooLong`] past [`PASSWORD_MAX_LEN`].
 pub fn check_new_password(password: &str) -> Result<(), Message> {
-    if password.chars().count() < PASSWORD_MIN_LEN {
-        return Err(Message::PasswordTooShort);
+    match password.chars().count() {
+        n if n < PASSWORD_MIN_LEN => Err(Message::PasswordTooShort),
+        n if n > PASSWORD_MAX_LEN => Err(Message::TooLong),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Hashes `password` with `salt` (16 random bytes from the caller) into a
@@ -221,6 +223,7 @@ mod tests {
     fn short_passwords_are_refused() {
         assert_eq!(check_new_password("short"), Err(Message::PasswordTooShort));
         assert_eq!(check_new_password("roster-demo"), Ok(()));
+        assert_eq!(check_new_password(&"x".repeat(PASSWORD_MAX_LEN + 1)), Err(Message::TooLong));
     }
 
     #[test]

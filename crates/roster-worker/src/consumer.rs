@@ -165,7 +165,9 @@ pub async fn bulk_action(
     rest.extend(writer.finish()?);
     let bytes = upload.finish(&rest).await?;
     let mut result = bulk::tally(db, company, &job.id).await?;
-    result["action"] = serde_json::to_value(&params.action)?;
+    let mut action_shown = serde_json::to_value(&params.action)?;
+    roster_core::bulk::hide_password(&mut action_shown);
+    result["action"] = action_shown;
     result["selected"] = params.selected.into();
     let file = JobFile::written(&job.id, name, key, bytes, rows);
     match bulk::finish(db, company, job, &file, &result, &action).await {

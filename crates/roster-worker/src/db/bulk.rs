@@ -194,12 +194,12 @@ fn change_statements(
     let them = "company_id = ? AND id IN (SELECT value FROM json_each(?))";
     Ok(match action {
         Action::Delete => delete_statements(db, company, &ids)?,
-        Action::Activate => vec![db.statement(
+        Action::Activate(password_hash) => vec![db.statement(
             &format!(
-                "UPDATE users SET status = 'active', activated_at = ?, updated_at = ? \
-                 WHERE {them} AND status IN ('created', 'invited', 'inactive')"
+                "UPDATE users SET status = 'active', activated_at = ?, updated_at = ?, \
+                 password_hash = coalesce(?, password_hash) WHERE {them} AND status IN ('created', 'invited', 'inactive')"
             ),
-            params![now, now, company, ids],
+            params![now, now, password_hash.as_deref(), company, ids],
         )?],
         Action::Deactivate => vec![
             db.statement(
@@ -270,7 +270,7 @@ pub async fn step(
     let ids = json!(pending.iter().map(|p| p.id).collect::<Vec<_>>()).to_string();
     let held = held(db, company, action, &ids).await?;
     let mut seats = match action {
-        Action::Activate => Seats(i64::from(users::licences(db, company, licence_capacity).await?.available())),
+        Action::Activate(_) => Seats(i64::from(users::licences(db, company, licence_capacity).await?.available())),
         _ => Seats(0),
     };
     let mut applied = Vec::new();

@@ -60,7 +60,7 @@ impl JobRow {
         let parse =
             |text: Option<&str>| text.and_then(|t| serde_json::from_str::<Value>(t).ok()).unwrap_or(Value::Null);
         let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
-        value["params"] = parse(Some(&self.params));
+        value["params"] = JobParams::shown(parse(Some(&self.params)));
         value["result"] = parse(self.result.as_deref());
         value
     }
@@ -101,7 +101,8 @@ pub fn create_statements(
     for file in files {
         statements.push(add_file(db, company, file)?);
     }
-    statements.push(audit::entry(db, company, Some(actor), &format!("{kind}.request"), Some(id), &params)?);
+    let shown = JobParams::shown(params);
+    statements.push(audit::entry(db, company, Some(actor), &format!("{kind}.request"), Some(id), &shown)?);
     Ok(statements)
 }
 

@@ -85,6 +85,9 @@ struct BulkForm {
     /// The number of users the admin confirmed, when the action asks for it.
     #[serde(default, deserialize_with = "crate::http::whole_number")]
     confirm: Option<i64>,
+    /// For an activation: a password every activated user gets.
+    #[serde(default)]
+    password: Option<String>,
 }
 
 /// Ids in either JSON form of whole numbers (`3`, `3.0`), when given.
@@ -110,8 +113,19 @@ fn invalid(field: &'static str, message: Message, admin: &Admin) -> ApiError {
 /// Checks the action and the selection, and that every named group or tag
 /// is the company's (groups not archived).
 async fn asked(db: &Db, admin: &Admin, form: BulkForm) -> ApiResult<Asked> {
-    let action_form = ActionForm { action: form.action, change: form.change, ids: form.ids };
     let mut errors = Vec::new();
+    // Only the password's hash goes further: into the job, then the users.
+    let password_hash = match form.password.as_deref() {
+        None => None,
+        Some(password) => match secret::check_new_password(password) {
+            Ok(()) => Some(secret::hash_password(password, platform::random_bytes()?)),
+            Err(message) => {
+                errors.push(FieldError::new("password", message));
+                None
+            }
+        },
+    };
+    let action_form = ActionForm { action: form.action, change: form.change, ids: form.ids, password_hash };
     let action = action_form.parse().map_err(|e| errors.extend(e)).ok();
     let selection = match (form.users, form.matching) {
         (Some(ids), None) => {

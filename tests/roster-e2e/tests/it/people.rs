@@ -252,3 +252,33 @@ fn activities_are_handed_over_to_a_creator_of_the_company() {
     assert_eq!(created(me), mine);
     bulk(&admin, "delete", &[heir, player]);
 }
+
+#[test]
+fn an_activation_may_give_a_password_which_only_its_hash_keeps() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let made = create(&admin, "demo.example", &json!({ "role": "team_admin" }));
+    let user = id(&made);
+    let email = made.body["email"].as_str().unwrap().to_owned();
+    let ask = |body: Value| admin.post("/api/v1/users/bulk", &body);
+
+    let short = ask(json!({ "action": "activate", "users": [user], "password": "short" }));
+    assert_eq!((short.status, field_code(&short, "password")), (422, "password_too_short".into()));
+    let elsewhere = ask(json!({ "action": "deactivate", "users": [user], "password": "kiosque-2026!" }));
+    assert_eq!((elsewhere.status, field_code(&elsewhere, "password")), (422, "unknown_value".into()));
+
+    let done = ask(json!({ "action": "activate", "users": [user], "password": "kiosque-2026!" }));
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert_eq!(done.body["result"]["applied"], 1);
+    // The job and the audit log say a password was given, never what it hashes to.
+    let job = admin.get(&format!("/api/v1/bulk-actions/{}", done.body["id"].as_str().unwrap())).body;
+    assert_eq!(job["params"]["action"]["password"], true, "{job}");
+    assert!(!job.to_string().contains("pbkdf2") && !job.to_string().contains("kiosque"), "{job}");
+    let logged = admin.get("/api/v1/audit?action=bulk.request&limit=20").body.to_string();
+    assert!(!logged.contains("pbkdf2") && !logged.contains("kiosque"));
+
+    // The activated administrator signs in with it.
+    let signed = Client::anonymous().post("/api/v1/session", &json!({ "email": email, "password": "kiosque-2026!" }));
+    assert_eq!(signed.status, 201, "{:?}", signed.body);
+    let wrong = Client::anonymous().post("/api/v1/session", &json!({ "email": email, "password": "roster-demo" }));
+    assert_eq!(wrong.status, 401);
+}
