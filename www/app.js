@@ -26,6 +26,7 @@ const views = {
   activity: (await import('./views/activities.js')).activity,
   contacts: (await import('./views/contacts.js')).contacts,
   signup: (await import('./views/signup.js')).signup,
+  password: (await import('./views/password.js')).password,
 };
 
 /** The signed-in administrator and company, or null. */
@@ -55,6 +56,12 @@ async function route() {
   if (signup) {
     document.querySelector('.bar').hidden = true;
     return views.signup(decodeURIComponent(signup[1])).catch(() => show(h('p', { class: 'error' }, t('error.network'))));
+  }
+  // So is the page of a link to choose a new password.
+  const password = location.hash.match(/^#\/password\/([^/?]+)/);
+  if (password) {
+    document.querySelector('.bar').hidden = true;
+    return views.password(decodeURIComponent(password[1])).catch(() => show(h('p', { class: 'error' }, t('error.network'))));
   }
   if (!session) {
     try {

@@ -115,3 +115,38 @@ test('an activation gives the ticked administrators a password they sign in with
   assert.equal(signed, 201);
   assert.deepEqual(problems, []);
 });
+
+test('a password reset from the user page sends a link whose page sets a new password, in French', async () => {
+  const { p, problems } = await open(browser, 'fr-FR');
+  await signIn(p);
+  const run = Date.now().toString(36);
+  const email = `reset.${run}@demo.example`;
+  const call = (method, path, body) => p.evaluate(async ([method, path, body]) => {
+    const answer = await fetch(`/api/v1${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    return answer.json();
+  }, [method, path, body]);
+  const made = await call('POST', '/users', { last_name: `Réinit ${run}`, email, role: 'team_admin', language: 'fr' });
+  await call('POST', '/users/bulk', { action: 'activate', users: [made.id] });
+  await p.goto(`${BASE}/#/users/${made.id}`);
+  await p.click('[data-user-action=reset_password]');
+  await p.click('[data-bulk-confirm]');
+  await p.locator('.toast', { hasText: '1' }).waitFor();
+  const outbox = await call('GET', `/outbox?recipient=${encodeURIComponent(email)}`);
+  const link = outbox.items[0].body.match(/#\/password\/(\S+)/)[1];
+  assert.match(outbox.items[0].subject, /mot de passe/);
+
+  // The person opens the link in a browser of their own.
+  const visitor = await open(browser, 'fr-FR');
+  await visitor.p.goto(`${BASE}/#/password/${link}`);
+  await visitor.p.fill('input[name=password]', 'court');
+  await visitor.p.click('button[type=submit]');
+  await visitor.p.locator('[data-field=password]', { hasText: '10 caractères' }).waitFor();
+  await visitor.p.fill('input[name=password]', `nouveau-${run}`);
+  await visitor.p.click('button[type=submit]');
+  await visitor.p.locator('[data-password-set]').waitFor();
+  const signed = await visitor.p.evaluate(async (body) => (await fetch('/api/v1/session', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  })).status, { email, password: `nouveau-${run}` });
+  assert.equal(signed, 201);
+  assert.deepEqual([...problems, ...visitor.problems], []);
+});

@@ -42,7 +42,7 @@ function tagsSection(id, carried, all) {
  * uses, on this one user, with its confirmation and its outcome.
  */
 function actionsSection(u) {
-  const fitting = { created: ['activate'], invited: ['activate'], inactive: ['activate'], active: ['deactivate'] }[u.status] ?? [];
+  const fitting = { created: ['activate'], invited: ['activate'], inactive: ['activate'], active: ['deactivate', 'reset_password'] }[u.status] ?? [];
   const act = async (action) => {
     try {
       const job = await runBulk({ action, users: [u.id] });

@@ -32,6 +32,8 @@ vocabulary! {
         Activate = "activate" { fr: "activer", en: "activate" },
         /// Stop active users signing in, keeping everything (F4).
         Deactivate = "deactivate" { fr: "désactiver", en: "deactivate" },
+        /// Clear active users' passwords and send each a link to choose a new one.
+        ResetPassword = "reset_password" { fr: "réinitialiser le mot de passe", en: "reset password" },
         /// Change group memberships.
         Groups = "groups" { fr: "groupes", en: "groups" },
         /// Change tags.
@@ -62,6 +64,8 @@ vocabulary! {
         AlreadyInactive = "already_inactive" { fr: "déjà désactivé", en: "already deactivated" },
         /// Deactivation of someone who never became active.
         NotActive = "not_active" { fr: "pas encore actif", en: "not active yet" },
+        /// A password reset of someone deactivated.
+        Deactivated = "deactivated" { fr: "désactivé", en: "deactivated" },
         /// The admin's own account is neither deleted nor deactivated in bulk.
         Yourself = "yourself" { fr: "votre propre compte", en: "your own account" },
         /// Activation past the company's licence capacity.
@@ -81,6 +85,8 @@ pub enum Action {
     Activate(Option<String>),
     /// Deactivate.
     Deactivate,
+    /// Reset passwords: each active user gets a personal link to choose a new one.
+    ResetPassword,
     /// Change groups: how, and which (not archived, of the company).
     Groups(SetChange, Vec<i64>),
     /// Change tags: how, and which (of the company).
@@ -150,6 +156,7 @@ impl ActionForm {
             ActionKind::Delete => Some(Action::Delete),
             ActionKind::Activate => Some(Action::Activate(self.password_hash.clone())),
             ActionKind::Deactivate => Some(Action::Deactivate),
+            ActionKind::ResetPassword => Some(Action::ResetPassword),
             ActionKind::Groups => named(&mut errors).map(|(c, ids)| Action::Groups(c, ids)),
             ActionKind::Tags => named(&mut errors).map(|(c, ids)| Action::Tags(c, ids)),
         };
@@ -177,6 +184,7 @@ impl Action {
             Self::Delete => ActionKind::Delete,
             Self::Activate(_) => ActionKind::Activate,
             Self::Deactivate => ActionKind::Deactivate,
+            Self::ResetPassword => ActionKind::ResetPassword,
             Self::Groups(..) => ActionKind::Groups,
             Self::Tags(..) => ActionKind::Tags,
         }
@@ -204,9 +212,11 @@ impl Action {
             && (selected > guard.users as u64 || selected * 100 > company_users * guard.percent as u64)
     }
 
-    /// Whether the admin must confirm the count at all.
+    /// Whether the admin must confirm the count at all: deletions, and
+    /// resets, which stop passwords working at once.
     pub const fn needs_confirmation(&self, guard: MassGuard, selected: u64, company_users: u64) -> bool {
-        matches!(self, Self::Delete) || self.needs_typed_confirmation(guard, selected, company_users)
+        matches!(self, Self::Delete | Self::ResetPassword)
+            || self.needs_typed_confirmation(guard, selected, company_users)
     }
 }
 
@@ -285,6 +295,12 @@ impl Action {
             Self::Deactivate => match target.status {
                 S::Inactive => Decision::Skip(Skip::AlreadyInactive),
                 S::Created | S::Invited => Decision::Skip(Skip::NotActive),
+                _ if target.is_admin_self => Decision::Skip(Skip::Yourself),
+                _ => apply(),
+            },
+            Self::ResetPassword => match target.status {
+                S::Created | S::Invited => Decision::Skip(Skip::NotActive),
+                S::Inactive => Decision::Skip(Skip::Deactivated),
                 _ if target.is_admin_self => Decision::Skip(Skip::Yourself),
                 _ => apply(),
             },
@@ -437,6 +453,10 @@ mod tests {
                 Action::Deactivate,
                 [Some(Skip::NotActive), Some(Skip::NotActive), None, Some(Skip::AlreadyInactive), Some(Skip::Deleted)],
             ),
+            (
+                Action::ResetPassword,
+                [Some(Skip::NotActive), Some(Skip::NotActive), None, Some(Skip::Deactivated), Some(Skip::Deleted)],
+            ),
         ];
         for (action, expected) in cases {
             for (status, skip) in [S::Created, S::Invited, S::Active, S::Inactive, S::Deleted].into_iter().zip(expected)
@@ -455,6 +475,7 @@ mod tests {
         let me = Target { status: S::Active, licence_level: LicenceLevel::Creator, is_admin_self: true, held: &[] };
         assert_eq!(Action::Delete.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert_eq!(Action::Deactivate.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
+        assert_eq!(Action::ResetPassword.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert!(matches!(Action::Tags(SetChange::Add, vec![1]).decide(&me, &mut Seats(1)), Decision::Apply { .. }));
     }
 

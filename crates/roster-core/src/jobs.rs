@@ -116,6 +116,9 @@ pub struct BulkAction {
     pub selected: u64,
     /// The language of the report: the admin's.
     pub language: Language,
+    /// Where the console is served, for the links a password reset sends.
+    #[serde(default)]
+    pub origin: Option<String>,
 }
 
 /// An invitation to an activity's parameters (E1–E3).

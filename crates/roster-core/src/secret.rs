@@ -77,6 +77,8 @@ pub enum SecretKind {
     Device,
     /// A personal sign-up link of an invitation (B2).
     SignUp,
+    /// A personal link to choose a new password, after a reset (F3).
+    PasswordLink,
     /// An attempt through a public link: the player reports its end with it (I1).
     Attempt,
 }
@@ -88,6 +90,7 @@ impl SecretKind {
             Self::ApiToken => "rst_",
             Self::Device => "rsd_",
             Self::SignUp => "rsu_",
+            Self::PasswordLink => "rsp_",
             Self::Attempt => "rsa_",
         }
     }

@@ -13,7 +13,7 @@ use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 use roster_core::directory::UserQuery;
 use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
 
-use roster_core::bulk::ReportWriter;
+use roster_core::bulk::{Action, ReportWriter};
 use roster_core::import::invitations;
 use roster_core::jobs::{
     self as rules, ActivityInvitation, BulkAction, InvitationImport, JobParams, JobStatus, UserExport, UserImport,
@@ -22,7 +22,7 @@ use roster_core::jobs::{
 use crate::db::activity_invitations::{self, PartInvitation, Picks, Split};
 use crate::db::exports::{self, Notice};
 use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
-use crate::db::{CompanyId, Db, DbError, bulk, imports, invitation_imports, users};
+use crate::db::{CompanyId, Db, DbError, bulk, companies, imports, invitation_imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::files::{PART_BYTES, PartUpload};
 use crate::platform;
@@ -124,12 +124,23 @@ pub async fn bulk_action(
     let action =
         params.action.parse().map_err(|_| ApiError::Internal(format!("job {} has an unreadable action", job.id)))?;
     let settings: CompanySettings = serde_json::from_str(&requester.settings)?;
+    let company_name = match action {
+        Action::ResetPassword => companies::summary(db, company).await?.map(|c| c.name).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let origin = params.origin.clone().unwrap_or_default();
+    let reset_links = matches!(action, Action::ResetPassword).then(|| bulk::LinkContext {
+        company_name: &company_name,
+        origin: &origin,
+        zone: &settings.time_zone,
+    });
     let total = params.selected.max(1);
     let mut done = bulk::decided(db, company, &job.id).await?;
     loop {
         let before = done;
         let progress = |n: usize| rules::progress(5, 95, before + n as u64, total);
-        let step = bulk::step(db, company, job, &action, settings.licence_capacity, progress).await?;
+        let step =
+            bulk::step(db, company, job, &action, settings.licence_capacity, reset_links.as_ref(), progress).await?;
         done += step.decided as u64;
         if !step.more {
             break;

@@ -51,6 +51,44 @@ pub fn sign_up(lang: Language, channel: Channel, company: &str, link: &str, unti
     }
 }
 
+/// The message of a password reset: `link` is personal and works once
+/// until `until` (company time).
+pub fn password_reset(lang: Language, channel: Channel, company: &str, link: &str, until: &str) -> Text {
+    let fr = lang == Language::Fr;
+    match channel {
+        Channel::Sms => Text {
+            subject: None,
+            body: if fr {
+                format!(
+                    "{company} a réinitialisé votre mot de passe Roster. Choisissez-en un nouveau avant le {until} : {link}"
+                )
+            } else {
+                format!("{company} reset your Roster password. Choose a new one before {until}: {link}")
+            },
+        },
+        Channel::Email => Text {
+            subject: Some(if fr {
+                "Choisissez votre nouveau mot de passe Roster".to_owned()
+            } else {
+                "Choose your new Roster password".to_owned()
+            }),
+            body: if fr {
+                format!(
+                    "Bonjour,\n\nUn administrateur de {company} a réinitialisé votre mot de passe Roster.\n\
+                     Choisissez-en un nouveau sur cette page personnelle, valable une fois jusqu’au {until} :\n\
+                     {link}\n\nVotre ancien mot de passe ne fonctionne plus."
+                )
+            } else {
+                format!(
+                    "Hello,\n\nAn administrator of {company} reset your Roster password.\n\
+                     Choose a new one on this personal page, which works once until {until}:\n\
+                     {link}\n\nYour former password no longer works."
+                )
+            },
+        },
+    }
+}
+
 /// A round of an invitation to an activity, opening at `start` (company time).
 pub fn activity(
     lang: Language,
@@ -96,6 +134,16 @@ pub fn activity(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_message_carries_its_link_in_the_persons_language() {
+        let fr = password_reset(Language::Fr, Channel::Email, "Acme", "https://x/#/password/rsp_a", "2026-12-06 09:00");
+        assert!(fr.subject.unwrap().contains("mot de passe"));
+        assert!(fr.body.contains("https://x/#/password/rsp_a") && fr.body.contains("Acme"));
+        let sms = password_reset(Language::En, Channel::Sms, "Acme", "https://x/#/password/rsp_a", "2026-12-06 09:00");
+        assert!(sms.subject.is_none() && sms.body.contains("before 2026-12-06 09:00: https://x/#/password/rsp_a"));
+        assert!(sms.body.chars().count() < 160, "one text message");
+    }
 
     #[test]
     fn texts_are_in_the_persons_language_and_carry_the_link() {

@@ -42,6 +42,9 @@ impl Address {
 /// enough that a forwarded old message is useless.
 pub const SIGN_UP_DAYS: i64 = 14;
 
+/// Days a link to choose a new password works, after a reset.
+pub const PASSWORD_LINK_DAYS: i64 = 7;
+
 /// A person invited by a simple invitation (B2): a user with status
 /// `invited` until they sign up, named as the paste named them (their
 /// last name stays empty when it did not).

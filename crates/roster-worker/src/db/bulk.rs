@@ -2,15 +2,19 @@
 //! asked, one step of the action (read, decide, change and record, in one
 //! transaction), and the report.
 
+use roster_core::Language;
 use roster_core::bulk::{Action, Decision, STEP_USERS, Seats, Skip, Target};
 use roster_core::directory::UserQuery;
+use roster_core::invitation::{PASSWORD_LINK_DAYS, message};
 use roster_core::jobs::JobParams;
-use roster_core::model::{LicenceLevel, UserStatus};
+use roster_core::model::{Channel, LicenceLevel, UserStatus};
+use roster_core::secret::{self, SecretKind};
+use roster_core::time::{Timestamp, Zone};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::D1PreparedStatement;
 
-use super::{CompanyId, Db, DbResult, audit, jobs, params, users};
+use super::{CompanyId, Db, DbError, DbResult, JsonRows, audit, jobs, params, users};
 use crate::platform;
 
 /// Who a bulk action is for.
@@ -105,7 +109,99 @@ struct Pending {
     last_name: String,
     first_name: Option<String>,
     email: Option<String>,
+    mobile: Option<String>,
     employee_id: Option<String>,
+    preferred_channel: String,
+    language: String,
+}
+
+impl Pending {
+    /// Where and how the user is reached: their preferred channel when it
+    /// has an address, else the other one.
+    fn reach(&self) -> Option<(Channel, &str)> {
+        let email = self.email.as_deref().map(|a| (Channel::Email, a));
+        let sms = self.mobile.as_deref().map(|a| (Channel::Sms, a));
+        match Channel::parse(&self.preferred_channel) {
+            Ok(Channel::Sms) => sms.or(email),
+            _ => email.or(sms),
+        }
+    }
+}
+
+/// What the links a password reset sends need: the company's name, where
+/// the console is served, the zone their end is told in, who asked.
+pub struct LinkContext<'a> {
+    /// The company's name, as the message says it.
+    pub company_name: &'a str,
+    /// Where the console is served.
+    pub origin: &'a str,
+    /// The company's zone.
+    pub zone: &'a Zone,
+}
+
+/// For each user a reset applies to: a fresh link (only its digest kept)
+/// and the message carrying it, as JSON rows for the statements.
+fn password_link_rows(links: &LinkContext<'_>, users: &[&Pending], expires: Timestamp) -> DbResult<JsonRows> {
+    let until = links.zone.local(expires).replace('T', " ");
+    let mut rows = JsonRows::default();
+    for user in users {
+        let Some((channel, address)) = user.reach() else { continue };
+        let random = platform::random_bytes().map_err(|_| DbError::Platform("no randomness for a link".into()))?;
+        let secret = secret::new_secret(SecretKind::PasswordLink, random);
+        let link = format!("{}/#/password/{secret}", links.origin);
+        let lang = Language::parse(&user.language).unwrap_or(Language::En);
+        let text = message::password_reset(lang, channel, links.company_name, &link, &until);
+        rows.push(&json!({
+            "user_id": user.id, "channel": channel.code(), "address": address,
+            "digest": secret::secret_digest(&secret), "subject": text.subject, "body": text.body,
+        }));
+    }
+    Ok(rows)
+}
+
+/// The statements of a password reset: passwords and sessions gone, older
+/// links void, a new link and its message for each user.
+fn reset_statements(
+    db: &Db,
+    company: CompanyId,
+    actor: i64,
+    ids: &str,
+    rows: &JsonRows,
+    expires: Timestamp,
+) -> DbResult<Vec<D1PreparedStatement>> {
+    let now = platform::now();
+    let mut statements = vec![
+        db.statement(
+            "UPDATE users SET password_hash = NULL, updated_at = ? WHERE company_id = ? \
+             AND id IN (SELECT value FROM json_each(?)) AND status = 'active'",
+            params![now, company, ids],
+        )?,
+        db.statement(
+            "DELETE FROM sessions WHERE company_id = ? AND user_id IN (SELECT value FROM json_each(?))",
+            params![company, ids],
+        )?,
+        db.statement(
+            "UPDATE password_links SET used_at = ? WHERE company_id = ? AND used_at IS NULL \
+             AND user_id IN (SELECT value FROM json_each(?))",
+            params![now, company, ids],
+        )?,
+    ];
+    for (_, array) in rows.arrays() {
+        statements.push(db.statement(
+            "INSERT INTO password_links (company_id, user_id, channel, address, token_digest, created_by, created_at, \
+             expires_at) SELECT ?, json_extract(value, '$.user_id'), json_extract(value, '$.channel'), \
+             json_extract(value, '$.address'), json_extract(value, '$.digest'), ?, ?, ? FROM json_each(?)",
+            params![company, actor, now, expires, array.as_str()],
+        )?);
+        statements.push(db.statement(
+            "INSERT INTO outbox (company_id, channel, recipient, subject, body, created_at, kind, user_id) \
+             SELECT ?, json_extract(value, '$.channel'), json_extract(value, '$.address'), \
+             json_extract(value, '$.subject'), json_extract(value, '$.body'), ?, 'password', \
+             json_extract(value, '$.user_id') FROM json_each(?)",
+            params![company, now, array.as_str()],
+        )?);
+    }
+    Ok(statements)
 }
 
 #[derive(Deserialize)]
@@ -201,6 +297,8 @@ fn change_statements(
             ),
             params![now, now, password_hash.as_deref(), company, ids],
         )?],
+        // Its statements need each user's link: see `reset_statements`.
+        Action::ResetPassword => Vec::new(),
         Action::Deactivate => vec![
             db.statement(
                 &format!("UPDATE users SET status = 'inactive', updated_at = ? WHERE {them} AND status = 'active'"),
@@ -254,11 +352,13 @@ pub async fn step(
     job: &jobs::JobRow,
     action: &Action,
     licence_capacity: u32,
+    links: Option<&LinkContext<'_>>,
     progress: impl Fn(usize) -> i64,
 ) -> DbResult<Step> {
     let pending: Vec<Pending> = db
         .all(
-            "SELECT u.id, u.status, u.licence_level, u.last_name, u.first_name, u.email, u.employee_id FROM bulk_targets t \
+            "SELECT u.id, u.status, u.licence_level, u.last_name, u.first_name, u.email, u.mobile, u.employee_id, \
+             u.preferred_channel, u.language FROM bulk_targets t \
              JOIN users u ON u.company_id = t.company_id AND u.id = t.user_id \
              WHERE t.company_id = ? AND t.job_id = ? AND t.outcome IS NULL ORDER BY t.user_id LIMIT ?",
             params![company, job.id.as_str(), STEP_USERS],
@@ -293,8 +393,20 @@ pub async fn step(
         let person = json!([user.last_name, user.first_name, user.email, user.employee_id]).to_string();
         outcomes.push(json!([user.id, outcome, person]));
     }
-    let mut statements =
-        if applied.is_empty() { Vec::new() } else { change_statements(db, company, action, &applied)? };
+    let mut statements = match action {
+        Action::ResetPassword if !applied.is_empty() => {
+            let links = links.ok_or_else(|| DbError::Platform("a password reset without its links".into()))?;
+            let expires = platform::now().plus_days(PASSWORD_LINK_DAYS);
+            // Only users a link can reach lose their password: every active user has an address.
+            let reached: Vec<&Pending> =
+                pending.iter().filter(|p| p.reach().is_some() && applied.iter().any(|a| a.id == p.id)).collect();
+            let rows = password_link_rows(links, &reached, expires)?;
+            let ids = json!(reached.iter().map(|p| p.id).collect::<Vec<_>>()).to_string();
+            reset_statements(db, company, job.requested_by, &ids, &rows, expires)?
+        }
+        _ if applied.is_empty() => Vec::new(),
+        _ => change_statements(db, company, action, &applied)?,
+    };
     statements.push(db.statement(
         "UPDATE bulk_targets SET outcome = json_extract(o.value, '$[1]'), person = json_extract(o.value, '$[2]') \
          FROM json_each(?) o WHERE bulk_targets.company_id = ? AND bulk_targets.job_id = ? \

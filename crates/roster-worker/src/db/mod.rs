@@ -16,6 +16,7 @@ pub mod imports;
 pub mod invitation_imports;
 pub mod jobs;
 pub mod outbox;
+pub mod password_links;
 pub mod public_links;
 pub mod simple_invitations;
 pub mod tags;

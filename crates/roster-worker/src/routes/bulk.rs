@@ -219,7 +219,8 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
         _ => {}
     }
     let id = secret::random_id(platform::random_bytes()?);
-    let bulk_params = BulkAction { action: action.form(), selected, language: admin.language };
+    let origin = Some(req.url()?.origin().ascii_serialization());
+    let bulk_params = BulkAction { action: action.form(), selected, language: admin.language, origin };
     let params = JobParams::BulkAction(bulk_params.clone());
     let taken = bulk::create(db, admin.company, admin.user_id, &id, &params, &selection).await?;
     if must_confirm && taken != selected {

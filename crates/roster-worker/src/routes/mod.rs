@@ -16,6 +16,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod outbox;
+mod passwords;
 mod public;
 mod public_links;
 mod session;
@@ -283,6 +284,11 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["invitations", id, "resend"] => match method {
             Method::Post => invitations::resend(req, &db, id_from(id)?).await,
             _ => not_allowed(&["POST"]),
+        },
+        ["password", secret] => match method {
+            Method::Get => passwords::page(&db, secret).await,
+            Method::Post => passwords::choose(req, &db, secret).await,
+            _ => not_allowed(&["GET", "POST"]),
         },
         ["signup", secret] => match method {
             Method::Get => invitations::sign_up_page(&db, secret).await,

@@ -282,3 +282,59 @@ fn an_activation_may_give_a_password_which_only_its_hash_keeps() {
     let wrong = Client::anonymous().post("/api/v1/session", &json!({ "email": email, "password": "roster-demo" }));
     assert_eq!(wrong.status, 401);
 }
+
+/// The password link of the last message to `recipient` in the outbox.
+fn password_link(admin: &Client, recipient: &str) -> String {
+    let outbox = admin.get(&format!("/api/v1/outbox?recipient={recipient}"));
+    let body = outbox.body["items"][0]["body"].as_str().unwrap_or_else(|| panic!("no message to {recipient}"));
+    let at = body.find("#/password/").expect("a password link") + "#/password/".len();
+    body[at..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[test]
+fn a_password_reset_sends_a_link_that_sets_a_new_password_once() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let made = create(&admin, "demo.example", &json!({ "role": "team_admin", "language": "en" }));
+    let user = id(&made);
+    let email = made.body["email"].as_str().unwrap().to_owned();
+    let sign_in =
+        |password: &str| Client::anonymous().post("/api/v1/session", &json!({ "email": email, "password": password }));
+    let activated = admin
+        .post("/api/v1/users/bulk", &json!({ "action": "activate", "users": [user], "password": "first-pass-2026" }));
+    assert_eq!(activated.status, 200, "{:?}", activated.body);
+    assert_eq!(sign_in("first-pass-2026").status, 201);
+
+    // A reset names its count first, then stops the password at once.
+    let unconfirmed = admin.post("/api/v1/users/bulk", &json!({ "action": "reset_password", "users": [user] }));
+    assert_eq!(field_code(&unconfirmed, "confirm"), "confirmation_required");
+    let me = admin.get("/api/v1/session").body["user"]["id"].as_i64().unwrap();
+    let created = id(&create(&admin, "demo.example", &json!({})));
+    let reset = bulk(&admin, "reset_password", &[user, me, created]);
+    assert_eq!(reset["result"]["applied"], 1, "{reset}");
+    assert_eq!(
+        (reset["result"]["skipped"]["yourself"].as_i64(), reset["result"]["skipped"]["not_active"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(sign_in("first-pass-2026").status, 401, "the old password stopped working");
+
+    // The link, in the user's language, opens a page of its own.
+    let link = password_link(&admin, &email);
+    let visitor = Client::anonymous();
+    let page = visitor.get(&format!("/api/v1/password/{link}"));
+    assert_eq!(page.status, 200, "{:?}", page.body);
+    assert_eq!((page.body["company"].as_str(), page.body["address"].as_str()), (Some("Demo"), Some(email.as_str())));
+    let short = visitor.post(&format!("/api/v1/password/{link}"), &json!({ "password": "short" }));
+    assert_eq!((short.status, field_code(&short, "password")), (422, "password_too_short".into()));
+    let set = visitor.post(&format!("/api/v1/password/{link}"), &json!({ "password": "second-pass-2026" }));
+    assert_eq!(set.status, 200, "{:?}", set.body);
+    assert_eq!(sign_in("second-pass-2026").status, 201);
+    // Once only; unknown links are not found.
+    assert_eq!(
+        visitor.post(&format!("/api/v1/password/{link}"), &json!({ "password": "third-pass-2026" })).status,
+        410
+    );
+    assert_eq!(visitor.get(&format!("/api/v1/password/{link}")).status, 410);
+    assert_eq!(visitor.get("/api/v1/password/rsp_unknown").status, 404);
+    let logged = admin.get("/api/v1/audit?action=user.password&limit=5").body;
+    assert!(logged["items"].as_array().unwrap().iter().any(|e| e["subject"] == email.as_str()));
+}
