@@ -176,10 +176,7 @@ fn reset_statements(
              AND id IN (SELECT value FROM json_each(?)) AND status = 'active'",
             params![now, company, ids],
         )?,
-        db.statement(
-            "DELETE FROM sessions WHERE company_id = ? AND user_id IN (SELECT value FROM json_each(?))",
-            params![company, ids],
-        )?,
+        sign_out(db, company, ids)?,
         db.statement(
             "UPDATE password_links SET used_at = ? WHERE company_id = ? AND used_at IS NULL \
              AND user_id IN (SELECT value FROM json_each(?))",
@@ -225,6 +222,15 @@ pub struct Step {
     pub more: bool,
 }
 
+/// The statement that ends every console session of the users (ids as a
+/// JSON array): deactivation, deletion and a password reset sign them out.
+fn sign_out(db: &Db, company: CompanyId, ids: &str) -> DbResult<D1PreparedStatement> {
+    db.statement(
+        "DELETE FROM sessions WHERE company_id = ? AND user_id IN (SELECT value FROM json_each(?))",
+        params![company, ids],
+    )
+}
+
 /// The statement that deletes users, keeping their rows anonymised so
 /// their results stay without saying whose they were; their identifiers
 /// are free again. Ids as a JSON array.
@@ -234,7 +240,7 @@ fn delete_statements(db: &Db, company: CompanyId, ids: &str) -> DbResult<Vec<D1P
     Ok(vec![
         db.statement(&format!("DELETE FROM group_users WHERE {of_them}"), params![company, ids])?,
         db.statement(&format!("DELETE FROM user_tags WHERE {of_them}"), params![company, ids])?,
-        db.statement(&format!("DELETE FROM sessions WHERE {of_them}"), params![company, ids])?,
+        sign_out(db, company, ids)?,
         db.statement(
             &format!("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE {of_them}"),
             params![now, company, ids],
@@ -304,10 +310,7 @@ fn change_statements(
                 &format!("UPDATE users SET status = 'inactive', updated_at = ? WHERE {them} AND status = 'active'"),
                 params![now, company, ids],
             )?,
-            db.statement(
-                "DELETE FROM sessions WHERE company_id = ? AND user_id IN (SELECT value FROM json_each(?))",
-                params![company, ids],
-            )?,
+            sign_out(db, company, &ids)?,
         ],
         Action::Groups(..) | Action::Tags(..) => {
             let Some((table, column, named)) = set_tables(action) else { return Ok(Vec::new()) };
