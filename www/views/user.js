@@ -42,7 +42,7 @@ function tagsSection(id, carried, all) {
  * uses, on this one user, with its confirmation and its outcome.
  */
 function actionsSection(u) {
-  const fitting = { created: ['activate'], invited: ['activate'], inactive: ['activate'], active: ['deactivate', 'reset_password'] }[u.status] ?? [];
+  const fitting = { created: ['activate'], invited: ['activate'], inactive: ['activate'], active: ['deactivate', 'reset_password', 'login_code'] }[u.status] ?? [];
   const act = async (action) => {
     try {
       const job = await runBulk({ action, users: [u.id] });
@@ -130,6 +130,7 @@ export async function user(id) {
         item(t('user.created'), when(u.created_at)), item(t('user.invited'), when(u.invited_at)),
         item(t('user.activated'), when(u.activated_at)), item(t('users.lastAccess'), when(u.last_access_at)),
         u.bounced_at ? item(t('user.bounced'), h('span', { class: 'badge bounced' }, when(u.bounced_at))) : '',
+        u.login_code_at ? item(t('user.loginCode'), t('user.loginCodeSent', { at: when(u.login_code_at) })) : '',
         u.signup_invitation ? item(t('invite.pending'), t('user.pendingSignup', { at: when(u.signup_invitation.sent_at) })) : ''),
       h('h2', {}, t('user.groups')),
       u.groups.length

@@ -34,6 +34,8 @@ vocabulary! {
         Deactivate = "deactivate" { fr: "désactiver", en: "deactivate" },
         /// Clear active users' passwords and send each a link to choose a new one.
         ResetPassword = "reset_password" { fr: "réinitialiser le mot de passe", en: "reset password" },
+        /// Give active users a new personal login code of six letters, sent to them.
+        LoginCode = "login_code" { fr: "code de connexion personnel", en: "personal login code" },
         /// Change group memberships.
         Groups = "groups" { fr: "groupes", en: "groups" },
         /// Change tags.
@@ -87,6 +89,8 @@ pub enum Action {
     Deactivate,
     /// Reset passwords: each active user gets a personal link to choose a new one.
     ResetPassword,
+    /// A new personal login code for each active user, sent to them.
+    LoginCode,
     /// Change groups: how, and which (not archived, of the company).
     Groups(SetChange, Vec<i64>),
     /// Change tags: how, and which (of the company).
@@ -157,6 +161,7 @@ impl ActionForm {
             ActionKind::Activate => Some(Action::Activate(self.password_hash.clone())),
             ActionKind::Deactivate => Some(Action::Deactivate),
             ActionKind::ResetPassword => Some(Action::ResetPassword),
+            ActionKind::LoginCode => Some(Action::LoginCode),
             ActionKind::Groups => named(&mut errors).map(|(c, ids)| Action::Groups(c, ids)),
             ActionKind::Tags => named(&mut errors).map(|(c, ids)| Action::Tags(c, ids)),
         };
@@ -185,6 +190,7 @@ impl Action {
             Self::Activate(_) => ActionKind::Activate,
             Self::Deactivate => ActionKind::Deactivate,
             Self::ResetPassword => ActionKind::ResetPassword,
+            Self::LoginCode => ActionKind::LoginCode,
             Self::Groups(..) => ActionKind::Groups,
             Self::Tags(..) => ActionKind::Tags,
         }
@@ -298,10 +304,10 @@ impl Action {
                 _ if target.is_admin_self => Decision::Skip(Skip::Yourself),
                 _ => apply(),
             },
-            Self::ResetPassword => match target.status {
+            Self::ResetPassword | Self::LoginCode => match target.status {
                 S::Created | S::Invited => Decision::Skip(Skip::NotActive),
                 S::Inactive => Decision::Skip(Skip::Deactivated),
-                _ if target.is_admin_self => Decision::Skip(Skip::Yourself),
+                _ if target.is_admin_self && *self == Self::ResetPassword => Decision::Skip(Skip::Yourself),
                 _ => apply(),
             },
             Self::Groups(change, ids) | Self::Tags(change, ids) => {
@@ -457,6 +463,10 @@ mod tests {
                 Action::ResetPassword,
                 [Some(Skip::NotActive), Some(Skip::NotActive), None, Some(Skip::Deactivated), Some(Skip::Deleted)],
             ),
+            (
+                Action::LoginCode,
+                [Some(Skip::NotActive), Some(Skip::NotActive), None, Some(Skip::Deactivated), Some(Skip::Deleted)],
+            ),
         ];
         for (action, expected) in cases {
             for (status, skip) in [S::Created, S::Invited, S::Active, S::Inactive, S::Deleted].into_iter().zip(expected)
@@ -476,6 +486,10 @@ mod tests {
         assert_eq!(Action::Delete.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert_eq!(Action::Deactivate.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert_eq!(Action::ResetPassword.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
+        assert!(
+            matches!(Action::LoginCode.decide(&me, &mut Seats(1)), Decision::Apply { .. }),
+            "a code locks nobody out"
+        );
         assert!(matches!(Action::Tags(SetChange::Add, vec![1]).decide(&me, &mut Seats(1)), Decision::Apply { .. }));
     }
 

@@ -145,6 +145,33 @@ pub fn secret_digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// The letters of personal login codes: capitals without I, L and O,
+/// which people misread as 1 and 0.
+const CODE_LETTERS: &[u8; 23] = b"ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// The letters in a personal login code (F3).
+pub const LOGIN_CODE_LEN: usize = 6;
+
+/// A personal login code of six letters drawn from `random`, or `None`
+/// when the bytes run out first (each letter takes one byte; bytes past
+/// the last multiple of 23 are skipped so every letter is equally likely).
+pub fn login_code(random: &[u8]) -> Option<String> {
+    const FAIR: u8 = 23 * 11; // 253: the largest multiple of 23 a byte holds
+    let code: String = random
+        .iter()
+        .filter(|&&b| b < FAIR)
+        .take(LOGIN_CODE_LEN)
+        .map(|&b| char::from(CODE_LETTERS[usize::from(b % 23)]))
+        .collect();
+    (code.len() == LOGIN_CODE_LEN).then_some(code)
+}
+
+/// What is stored of a login code: a digest tied to the company, so the
+/// same code may exist in two companies and a code is unique in each.
+pub fn login_code_digest(company_id: i64, code: &str) -> String {
+    secret_digest(&format!("{company_id}:{}", code.to_ascii_uppercase()))
+}
+
 /// An unguessable identifier (for jobs and files) from 16 random bytes.
 pub fn random_id(random: [u8; 16]) -> String {
     hex(&random)
@@ -220,6 +247,16 @@ mod tests {
         assert!(same_secret("abc", "abc"));
         assert!(!same_secret("abc", "abd"));
         assert!(!same_secret("abc", "abcd"));
+    }
+
+    #[test]
+    fn login_codes_are_six_unambiguous_letters_tied_to_their_company() {
+        let code = login_code(&[0, 1, 22, 23, 252, 253, 254, 255, 45, 100]).unwrap();
+        assert_eq!(code, "ABZAZZ", "bytes past 252 are skipped");
+        assert!(code.bytes().all(|b| CODE_LETTERS.contains(&b)));
+        assert_eq!(login_code(&[255; 32]), None, "no fair byte, no code");
+        assert_eq!(login_code_digest(1, "abzazz"), login_code_digest(1, "ABZAZZ"));
+        assert_ne!(login_code_digest(1, "ABZAZZ"), login_code_digest(2, "ABZAZZ"));
     }
 
     #[test]

@@ -124,16 +124,15 @@ pub async fn bulk_action(
     let action =
         params.action.parse().map_err(|_| ApiError::Internal(format!("job {} has an unreadable action", job.id)))?;
     let settings: CompanySettings = serde_json::from_str(&requester.settings)?;
-    let company_name = match action {
-        Action::ResetPassword => companies::summary(db, company).await?.map(|c| c.name).unwrap_or_default(),
-        _ => String::new(),
+    let personal = matches!(action, Action::ResetPassword | Action::LoginCode);
+    let company_name = if personal {
+        companies::summary(db, company).await?.map(|c| c.name).unwrap_or_default()
+    } else {
+        String::new()
     };
     let origin = params.origin.clone().unwrap_or_default();
-    let reset_links = matches!(action, Action::ResetPassword).then(|| bulk::LinkContext {
-        company_name: &company_name,
-        origin: &origin,
-        zone: &settings.time_zone,
-    });
+    let reset_links =
+        personal.then(|| bulk::LinkContext { company_name: &company_name, origin: &origin, zone: &settings.time_zone });
     let total = params.selected.max(1);
     let mut done = bulk::decided(db, company, &job.id).await?;
     loop {

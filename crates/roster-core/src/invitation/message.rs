@@ -89,6 +89,31 @@ pub fn password_reset(lang: Language, channel: Channel, company: &str, link: &st
     }
 }
 
+/// The message carrying a personal login code.
+pub fn login_code(lang: Language, channel: Channel, company: &str, code: &str) -> Text {
+    let fr = lang == Language::Fr;
+    let line = if fr {
+        format!("Votre code de connexion personnel {company} sur Roster : {code}. Il remplace le précédent.")
+    } else {
+        format!("Your personal {company} login code on Roster: {code}. It replaces the previous one.")
+    };
+    match channel {
+        Channel::Sms => Text { subject: None, body: line },
+        Channel::Email => Text {
+            subject: Some(if fr {
+                "Votre code de connexion Roster".to_owned()
+            } else {
+                "Your Roster login code".to_owned()
+            }),
+            body: if fr {
+                format!("Bonjour,\n\n{line}\nGardez-le pour vous : il vous identifie.")
+            } else {
+                format!("Hello,\n\n{line}\nKeep it to yourself: it identifies you.")
+            },
+        },
+    }
+}
+
 /// A round of an invitation to an activity, opening at `start` (company time).
 pub fn activity(
     lang: Language,
@@ -134,6 +159,15 @@ pub fn activity(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_code_message_carries_the_code() {
+        let sms = login_code(Language::Fr, Channel::Sms, "Acme", "ABZAZZ");
+        assert!(sms.subject.is_none() && sms.body.contains("ABZAZZ") && sms.body.chars().count() < 160);
+        let mail = login_code(Language::En, Channel::Email, "Acme", "ABZAZZ");
+        assert_eq!(mail.subject.as_deref(), Some("Your Roster login code"));
+        assert!(mail.body.contains("Acme login code on Roster: ABZAZZ"));
+    }
 
     #[test]
     fn a_reset_message_carries_its_link_in_the_persons_language() {

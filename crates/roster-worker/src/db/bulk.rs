@@ -128,8 +128,8 @@ impl Pending {
     }
 }
 
-/// What the links a password reset sends need: the company's name, where
-/// the console is served, the zone their end is told in, who asked.
+/// What personal messages (reset links, login codes) need: the company's
+/// name, where the console is served, the zone a link's end is told in.
 pub struct LinkContext<'a> {
     /// The company's name, as the message says it.
     pub company_name: &'a str,
@@ -139,24 +139,56 @@ pub struct LinkContext<'a> {
     pub zone: &'a Zone,
 }
 
-/// For each user a reset applies to: a fresh link (only its digest kept)
-/// and the message carrying it, as JSON rows for the statements.
-fn password_link_rows(links: &LinkContext<'_>, users: &[&Pending], expires: Timestamp) -> DbResult<JsonRows> {
-    let until = links.zone.local(expires).replace('T', " ");
+/// A personal message for each user: `make` gives, for a user reached on a
+/// channel in their language, the digest to store and the text to send.
+/// JSON rows for the statements.
+fn personal_rows(
+    users: &[&Pending],
+    mut make: impl FnMut(&Pending, Channel, Language) -> DbResult<(String, message::Text)>,
+) -> DbResult<JsonRows> {
     let mut rows = JsonRows::default();
     for user in users {
         let Some((channel, address)) = user.reach() else { continue };
-        let random = platform::random_bytes().map_err(|_| DbError::Platform("no randomness for a link".into()))?;
-        let secret = secret::new_secret(SecretKind::PasswordLink, random);
-        let link = format!("{}/#/password/{secret}", links.origin);
-        let lang = Language::parse(&user.language).unwrap_or(Language::En);
-        let text = message::password_reset(lang, channel, links.company_name, &link, &until);
+        let (digest, text) = make(user, channel, Language::parse(&user.language).unwrap_or(Language::En))?;
         rows.push(&json!({
             "user_id": user.id, "channel": channel.code(), "address": address,
-            "digest": secret::secret_digest(&secret), "subject": text.subject, "body": text.body,
+            "digest": digest, "subject": text.subject, "body": text.body,
         }));
     }
     Ok(rows)
+}
+
+/// Random bytes for a secret drawn inside a step.
+fn random<const N: usize>() -> DbResult<[u8; N]> {
+    platform::random_bytes().map_err(|_| DbError::Platform("no randomness for a secret".into()))
+}
+
+/// For each user a reset applies to: a fresh link (only its digest kept)
+/// and the message carrying it.
+fn password_link_rows(links: &LinkContext<'_>, users: &[&Pending], expires: Timestamp) -> DbResult<JsonRows> {
+    let until = links.zone.local(expires).replace('T', " ");
+    personal_rows(users, |_, channel, lang| {
+        let secret = secret::new_secret(SecretKind::PasswordLink, random()?);
+        let link = format!("{}/#/password/{secret}", links.origin);
+        Ok((secret::secret_digest(&secret), message::password_reset(lang, channel, links.company_name, &link, &until)))
+    })
+}
+
+/// The statements sending each row's message, of `kind`.
+fn outbox_statements(db: &Db, company: CompanyId, kind: &str, rows: &JsonRows) -> DbResult<Vec<D1PreparedStatement>> {
+    let now = platform::now();
+    rows.arrays()
+        .iter()
+        .map(|(_, array)| {
+            db.statement(
+                "INSERT INTO outbox (company_id, channel, recipient, subject, body, created_at, kind, user_id) \
+                 SELECT ?, json_extract(value, '$.channel'), json_extract(value, '$.address'), \
+                 json_extract(value, '$.subject'), json_extract(value, '$.body'), ?, ?, \
+                 json_extract(value, '$.user_id') FROM json_each(?)",
+                params![company, now, kind, array.as_str()],
+            )
+        })
+        .collect()
 }
 
 /// The statements of a password reset: passwords and sessions gone, older
@@ -190,14 +222,72 @@ fn reset_statements(
              json_extract(value, '$.address'), json_extract(value, '$.digest'), ?, ?, ? FROM json_each(?)",
             params![company, actor, now, expires, array.as_str()],
         )?);
+    }
+    statements.extend(outbox_statements(db, company, "password", rows)?);
+    Ok(statements)
+}
+
+/// A new login code for each user, none held by anyone else of the
+/// company: codes drawn again until no other user has one of them.
+async fn fresh_login_codes(db: &Db, company: CompanyId, users: &[&Pending]) -> DbResult<Vec<(i64, String)>> {
+    #[derive(Deserialize)]
+    struct Taken {
+        digest: String,
+    }
+    let digest = |code: &str| secret::login_code_digest(company.get(), code);
+    let draw = || loop {
+        if let Some(code) = secret::login_code(&random::<32>()?) {
+            return Ok::<_, DbError>(code);
+        }
+    };
+    let mut codes: Vec<(i64, String)> = users.iter().map(|u| Ok((u.id, draw()?))).collect::<DbResult<_>>()?;
+    // 23^6 codes: a clash is rare, but a company of 100,000 meets some.
+    for _ in 0..20 {
+        let mut seen = std::collections::HashSet::new();
+        let mut clashes: Vec<usize> = (0..codes.len()).filter(|&i| !seen.insert(codes[i].1.clone())).collect();
+        let digests = json!(codes.iter().map(|(_, c)| digest(c)).collect::<Vec<_>>()).to_string();
+        let taken: Vec<Taken> = db
+            .all(
+                "SELECT login_code_digest AS digest FROM users WHERE company_id = ? \
+                 AND login_code_digest IN (SELECT value FROM json_each(?))",
+                params![company, digests],
+            )
+            .await?;
+        clashes.extend((0..codes.len()).filter(|&i| taken.iter().any(|t| t.digest == digest(&codes[i].1))));
+        if clashes.is_empty() {
+            return Ok(codes);
+        }
+        for i in clashes {
+            codes[i].1 = draw()?;
+        }
+    }
+    Err(DbError::Platform("no free login codes after 20 draws".into()))
+}
+
+/// The statements giving each user their new login code (only its digest
+/// stored) and sending it to them.
+async fn login_code_statements(
+    db: &Db,
+    company: CompanyId,
+    company_name: &str,
+    users: &[&Pending],
+) -> DbResult<Vec<D1PreparedStatement>> {
+    let codes = fresh_login_codes(db, company, users).await?;
+    let rows = personal_rows(users, |user, channel, lang| {
+        let code = codes.iter().find(|(id, _)| *id == user.id).map(|(_, c)| c.as_str()).unwrap_or_default();
+        Ok((secret::login_code_digest(company.get(), code), message::login_code(lang, channel, company_name, code)))
+    })?;
+    let now = platform::now();
+    let mut statements = Vec::new();
+    for (_, array) in rows.arrays() {
         statements.push(db.statement(
-            "INSERT INTO outbox (company_id, channel, recipient, subject, body, created_at, kind, user_id) \
-             SELECT ?, json_extract(value, '$.channel'), json_extract(value, '$.address'), \
-             json_extract(value, '$.subject'), json_extract(value, '$.body'), ?, 'password', \
-             json_extract(value, '$.user_id') FROM json_each(?)",
-            params![company, now, array.as_str()],
+            "UPDATE users SET login_code_digest = json_extract(j.value, '$.digest'), login_code_at = ?, updated_at = ? \
+             FROM json_each(?) j WHERE users.company_id = ? AND users.id = json_extract(j.value, '$.user_id') \
+             AND users.status = 'active'",
+            params![now, now, array.as_str(), company],
         )?);
     }
+    statements.extend(outbox_statements(db, company, "login_code", &rows)?);
     Ok(statements)
 }
 
@@ -303,8 +393,8 @@ fn change_statements(
             ),
             params![now, now, password_hash.as_deref(), company, ids],
         )?],
-        // Its statements need each user's link: see `reset_statements`.
-        Action::ResetPassword => Vec::new(),
+        // Their statements need each user's secret: see `step`.
+        Action::ResetPassword | Action::LoginCode => Vec::new(),
         Action::Deactivate => vec![
             db.statement(
                 &format!("UPDATE users SET status = 'inactive', updated_at = ? WHERE {them} AND status = 'active'"),
@@ -397,15 +487,19 @@ pub async fn step(
         outcomes.push(json!([user.id, outcome, person]));
     }
     let mut statements = match action {
-        Action::ResetPassword if !applied.is_empty() => {
-            let links = links.ok_or_else(|| DbError::Platform("a password reset without its links".into()))?;
-            let expires = platform::now().plus_days(PASSWORD_LINK_DAYS);
-            // Only users a link can reach lose their password: every active user has an address.
+        Action::ResetPassword | Action::LoginCode if !applied.is_empty() => {
+            let links = links.ok_or_else(|| DbError::Platform("a personal message without its context".into()))?;
+            // Only users a message can reach are changed: every active user has an address.
             let reached: Vec<&Pending> =
                 pending.iter().filter(|p| p.reach().is_some() && applied.iter().any(|a| a.id == p.id)).collect();
-            let rows = password_link_rows(links, &reached, expires)?;
-            let ids = json!(reached.iter().map(|p| p.id).collect::<Vec<_>>()).to_string();
-            reset_statements(db, company, job.requested_by, &ids, &rows, expires)?
+            if *action == Action::LoginCode {
+                login_code_statements(db, company, links.company_name, &reached).await?
+            } else {
+                let expires = platform::now().plus_days(PASSWORD_LINK_DAYS);
+                let rows = password_link_rows(links, &reached, expires)?;
+                let ids = json!(reached.iter().map(|p| p.id).collect::<Vec<_>>()).to_string();
+                reset_statements(db, company, job.requested_by, &ids, &rows, expires)?
+            }
         }
         _ if applied.is_empty() => Vec::new(),
         _ => change_statements(db, company, action, &applied)?,

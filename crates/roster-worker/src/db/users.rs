@@ -13,13 +13,15 @@ use super::{DbError, DbResult};
 use crate::platform;
 
 const COLUMNS: &str = "id, last_name, first_name, email, mobile, employee_id, department, user_type, role, \
-    licence_level, preferred_channel, language, status, created_at, invited_at, activated_at, last_access_at, bounced_at, sort_key";
+    licence_level, preferred_channel, language, status, created_at, invited_at, activated_at, last_access_at, bounced_at, \
+    login_code_at, sort_key";
 
 /// The `SET` clause that deletes a user: the row stays, so their results
 /// stay, but nothing in it says who they were any more, and their
 /// identifiers are free for others.
 pub const ANONYMISED: &str = "status = 'deleted', email = NULL, mobile = NULL, employee_id = NULL, last_name = '', \
-    first_name = NULL, department = NULL, custom_fields = '{}', password_hash = NULL, sort_key = '', search_text = ''";
+    first_name = NULL, department = NULL, custom_fields = '{}', password_hash = NULL, sort_key = '', search_text = '', \
+    login_code_digest = NULL, login_code_at = NULL";
 
 /// A user as the API shows them.
 #[derive(Debug, Serialize, Deserialize)]
@@ -60,6 +62,9 @@ pub struct UserRow {
     pub last_access_at: Option<String>,
     /// When the last message to them came back (F5).
     pub bounced_at: Option<String>,
+    /// When they were last given a personal login code.
+    #[serde(default)]
+    pub login_code_at: Option<String>,
     /// Directory order; used for cursors, not shown.
     #[serde(skip_serializing)]
     pub sort_key: String,

@@ -338,3 +338,45 @@ fn a_password_reset_sends_a_link_that_sets_a_new_password_once() {
     let logged = admin.get("/api/v1/audit?action=user.password&limit=5").body;
     assert!(logged["items"].as_array().unwrap().iter().any(|e| e["subject"] == email.as_str()));
 }
+
+/// The personal login code in the last message to `recipient`.
+fn sent_code(admin: &Client, recipient: &str) -> String {
+    let outbox = admin.get(&format!("/api/v1/outbox?recipient={recipient}"));
+    let body = outbox.body["items"][0]["body"].as_str().unwrap_or_else(|| panic!("no message to {recipient}"));
+    let at = body.find(": ").expect("the code follows a colon") + 2;
+    body[at..at + 6].to_owned()
+}
+
+#[test]
+fn login_codes_are_six_letters_sent_to_active_users_and_unique() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let mut people = Vec::new();
+    for _ in 0..6 {
+        let made = create(&admin, "demo.example", &json!({ "language": "en" }));
+        people.push((id(&made), made.body["email"].as_str().unwrap().to_owned()));
+    }
+    let ids: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
+    bulk(&admin, "activate", &ids[..5]);
+    let done = bulk(&admin, "login_code", &ids);
+    assert_eq!(done["result"]["applied"], 5, "{done}");
+    assert_eq!(done["result"]["skipped"]["not_active"], 1, "the created user is skipped");
+
+    let mut codes: Vec<String> = people[..5].iter().map(|(_, email)| sent_code(&admin, email)).collect();
+    for code in &codes {
+        assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_uppercase() && !b"ILO".contains(&b)), "{code}");
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 5, "unique in the company");
+    let outbox = admin.get(&format!("/api/v1/outbox?recipient={}", people[5].1)).body;
+    assert!(outbox["items"].as_array().unwrap().iter().all(|m| !m["body"].as_str().unwrap().contains("login code")));
+    let shown = admin.get(&format!("/api/v1/users/{}", ids[0])).body;
+    assert!(shown["login_code_at"].is_string(), "{shown}");
+
+    // A new code replaces the old one.
+    let before = sent_code(&admin, &people[0].1);
+    bulk(&admin, "login_code", &ids[..1]);
+    assert_ne!(sent_code(&admin, &people[0].1), before);
+    // The job never shows a code.
+    assert!(!done.to_string().contains(&before));
+}
