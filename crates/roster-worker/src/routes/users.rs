@@ -50,7 +50,7 @@ pub async fn update(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> 
     let mut errors = users::clashes(db, admin.company, Some(id), &user).await?;
     let level_before = LicenceLevel::parse(&before.licence_level).unwrap_or_default();
     let asked = Licences::asked_by(Some((status, level_before)), (status, user.licence_level));
-    if users::licences(db, admin.company, admin.licence_capacity).await?.allow(asked).is_err() {
+    if asked > 0 && users::licences(db, admin.company, admin.licence_capacity).await?.allow(asked).is_err() {
         errors.push(FieldError::new("licence_level", Message::NoLicenceLeft));
     }
     if !errors.is_empty() {
