@@ -183,6 +183,11 @@ impl Zone {
             |t| t.to_zoned(self.tz.clone()).datetime().strftime("%Y-%m-%dT%H:%M").to_string(),
         )
     }
+
+    /// [`Self::local`] as messages to people write it: `2026-12-06 09:00`.
+    pub fn local_for_people(&self, at: Timestamp) -> String {
+        self.local(at).replace('T', " ")
+    }
 }
 
 impl PartialEq for Zone {

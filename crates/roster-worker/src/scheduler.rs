@@ -92,7 +92,7 @@ async fn send_due_rounds(db: &Db, row: &DueRow, now: Timestamp) -> ApiResult<usi
     let before: Progress = serde_json::from_str(&row.progress)?;
     let settings: CompanySettings = serde_json::from_str(&row.settings)?;
     let kind = ActivityType::parse(&row.kind).unwrap_or(ActivityType::Questionnaire);
-    let start = settings.time_zone.local(schedule.start).replace('T', " ");
+    let start = settings.time_zone.local_for_people(schedule.start);
     let link = format!("{}/", row.origin.trim_end_matches('/'));
     let due = schedule.due(before, now);
     let text = |lang, channel, step| message::activity(lang, channel, step, kind, &row.title, &start, &link);

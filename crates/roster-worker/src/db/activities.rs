@@ -182,5 +182,5 @@ pub async fn transfer(db: &Db, company: CompanyId, actor: i64, from: i64, to: i6
             )?,
         ])
         .await?;
-    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
+    Ok(super::changed(&results, 0))
 }

@@ -2,6 +2,8 @@
 //! asked, one step of the action (read, decide, change and record, in one
 //! transaction), and the report.
 
+use std::collections::HashSet;
+
 use roster_core::Language;
 use roster_core::bulk::{Action, Decision, STEP_USERS, Seats, Skip, Target};
 use roster_core::directory::UserQuery;
@@ -166,7 +168,7 @@ fn random<const N: usize>() -> DbResult<[u8; N]> {
 /// For each user a reset applies to: a fresh link (only its digest kept)
 /// and the message carrying it.
 fn password_link_rows(links: &LinkContext<'_>, users: &[&Pending], expires: Timestamp) -> DbResult<JsonRows> {
-    let until = links.zone.local(expires).replace('T', " ");
+    let until = links.zone.local_for_people(expires);
     personal_rows(users, |_, channel, lang| {
         let secret = secret::new_secret(SecretKind::PasswordLink, random()?);
         let link = format!("{}/#/password/{secret}", links.origin);
@@ -243,17 +245,19 @@ async fn fresh_login_codes(db: &Db, company: CompanyId, users: &[&Pending]) -> D
     let mut codes: Vec<(i64, String)> = users.iter().map(|u| Ok((u.id, draw()?))).collect::<DbResult<_>>()?;
     // 23^6 codes: a clash is rare, but a company of 100,000 meets some.
     for _ in 0..20 {
-        let mut seen = std::collections::HashSet::new();
-        let mut clashes: Vec<usize> = (0..codes.len()).filter(|&i| !seen.insert(codes[i].1.clone())).collect();
-        let digests = json!(codes.iter().map(|(_, c)| digest(c)).collect::<Vec<_>>()).to_string();
+        let digests: Vec<String> = codes.iter().map(|(_, c)| digest(c)).collect();
         let taken: Vec<Taken> = db
             .all(
                 "SELECT login_code_digest AS digest FROM users WHERE company_id = ? \
                  AND login_code_digest IN (SELECT value FROM json_each(?))",
-                params![company, digests],
+                params![company, json!(digests).to_string()],
             )
             .await?;
-        clashes.extend((0..codes.len()).filter(|&i| taken.iter().any(|t| t.digest == digest(&codes[i].1))));
+        let taken: HashSet<String> = taken.into_iter().map(|t| t.digest).collect();
+        // Drawn twice in this step, or held by someone already.
+        let mut seen = HashSet::new();
+        let clashes: Vec<usize> =
+            (0..codes.len()).filter(|&i| !seen.insert(&digests[i]) || taken.contains(&digests[i])).collect();
         if clashes.is_empty() {
             return Ok(codes);
         }

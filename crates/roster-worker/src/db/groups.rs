@@ -131,6 +131,25 @@ pub async fn delete(db: &Db, company: CompanyId, actor: i64, id: i64) -> DbResul
     Ok(true)
 }
 
+/// A group by id and name.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GroupColumn {
+    /// The group's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+}
+
+/// The company's groups that are not archived, by name, without counting
+/// their members: the matrix's columns, asked for on every page.
+pub async fn open(db: &Db, company: CompanyId) -> DbResult<Vec<GroupColumn>> {
+    db.all(
+        "SELECT id, name FROM groups WHERE company_id = ? AND archived_at IS NULL ORDER BY name_key",
+        params![company],
+    )
+    .await
+}
+
 /// One membership: a user in a group.
 #[derive(Debug, Deserialize)]
 pub struct Member {
@@ -238,8 +257,7 @@ pub async fn change_memberships(
             )?,
         ])
         .await?;
-    let changed = |i: usize| results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    Ok(MembershipOutcome::Saved { added: changed(0), removed: changed(1) })
+    Ok(MembershipOutcome::Saved { added: super::changed(&results, 0), removed: super::changed(&results, 1) })
 }
 
 /// Archives or unarchives groups of the company at once; ids of other
@@ -257,5 +275,5 @@ pub async fn set_archived(db: &Db, company: CompanyId, actor: i64, ids: &[i64], 
             audit::entry(db, company, Some(actor), action, None, &json!({ "groups": ids }))?,
         ])
         .await?;
-    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
+    Ok(super::changed(&results, 0))
 }

@@ -242,6 +242,11 @@ pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(<f64 as serde::Deserialize>::deserialize(d)? != 0.0)
 }
 
+/// How many rows statement `i` of a batch changed (0 when it says nothing).
+pub fn changed(results: &[D1Result], i: usize) -> usize {
+    results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0)
+}
+
 /// The id an `INSERT … RETURNING id` gave, first statement of a batch.
 pub fn returned_id(results: &[D1Result]) -> DbResult<i64> {
     #[derive(serde::Deserialize)]

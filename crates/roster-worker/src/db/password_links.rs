@@ -74,6 +74,5 @@ pub async fn complete(db: &Db, link: &LinkRow, token_digest: &str, password_hash
             )?,
         ])
         .await?;
-    let changed = |i: usize| results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    Ok(changed(0) > 0 && changed(1) > 0)
+    Ok(super::changed(&results, 0) > 0 && super::changed(&results, 1) > 0)
 }

@@ -79,7 +79,7 @@ pub async fn save(
             )?,
         ])
         .await?;
-    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+    Ok(super::changed(&results, 0) > 0)
 }
 
 /// A link as the public route needs it: its activity and its company.

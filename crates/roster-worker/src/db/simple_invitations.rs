@@ -340,6 +340,6 @@ pub async fn complete(
         guard,
     )?);
     let results = db.batch(statements).await?;
-    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    let changed = super::changed(&results, 0);
     Ok(changed > 0)
 }

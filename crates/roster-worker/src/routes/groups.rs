@@ -116,12 +116,7 @@ pub async fn matrix(req: &Request, db: &Db) -> ApiResult<Response> {
                     "status": u.status, "groups": of })
         })
         .collect();
-    let columns: Vec<_> = groups::list(db, admin.company)
-        .await?
-        .into_iter()
-        .filter(|g| !g.archived)
-        .map(|g| json!({ "id": g.id, "name": g.name }))
-        .collect();
+    let columns = groups::open(db, admin.company).await?;
     json(200, &json!({ "groups": columns, "items": items, "next_cursor": next_cursor }))
 }
 

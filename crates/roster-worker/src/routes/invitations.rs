@@ -92,7 +92,7 @@ fn new_link(origin: &str) -> ApiResult<(String, String)> {
 
 /// The day and time a link stops working, in the company's time.
 fn until(admin: &Admin, expires: Timestamp) -> String {
-    admin.time_zone.local(expires).replace('T', " ")
+    admin.time_zone.local_for_people(expires)
 }
 
 /// Invites the list's new people (201) and says what became of every line.
