@@ -326,3 +326,12 @@ pub fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     format!("{prefix}{nanos:x}")
 }
+
+/// A French mobile number nobody else uses in the test run, as typed and
+/// as stored. It starts with 06 1, a block that is always assigned: random
+/// digits after 06 alone can fall in an unassigned block (06 39 9…, 06 90…).
+pub fn unique_french_mobile() -> (String, String) {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let digits = format!("1{:07}", nanos / 1000 % 10_000_000);
+    (format!("06 {} {} {} {}", &digits[..2], &digits[2..4], &digits[4..6], &digits[6..8]), format!("+336{digits}"))
+}

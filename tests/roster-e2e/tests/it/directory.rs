@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use roster_e2e::{Client, unique};
+use roster_e2e::{Client, unique, unique_french_mobile};
 use serde_json::{Value, json};
 
 use crate::DEMO_ADMIN;
@@ -15,18 +15,18 @@ fn a_user_created_with_the_form_is_created_and_found_in_the_list() {
     let last_name = unique("Zébulon");
     let email = format!("{}@demo.example", last_name.to_lowercase());
     // A number of its own, so that the test runs again on the same data.
-    let digits = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000;
+    let (mobile, e164) = unique_french_mobile();
     let created = admin.post(
         "/api/v1/users",
         &json!({
             "last_name": last_name, "first_name": "Élise", "email": email.to_uppercase(),
-            "mobile": format!("06 {digits:08}"), "user_type": "externe", "preferred_channel": "sms"
+            "mobile": mobile, "user_type": "externe", "preferred_channel": "sms"
         }),
     );
     assert_eq!(created.status, 201, "{:?}", created.body);
     assert_eq!(created.body["status"], "created");
     assert_eq!(created.body["email"], email);
-    assert_eq!(created.body["mobile"], format!("+336{digits:08}"));
+    assert_eq!(created.body["mobile"], e164);
     assert_eq!(created.body["user_type"], "external");
     assert_eq!(created.body["role"], "member");
     assert_eq!(created.body["language"], "fr", "the admin's language is the default");

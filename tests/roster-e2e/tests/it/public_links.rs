@@ -1,7 +1,7 @@
 //! Public activity links (I1–I7): configured by an administrator, answered
 //! by anyone, recorded against a user, a contact or a guest.
 
-use roster_e2e::{Client, unique};
+use roster_e2e::{Client, unique, unique_french_mobile};
 use serde_json::{Value, json};
 
 use crate::{ACME_ADMIN, DEMO_ADMIN};
@@ -50,13 +50,6 @@ fn new_user(admin: &Client, extra: &Value) -> i64 {
     made.body["id"].as_i64().unwrap()
 }
 
-/// A French mobile number nobody else uses in the test run.
-fn mobile() -> (String, String) {
-    let digits: String = unique("").chars().filter(char::is_ascii_digit).rev().take(8).collect();
-    let digits = format!("{digits:0>8}");
-    (format!("06 {} {} {} {}", &digits[..2], &digits[2..4], &digits[4..6], &digits[6..8]), format!("+336{digits}"))
-}
-
 #[test]
 fn an_answer_goes_to_the_user_it_names_else_a_contact_made_once_else_a_guest() {
     let admin = Client::sign_in(DEMO_ADMIN);
@@ -73,7 +66,7 @@ fn an_answer_goes_to_the_user_it_names_else_a_contact_made_once_else_a_guest() {
     assert_eq!(shown.body["form"]["fields"].as_array().unwrap().len(), 4);
 
     // A user, named by their mobile in national form.
-    let (typed, e164) = mobile();
+    let (typed, e164) = unique_french_mobile();
     let user = new_user(&admin, &json!({ "mobile": e164 }));
     let as_user = answer(&visitor, &token, &json!({ "email_or_mobile": typed }));
     assert_eq!(as_user.status, 201, "{:?}", as_user.body);
