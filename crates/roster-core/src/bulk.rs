@@ -8,6 +8,7 @@ use crate::directory::MAX_ID;
 use crate::export::{Cell, ExportError, FileWriter, Format};
 use crate::licences::Licences;
 use crate::model::{LicenceLevel, UserStatus};
+use crate::permissions::{Need, Permission};
 use crate::time::Timestamp;
 use crate::vocabulary::vocabulary;
 use crate::{FieldError, Language, Message};
@@ -95,6 +96,18 @@ pub enum Action {
     Groups(SetChange, Vec<i64>),
     /// Change tags: how, and which (of the company).
     Tags(SetChange, Vec<i64>),
+}
+
+impl Action {
+    /// What asking it needs (H6, H7): deleting is for administrators.
+    pub const fn need(&self) -> Need {
+        Need::Permission(match self {
+            Self::Delete => return Need::Administrator,
+            Self::Activate(_) | Self::Deactivate | Self::ResetPassword | Self::Tags(..) => Permission::EditUsers,
+            Self::LoginCode => Permission::CreateWithCode,
+            Self::Groups(..) => Permission::ManageGroups,
+        })
+    }
 }
 
 /// A bulk action as asked: `{"action": "groups", "change": "add", "ids": [3]}`.

@@ -4,6 +4,7 @@
 use crate::Language;
 use crate::form::{FormContext, NewUser, NewUserForm};
 use crate::model::{ActivityType, CountryCode, GroupName, Plan, Role, TagName, UserStatus};
+use crate::permissions::Preset;
 use crate::public_link::{self, Answers, FieldRule, FormField, IdentificationForm, LinkSettings, RawAnswers};
 
 /// A company to seed.
@@ -31,6 +32,24 @@ pub struct DemoCompany {
     pub public_link: Option<DemoPublicLink>,
     /// Licence seats left once its people are seeded.
     pub licence_headroom: u32,
+    /// Whether it uses permission profiles (H1): on for Demo, which is gold.
+    pub advanced_permissions: bool,
+    /// People who are not administrators but sign in with permissions,
+    /// with the administrator's password.
+    pub staff: Vec<DemoStaff>,
+}
+
+/// Someone of the company's staff who holds a predefined profile.
+#[derive(Clone, Debug)]
+pub struct DemoStaff {
+    /// Who they are (a member, active).
+    pub user: NewUser,
+    /// The profile they hold; none for a learner.
+    pub preset: Option<Preset>,
+    /// The groups (by name) whose members they reach.
+    pub groups: Vec<&'static str>,
+    /// The thematic bases (by name) they work in; `None` for all of them.
+    pub bases: Option<Vec<&'static str>>,
 }
 
 impl DemoCompany {
@@ -38,7 +57,12 @@ impl DemoCompany {
     /// [`Self::licence_headroom`] more.
     pub fn licence_capacity(&self) -> u32 {
         let admin = u32::from(crate::licences::takes_seat(UserStatus::Active, self.admin.licence_level));
-        let people = self.users.iter().filter(|u| crate::licences::takes_seat(u.status, u.user.licence_level)).count();
+        let people = self.users.iter().filter(|u| crate::licences::takes_seat(u.status, u.user.licence_level)).count()
+            + self
+                .staff
+                .iter()
+                .filter(|s| crate::licences::takes_seat(UserStatus::Active, s.user.licence_level))
+                .count();
         u32::try_from(people).unwrap_or(u32::MAX).saturating_add(admin).saturating_add(self.licence_headroom)
     }
 }
@@ -276,6 +300,8 @@ fn company(name: &'static str, plan: Plan, domain: &str, size: usize, seed: u64)
         invitation_file_import: false,
         public_link: None,
         licence_headroom: 500,
+        advanced_permissions: false,
+        staff: Vec::new(),
     }
 }
 
@@ -347,12 +373,50 @@ pub fn companies() -> Vec<DemoCompany> {
     let mut demo = company("Demo", Plan::Gold, "demo.example", 1000, 0x5eed_0001);
     demo.invitation_file_import = true;
     demo.public_link = Some(demo_public_link(&demo));
+    demo.advanced_permissions = true;
+    demo.staff = demo_staff();
     // Initech has one seat left: the test suite's licence checks fill it
     // and free it, and no other test touches it.
     let mut initech = company("Initech", Plan::Standard, "initech.example", 6, 0x5eed_0004);
     initech.licence_headroom = 1;
     vec![demo, company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002), globex, initech]
 }
+
+/// Demo's staff: a manager who follows the Paris sales team, a trainer of
+/// the Lyon sales team who works in the safety base, and a learner, who
+/// holds no permission and so cannot sign in to the console.
+fn demo_staff() -> Vec<DemoStaff> {
+    let person = |first: &str, last: &str, email: &str| {
+        demo_user(&NewUserForm {
+            last_name: Some(last.into()),
+            first_name: Some(first.into()),
+            email: Some(email.into()),
+            ..NewUserForm::default()
+        })
+    };
+    vec![
+        DemoStaff {
+            user: person("Suzanne", "Manager", STAFF_MANAGER),
+            preset: Some(Preset::Manager),
+            groups: vec!["Ventes Paris"],
+            bases: None,
+        },
+        DemoStaff {
+            user: person("Raffy", "Formateur", STAFF_TRAINER),
+            preset: Some(Preset::Trainer),
+            groups: vec!["Ventes Lyon"],
+            bases: Some(vec!["Sécurité"]),
+        },
+        DemoStaff { user: person("Léa", "Apprenante", STAFF_LEARNER), preset: None, groups: Vec::new(), bases: None },
+    ]
+}
+
+/// Demo's manager, who sees and exports the Paris sales team.
+pub const STAFF_MANAGER: &str = "manager@demo.example";
+/// Demo's trainer, of the Lyon sales team, in the safety base.
+pub const STAFF_TRAINER: &str = "trainer@demo.example";
+/// Demo's learner, who cannot sign in to the console.
+pub const STAFF_LEARNER: &str = "learner@demo.example";
 
 /// The administrator of both Demo and Globex.
 pub const SHARED_ADMIN: &str = "admin@demo.example";

@@ -88,6 +88,10 @@ pub struct UserQuery {
     pub after: Option<Cursor>,
     /// How many users at most.
     pub limit: u32,
+    /// Only users inside this user's perimeter (the members of their
+    /// allowed groups, H5): set by the server from who asks, never read
+    /// from the query string.
+    pub within_perimeter_of: Option<i64>,
 }
 
 /// A filter on when users last signed in. Its parts combine as every
@@ -157,6 +161,7 @@ impl UserQuery {
             sort: Sort::Name,
             after: None,
             limit,
+            within_perimeter_of: None,
         }
     }
 
@@ -212,6 +217,7 @@ impl UserQuery {
             sort: named("sort", given("sort")?, |v| Sort::parse(v).ok())?.unwrap_or(Sort::Name),
             after: given("cursor")?.map(|c| Cursor::decode(&c).ok_or(QueryError::Cursor)).transpose()?,
             limit,
+            within_perimeter_of: None,
         })
     }
 }

@@ -177,6 +177,10 @@ pub struct UserExport {
     pub language: Language,
     /// The console's address, for the link in the notice.
     pub origin: String,
+    /// Only the users inside this user's perimeter: the requester's, when
+    /// their permission is scoped (H5).
+    #[serde(default)]
+    pub within_perimeter_of: Option<i64>,
 }
 
 impl JobParams {
@@ -310,6 +314,7 @@ mod tests {
             format: Format::Xlsx,
             language: Language::Fr,
             origin: "http://127.0.0.1:8787".into(),
+            within_perimeter_of: Some(4),
         });
         let stored = serde_json::to_string(&export).unwrap();
         assert_eq!(JobParams::read(JobKind::Export, &stored), Some(export.clone()));

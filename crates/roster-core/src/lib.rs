@@ -21,6 +21,7 @@ pub mod membership;
 pub mod messages;
 pub mod model;
 pub mod numbers;
+pub mod permissions;
 pub mod public_link;
 pub mod secret;
 pub mod sheet;

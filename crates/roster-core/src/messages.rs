@@ -90,6 +90,12 @@ pub enum Message {
     UserDeleted,
     /// Administrators do not change their own role.
     OwnRole,
+    /// Another permission profile of the company already has this name.
+    ProfileNameTaken,
+    /// Predefined permission profiles are kept.
+    PresetKept,
+    /// Advanced permissions come with the gold plan only.
+    AdvancedPermissionsNeedGold,
     /// The same membership both added and taken off in one change.
     AddedAndRemoved,
     /// More changes than one save takes.
@@ -436,6 +442,17 @@ impl Message {
                 "Cet utilisateur est supprimé : ses données ont été anonymisées et ne peuvent plus être modifiées.",
                 "This user is deleted: their details were anonymised and can no longer be changed.",
             ),
+            Self::ProfileNameTaken => (
+                "Un profil d’habilitations de l’entreprise porte déjà ce nom.",
+                "A permission profile of the company already has this name.",
+            ),
+            Self::PresetKept => (
+                "Les profils prédéfinis ne peuvent pas être supprimés ; leurs habilitations peuvent être modifiées.",
+                "Predefined profiles cannot be deleted; their permissions can be edited.",
+            ),
+            Self::AdvancedPermissionsNeedGold => {
+                ("Les habilitations avancées demandent l’offre Gold.", "Advanced permissions need the gold plan.")
+            }
         };
         in_language(lang, fr, en)
     }

@@ -2,15 +2,17 @@
 //! automation, and the refusal of cross-site requests riding on a cookie.
 
 use roster_core::Language;
-use roster_core::model::{CompanySettings, Role};
+use roster_core::model::{CompanySettings, Plan, Role};
+use roster_core::permissions::{self, Actor, Need, Perimeter, Permissions, Target};
 use roster_core::secret::{SecretKind, TokenScope, looks_like};
 use worker::{Method, Request};
 
 use crate::db::Db;
 use crate::db::access::{self, Holder};
+use crate::db::users;
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
-use crate::tenant::{Admin, CompanyId};
+use crate::tenant::{Caller, CompanyId};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "roster_session";
@@ -96,35 +98,54 @@ pub fn caller_language(req: &Request) -> Language {
         .unwrap_or(Language::En)
 }
 
-/// The administrator behind the request: a bearer token, or a session
-/// cookie on a same-site request. A read-only token may only read.
+/// The user behind the request — a bearer token, or a session cookie on a
+/// same-site request — once allowed what the route needs for the company
+/// as a whole. A read-only token may only read. Routes about one thing
+/// then ask [`Caller::allow`] about it.
 ///
 /// # Errors
-/// [`ApiError::Unauthenticated`] without a live session or token;
-/// [`ApiError::CrossSite`] for a cookie request from another site;
-/// [`ApiError::Forbidden`] for a change asked with a read-only token.
-pub async fn admin(req: &Request, db: &Db) -> ApiResult<Admin> {
-    let (admin, scope) = holder(req, db).await?;
+/// [`ApiError::Unauthenticated`] without a live session or token, or for a
+/// user who may not use the console; [`ApiError::CrossSite`] for a cookie
+/// request from another site; [`ApiError::Forbidden`] for a change asked
+/// with a read-only token; [`ApiError::Denied`] without what `need` names.
+pub async fn caller(req: &Request, db: &Db, need: Need) -> ApiResult<Caller> {
+    let (caller, scope) = holder(req, db).await?;
     let changes = !matches!(req.method(), Method::Get | Method::Head);
     if scope.is_some_and(|s| !s.allows(changes)) {
         return Err(ApiError::Forbidden("This API token may only read."));
     }
-    Ok(admin)
+    caller.allow(need, Target::Company)?;
+    Ok(caller)
 }
 
-/// The administrator behind a console session (never a token): what
-/// managing tokens requires, so that a token cannot mint others.
+/// The user behind a console session (never a token), allowed `need`:
+/// what managing tokens requires, so that a token cannot mint others.
 ///
 /// # Errors
-/// As [`admin`]; [`ApiError::Forbidden`] for a token.
-pub async fn session_admin(req: &Request, db: &Db) -> ApiResult<Admin> {
+/// As [`caller`]; [`ApiError::Forbidden`] for a token.
+pub async fn session_caller(req: &Request, db: &Db, need: Need) -> ApiResult<Caller> {
     match holder(req, db).await? {
-        (admin, None) => Ok(admin),
+        (caller, None) => {
+            caller.allow(need, Target::Company)?;
+            Ok(caller)
+        }
         (_, Some(_)) => Err(ApiError::Forbidden("API tokens are managed from a signed-in console session.")),
     }
 }
 
-async fn holder(req: &Request, db: &Db) -> ApiResult<(Admin, Option<TokenScope>)> {
+/// Allows `need` on the company's user `id`: their groups decide whether
+/// they are inside the caller's perimeter.
+///
+/// # Errors
+/// [`ApiError::NotFound`] for a user who is not the company's or is
+/// outside the perimeter; [`ApiError::Denied`] as [`Caller::allow`].
+pub async fn on_user(db: &Db, caller: &Caller, need: Need, id: i64) -> ApiResult<()> {
+    let reach = users::reach(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    let administrator = Role::parse(&reach.role).is_ok_and(Role::is_admin);
+    caller.allow(need, Target::Person { groups: &reach.group_ids(), administrator })
+}
+
+async fn holder(req: &Request, db: &Db) -> ApiResult<(Caller, Option<TokenScope>)> {
     let now = platform::now();
     let holder = if let Some(token) = bearer(req) {
         if !looks_like(SecretKind::ApiToken, &token) {
@@ -145,24 +166,40 @@ async fn holder(req: &Request, db: &Db) -> ApiResult<(Admin, Option<TokenScope>)
         None => None,
         Some(code) => Some(TokenScope::parse(code).ok_or_else(|| ApiError::Internal(format!("token scope {code}")))?),
     };
-    Ok((admin_from(&holder)?, scope))
+    Ok((caller_from(&holder)?, scope))
 }
 
-/// The administrator a stored session or token holder stands for.
-pub fn admin_from(holder: &Holder) -> ApiResult<Admin> {
+/// The user a stored session or token holder stands for, with what they
+/// may do. Someone who may not use the console (any more) is signed out.
+///
+/// # Errors
+/// [`ApiError::Unauthenticated`] for a user who may not use the console.
+pub fn caller_from(holder: &Holder) -> ApiResult<Caller> {
     let role = Role::parse(&holder.role).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !role.is_admin() {
-        return Err(ApiError::Unauthenticated);
-    }
     let settings: CompanySettings = serde_json::from_str(&holder.settings)?;
-    Ok(Admin {
-        company: CompanyId::trusted(holder.company_id),
+    let plan = Plan::parse(&holder.plan).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let ids =
+        |list: &Option<String>| list.as_deref().unwrap_or("").split(',').filter_map(|id| id.parse().ok()).collect();
+    let perimeter = |all: bool, list: &Option<String>| if all { Perimeter::All } else { Perimeter::Only(ids(list)) };
+    let actor = Actor {
         user_id: holder.user_id,
         role,
+        advanced: settings.permission_profiles_on(plan),
+        permissions: Permissions::from_stored(&holder.permissions),
+        users: perimeter(holder.all_users != 0, &holder.allowed_groups),
+        bases: perimeter(holder.all_bases != 0, &holder.allowed_bases),
+    };
+    if !permissions::may_sign_in(role, actor.advanced, actor.permissions) {
+        return Err(ApiError::Unauthenticated);
+    }
+    Ok(Caller {
+        company: CompanyId::trusted(holder.company_id),
+        actor,
         language: Language::parse(&holder.language).unwrap_or(Language::En),
         country_code: settings.country_code,
         time_zone: settings.time_zone,
         invitation_file_import: settings.invitation_file_import,
         licence_capacity: settings.licence_capacity,
+        optional_fields: settings.optional_fields,
     })
 }

@@ -380,7 +380,11 @@ async fn export_users(
         let mut writer = UsersWriter::new(format, lang, file.has_statistics(), file.sheet_name(lang), now)?;
         let mut upload = PartUpload::new(&bucket, key.clone());
         for &status in file.statuses() {
-            let mut query = UserQuery { status: Some(status), ..UserQuery::everyone(EXPORT_PAGE) };
+            let mut query = UserQuery {
+                status: Some(status),
+                within_perimeter_of: params.within_perimeter_of,
+                ..UserQuery::everyone(EXPORT_PAGE)
+            };
             loop {
                 let rows = exports::page(db, company, &query, since).await?;
                 for row in &rows {

@@ -14,6 +14,8 @@ pub enum ApiError {
     BadCredentials(Language),
     /// Signed in, but not allowed (403).
     Forbidden(&'static str),
+    /// Signed in, but lacking what the route needs (403), named in the body.
+    Denied(roster_core::permissions::Need, Language),
     /// A state-changing cookie request from another site (403).
     CrossSite,
     /// Nothing here for this company (404): also what another company's ids get.
@@ -44,7 +46,7 @@ impl ApiError {
     fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::BadCredentials(_) => 401,
-            Self::Forbidden(_) | Self::CrossSite => 403,
+            Self::Forbidden(_) | Self::Denied(..) | Self::CrossSite => 403,
             Self::NotFound => 404,
             Self::BadRequest(_) => 400,
             Self::TooLarge => 413,
@@ -69,6 +71,7 @@ impl ApiError {
                 .to_owned(),
             ),
             Self::Forbidden(why) => ("forbidden", (*why).to_owned()),
+            Self::Denied(need, lang) => ("missing_permission", need.explain(*lang)),
             Self::CrossSite => ("cross_site", "Requests from other sites are refused.".to_owned()),
             Self::NotFound => ("not_found", "Not found.".to_owned()),
             Self::BadRequest(why) => ("bad_request", why.clone()),
@@ -87,6 +90,9 @@ impl ApiError {
                 fields.entry(e.field).or_insert_with(|| json!({ "code": e.code, "message": e.code.text(*lang) }));
             }
             body["fields"] = Value::Object(fields);
+        }
+        if let Self::Denied(need, _) = self {
+            body["error"]["permission"] = need.code().into();
         }
         body
     }

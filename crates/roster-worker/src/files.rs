@@ -80,18 +80,18 @@ impl<'a> PartUpload<'a> {
 pub async fn download(
     db: &crate::db::Db,
     env: &worker::Env,
-    admin: &crate::tenant::Admin,
+    caller: &crate::tenant::Caller,
     job: &crate::db::jobs::JobRow,
     name: &str,
 ) -> ApiResult<worker::Response> {
     use crate::db::{exports, jobs};
-    let file = jobs::files(db, admin.company, &job.id).await?.into_iter().find(|f| f.name == name);
+    let file = jobs::files(db, caller.company, &job.id).await?.into_iter().find(|f| f.name == name);
     let file = file.ok_or(ApiError::NotFound)?;
     if file.deleted_at.is_some() || job.files_expired(crate::platform::now()) {
         return Err(expired());
     }
     let object = env.bucket("FILES")?.get(file.object_key.clone()).execute().await?.ok_or_else(expired)?;
-    exports::record_download(db, admin.company, admin.user_id, &job.id, name).await?;
+    exports::record_download(db, caller.company, caller.user_id(), &job.id, name).await?;
     let body = object.body().ok_or_else(|| ApiError::Internal("stored file has no body".into()))?.stream()?;
     let mut resp = worker::Response::from_stream(body)?;
     let headers = resp.headers_mut();

@@ -2,7 +2,11 @@
 
 use roster_core::Language;
 use roster_core::form::FormContext;
-use roster_core::model::{CountryCode, Role};
+use roster_core::model::{CountryCode, OptionalField, Role};
+use roster_core::permissions::{self, Actor, Denial, Need, Permission, Target};
+
+use crate::db::users::Bounds;
+use crate::error::{ApiError, ApiResult};
 use roster_core::time::Zone;
 
 /// A company's id, as a type: repository functions on tenant data take one,
@@ -28,15 +32,14 @@ impl CompanyId {
     }
 }
 
-/// The administrator a request acts for.
+/// The signed-in user a request acts for: an administrator, or, with
+/// advanced permissions, a user holding permissions.
 #[derive(Clone, Debug)]
-pub struct Admin {
+pub struct Caller {
     /// Their company: every query of the request is scoped to it.
     pub company: CompanyId,
-    /// Their user id.
-    pub user_id: i64,
-    /// Their role (team or company administrator).
-    pub role: Role,
+    /// Who they are and what they may do.
+    pub actor: Actor,
     /// The language they read.
     pub language: Language,
     /// Their company's calling code, for reading national mobile numbers.
@@ -48,11 +51,58 @@ pub struct Admin {
     pub invitation_file_import: bool,
     /// How many licence seats their company bought.
     pub licence_capacity: u32,
+    /// The optional user fields their company uses.
+    pub optional_fields: Vec<OptionalField>,
 }
 
-impl Admin {
-    /// What the user form is checked against when this administrator fills it.
+impl Caller {
+    /// Their user id.
+    pub const fn user_id(&self) -> i64 {
+        self.actor.user_id
+    }
+
+    /// Their role.
+    pub const fn role(&self) -> Role {
+        self.actor.role
+    }
+
+    /// What the user form is checked against when this user fills it.
     pub const fn form_context(&self) -> FormContext {
-        FormContext { admin_language: self.language, admin_role: self.role, country_code: self.country_code }
+        FormContext { admin_language: self.language, admin_role: self.actor.role, country_code: self.country_code }
+    }
+
+    /// Asks [`permissions::decide`] whether they may do what needs `need` to
+    /// `target`.
+    ///
+    /// # Errors
+    /// [`ApiError::Denied`] naming what is missing; [`ApiError::NotFound`]
+    /// for a target outside their perimeter, as for another company's.
+    pub fn allow(&self, need: Need, target: Target<'_>) -> ApiResult<()> {
+        permissions::decide(&self.actor, need, target).map_err(|denial| match denial {
+            Denial::Missing(Need::SignedIn) => ApiError::Unauthenticated,
+            Denial::Missing(need) => ApiError::Denied(need, self.language),
+            Denial::OutsidePerimeter => ApiError::NotFound,
+        })
+    }
+
+    /// Whose perimeter bounds the users they see under `permission`: their
+    /// own when it is scoped by users, nobody's when they see everyone.
+    pub fn users_perimeter(&self, permission: Permission) -> Option<i64> {
+        permissions::visible(&self.actor, permission).users.then_some(self.actor.user_id)
+    }
+
+    /// The users they may reach with what needs `need`: within their
+    /// perimeter, and, for changes to accounts, members only.
+    pub fn bounds(&self, need: Need) -> Bounds {
+        let (within_perimeter_of, changes_accounts) = match need {
+            Need::Permission(permission) => (self.users_perimeter(permission), permission.changes_accounts()),
+            _ => (None, true),
+        };
+        Bounds { within_perimeter_of, members_only: changes_accounts && !self.actor.role.is_admin() }
+    }
+
+    /// Whose perimeter bounds the bases they see under `permission`.
+    pub fn bases_perimeter(&self, permission: Permission) -> Option<i64> {
+        permissions::visible(&self.actor, permission).bases.then_some(self.actor.user_id)
     }
 }

@@ -75,6 +75,10 @@ pub struct SettingsChange {
     pub time_zone: Option<String>,
     /// Turns the anti-robot challenge of public forms on or off.
     pub public_link_challenge: Option<bool>,
+    /// Turns permission profiles on or off (gold plan only).
+    pub advanced_permissions: Option<bool>,
+    /// The optional user fields the company uses, by code.
+    pub optional_fields: Option<Vec<String>>,
     /// Bulk deletions and deactivations of more users than this ask for a
     /// typed confirmation (1 to 1,000,000).
     #[serde(default, deserialize_with = "crate::numbers::optional_whole")]
@@ -89,16 +93,34 @@ impl SettingsChange {
     ///
     /// # Errors
     /// A [`FieldError`] on `time_zone` for a name the time zone database
-    /// does not know, and on a guard threshold out of its range.
-    pub fn apply(&self, settings: &CompanySettings) -> Result<CompanySettings, Vec<FieldError>> {
+    /// does not know, on a guard threshold out of its range, on advanced
+    /// permissions asked outside the gold `plan`, and on an unknown field.
+    pub fn apply(&self, settings: &CompanySettings, plan: Plan) -> Result<CompanySettings, Vec<FieldError>> {
         let mut changed = settings.clone();
+        let mut errors = Vec::new();
+        match self.advanced_permissions {
+            Some(true) if plan != Plan::Gold => {
+                errors.push(FieldError::new("advanced_permissions", Message::AdvancedPermissionsNeedGold));
+            }
+            Some(on) => changed.advanced_permissions = on,
+            None => {}
+        }
+        if let Some(codes) = &self.optional_fields {
+            match codes.iter().map(|c| OptionalField::parse(c)).collect::<Result<Vec<_>, _>>() {
+                // Kept in catalogue order, each once.
+                Ok(fields) => {
+                    changed.optional_fields =
+                        OptionalField::ALL.iter().copied().filter(|f| fields.contains(f)).collect();
+                }
+                Err(_) => errors.push(FieldError::new("optional_fields", Message::UnknownValue)),
+            }
+        }
         if let Some(on) = self.invitation_file_import {
             changed.invitation_file_import = on;
         }
         if let Some(on) = self.public_link_challenge {
             changed.public_link_challenge = on;
         }
-        let mut errors = Vec::new();
         if let Some(name) = &self.time_zone {
             match Zone::parse(name.trim()) {
                 Some(zone) => changed.time_zone = zone,
@@ -164,13 +186,13 @@ mod tests {
             time_zone: Some(" America/New_York ".into()),
             ..SettingsChange::default()
         };
-        let after = change.apply(&before).unwrap();
+        let after = change.apply(&before, Plan::Standard).unwrap();
         assert!(after.invitation_file_import);
         assert_eq!(after.time_zone.name(), "America/New_York");
         assert_eq!(after.country_code, before.country_code);
         let bad = SettingsChange { time_zone: Some("Mars/Olympus".into()), ..SettingsChange::default() };
-        assert_eq!(bad.apply(&before).unwrap_err()[0].code, Message::UnknownTimeZone);
-        assert_eq!(SettingsChange::default().apply(&before).unwrap(), before);
+        assert_eq!(bad.apply(&before, Plan::Standard).unwrap_err()[0].code, Message::UnknownTimeZone);
+        assert_eq!(SettingsChange::default().apply(&before, Plan::Standard).unwrap(), before);
     }
 
     #[test]
@@ -182,7 +204,7 @@ mod tests {
             ..SettingsChange::default()
         };
         assert_eq!(
-            change.apply(&before).unwrap().mass_action_guard,
+            change.apply(&before, Plan::Standard).unwrap().mass_action_guard,
             crate::bulk::MassGuard { users: 50, percent: 100 }
         );
         let bad = SettingsChange {
@@ -190,7 +212,8 @@ mod tests {
             mass_action_guard_percent: Some(101),
             ..SettingsChange::default()
         };
-        let fields: Vec<_> = bad.apply(&before).unwrap_err().iter().map(|e| (e.field, e.code)).collect();
+        let fields: Vec<_> =
+            bad.apply(&before, Plan::Standard).unwrap_err().iter().map(|e| (e.field, e.code)).collect();
         assert_eq!(
             fields,
             [("mass_action_guard_users", Message::OutOfRange), ("mass_action_guard_percent", Message::OutOfRange)]
@@ -204,5 +227,21 @@ mod tests {
         assert_eq!(settings.check(Plan::Gold), Ok(()));
         assert!(settings.permission_profiles_on(Plan::Gold));
         assert!(!CompanySettings::default().permission_profiles_on(Plan::Gold));
+        let on = SettingsChange { advanced_permissions: Some(true), ..SettingsChange::default() };
+        assert!(on.apply(&CompanySettings::default(), Plan::Gold).unwrap().advanced_permissions);
+        let refused = on.apply(&CompanySettings::default(), Plan::Standard).unwrap_err();
+        assert_eq!((refused[0].field, refused[0].code), ("advanced_permissions", Message::AdvancedPermissionsNeedGold));
+    }
+
+    #[test]
+    fn optional_fields_are_kept_in_catalogue_order_once() {
+        let change = SettingsChange {
+            optional_fields: Some(vec!["department".into(), "mobile".into(), "MOBILE".into()]),
+            ..SettingsChange::default()
+        };
+        let after = change.apply(&CompanySettings::default(), Plan::Standard).unwrap();
+        assert_eq!(after.optional_fields, [OptionalField::Mobile, OptionalField::Department]);
+        let bad = SettingsChange { optional_fields: Some(vec!["shoe_size".into()]), ..SettingsChange::default() };
+        assert_eq!(bad.apply(&CompanySettings::default(), Plan::Standard).unwrap_err()[0].field, "optional_fields");
     }
 }

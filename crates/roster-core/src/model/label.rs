@@ -11,6 +11,8 @@ pub struct Label(String);
 
 /// A group's name.
 pub type GroupName = Label;
+/// A permission profile's name, unique in its company.
+pub type ProfileName = Label;
 /// A tag.
 pub type TagName = Label;
 

@@ -14,7 +14,7 @@ pub use activity::{ActivityType, EventKind, Title};
 pub use company::{CompanySettings, OptionalField, Plan, SettingsChange, SettingsError};
 pub use contact::{Contact, ContactError};
 pub use email::{Email, EmailError};
-pub use label::{GroupName, Label, LabelError, TagName};
+pub use label::{GroupName, Label, LabelError, ProfileName, TagName};
 pub use mobile::{CountryCode, Mobile, MobileError};
 pub use person::{EmployeeId, PersonName};
 pub use user::{Channel, LicenceLevel, Role, StatusChange, TransitionRefused, UserStatus, UserType};

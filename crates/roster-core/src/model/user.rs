@@ -47,12 +47,13 @@ impl Role {
     }
 
     /// True when a holder of `self` may give `other` to someone.
-    /// Only company administrators create administrators of their rank.
+    /// Only company administrators create administrators of their rank, and
+    /// only administrators grant administrator rights (H6).
     pub const fn may_grant(self, other: Self) -> bool {
         match self {
             Self::CompanyAdmin => true,
             Self::TeamAdmin => !matches!(other, Self::CompanyAdmin),
-            Self::Member => false,
+            Self::Member => matches!(other, Self::Member),
         }
     }
 }
@@ -201,6 +202,7 @@ mod tests {
         assert!(Role::CompanyAdmin.may_grant(Role::CompanyAdmin));
         assert!(!Role::TeamAdmin.may_grant(Role::CompanyAdmin));
         assert!(Role::TeamAdmin.may_grant(Role::TeamAdmin));
-        assert!(!Role::Member.may_grant(Role::Member));
+        assert!(Role::Member.may_grant(Role::Member));
+        assert!(!Role::Member.may_grant(Role::TeamAdmin));
     }
 }

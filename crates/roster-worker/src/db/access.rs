@@ -13,7 +13,8 @@ use crate::platform;
 /// How long a console session lasts.
 pub const SESSION_DAYS: i64 = 7;
 
-/// An administrator account that may sign in with an e-mail address.
+/// An account that may sign in with an e-mail address, if its role and
+/// permissions let it use the console.
 #[derive(Debug, Deserialize)]
 pub struct SignInCandidate {
     /// User id.
@@ -24,17 +25,27 @@ pub struct SignInCandidate {
     pub company_name: String,
     /// Stored password hash.
     pub password_hash: String,
+    /// Role code.
+    pub role: String,
+    /// The company's plan code.
+    pub plan: String,
+    /// The company's settings JSON.
+    pub settings: String,
+    /// Permission codes, as [`Holder::permissions`].
+    pub permissions: String,
 }
 
-/// The active administrators with this e-mail and a password, in every
-/// company, by company name: the one query that runs before a company is
-/// known. The order makes sign-in deterministic for an address that
-/// administers several companies.
+/// The active users with this e-mail and a password, in every company, by
+/// company name: the one query that runs before a company is known. The
+/// order makes sign-in deterministic for an address known to several
+/// companies.
 pub async fn sign_in_candidates(db: &Db, email: &str) -> DbResult<Vec<SignInCandidate>> {
     db.all(
-        "SELECT u.id, u.company_id, c.name AS company_name, u.password_hash FROM users u \
-         JOIN companies c ON c.id = u.company_id WHERE u.email = ? AND u.password_hash IS NOT NULL \
-         AND u.status = 'active' AND u.role IN ('team_admin', 'company_admin') ORDER BY c.name, c.id LIMIT 10",
+        &format!(
+            "SELECT u.id, u.company_id, c.name AS company_name, u.password_hash, u.role, c.plan, c.settings, {PERMISSIONS} \
+             FROM users u JOIN companies c ON c.id = u.company_id WHERE u.email = ? AND u.password_hash IS NOT NULL \
+             AND u.status = 'active' ORDER BY c.name, c.id LIMIT 10"
+        ),
         params![email],
     )
     .await
@@ -151,11 +162,33 @@ pub struct Holder {
     pub language: String,
     /// Company settings JSON.
     pub settings: String,
+    /// The company's plan code.
+    pub plan: String,
     /// For a token, what it may do; a session may do everything.
     pub scope: Option<String>,
+    /// Permission codes, personal and from profiles, separated by commas
+    /// (repeats and blanks included).
+    pub permissions: String,
+    /// 1 when their perimeter takes in every user.
+    pub all_users: i64,
+    /// 1 when their perimeter takes in every base.
+    pub all_bases: i64,
+    /// The ids of the groups of their perimeter, separated by commas.
+    pub allowed_groups: Option<String>,
+    /// The ids of the bases of their perimeter, separated by commas.
+    pub allowed_bases: Option<String>,
 }
 
-const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.role, u.language, c.settings, {scope} AS scope \
+/// A user's permissions, personal and from profiles, as one column.
+const PERMISSIONS: &str = "u.permissions || ',' || coalesce((SELECT group_concat(p.permissions) FROM user_profiles up \
+    JOIN permission_profiles p ON p.id = up.profile_id WHERE up.user_id = u.id), '') AS permissions";
+
+/// A user with what they may do, in one read.
+const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.role, u.language, c.settings, c.plan, {scope} AS scope, \
+    {permissions}, \
+    u.perimeter_all_users AS all_users, u.perimeter_all_bases AS all_bases, \
+    (SELECT group_concat(group_id) FROM user_allowed_groups WHERE user_id = u.id) AS allowed_groups, \
+    (SELECT group_concat(base_id) FROM user_allowed_bases WHERE user_id = u.id) AS allowed_bases \
     FROM users u JOIN companies c ON c.id = u.company_id";
 
 /// The active administrator holding an unexpired session with this secret.
@@ -164,7 +197,7 @@ pub async fn session_holder(db: &Db, secret: &str, now: Timestamp) -> DbResult<O
         &format!(
             "{} JOIN sessions s ON s.user_id = u.id AND s.company_id = u.company_id \
              WHERE s.digest = ? AND s.expires_at > ? AND u.status = 'active'",
-            HOLDER.replace("{scope}", "NULL")
+            HOLDER.replace("{scope}", "NULL").replace("{permissions}", PERMISSIONS)
         ),
         params![secret_digest(secret), now.to_string()],
     )
@@ -180,7 +213,7 @@ pub async fn token_holder(db: &Db, secret: &str, now: Timestamp) -> DbResult<Opt
             &format!(
                 "{} JOIN api_tokens t ON t.user_id = u.id AND t.company_id = u.company_id \
                  WHERE t.digest = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.status = 'active'",
-                HOLDER.replace("{scope}", "t.scope")
+                HOLDER.replace("{scope}", "t.scope").replace("{permissions}", PERMISSIONS)
             ),
             params![digest.clone(), now],
         )

@@ -45,9 +45,35 @@ const SELECT: &str = "SELECT a.id, a.type, a.title, a.base_id, b.name AS base, \
     WHERE a.company_id = ?";
 
 /// The company's activities, newest first; archived ones only when asked.
-pub async fn list(db: &Db, company: CompanyId, archived: bool) -> DbResult<Vec<ActivityRow>> {
-    let filter = if archived { "" } else { " AND a.archived_at IS NULL" };
-    db.all(&format!("{SELECT}{filter} ORDER BY a.created_at DESC, a.id DESC LIMIT 1000"), params![company]).await
+/// Only those in the bases of `within_bases_of`'s perimeter, when given.
+pub async fn list(
+    db: &Db,
+    company: CompanyId,
+    archived: bool,
+    within_bases_of: Option<i64>,
+) -> DbResult<Vec<ActivityRow>> {
+    let mut filter = String::from(if archived { "" } else { " AND a.archived_at IS NULL" });
+    let mut binds = params![company].to_vec();
+    if let Some(viewer) = within_bases_of {
+        filter.push_str(" AND a.base_id IN (SELECT base_id FROM user_allowed_bases WHERE user_id = ?)");
+        binds.push(super::Param::to_js(&viewer));
+    }
+    db.all(&format!("{SELECT}{filter} ORDER BY a.created_at DESC, a.id DESC LIMIT 1000"), &binds).await
+}
+
+/// The id of the company's base named `name`, if any.
+pub async fn base_named(db: &Db, company: CompanyId, name: &Title) -> DbResult<Option<i64>> {
+    #[derive(Deserialize)]
+    struct Base {
+        id: i64,
+    }
+    let row: Option<Base> = db
+        .first(
+            "SELECT id FROM thematic_bases WHERE company_id = ? AND name_key = ?",
+            params![company, name.unique_key()],
+        )
+        .await?;
+    Ok(row.map(|b| b.id))
 }
 
 /// One activity of the company.

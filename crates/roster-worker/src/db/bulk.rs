@@ -20,23 +20,33 @@ use super::{CompanyId, Db, DbError, DbResult, JsonRows, audit, jobs, params, use
 use crate::platform;
 
 /// Who a bulk action is for.
-pub enum Selection {
+pub enum Who {
     /// Users ticked one by one: ids of the company (others are ignored).
     Ticked(Vec<i64>),
     /// Every user the directory's filters find (no cursor).
     Matching(UserQuery),
 }
 
+/// Who a bulk action is for, within what the asker may change.
+pub struct Selection {
+    /// The users asked for.
+    pub who: Who,
+    /// Those of them the asker may change.
+    pub bounds: users::Bounds,
+}
+
 impl Selection {
     /// The `WHERE` condition on `users` and its parameters.
     fn filter(&self, company: CompanyId) -> (String, Vec<wasm_bindgen::JsValue>) {
-        match self {
-            Self::Ticked(ids) => (
+        let (mut sql, mut binds) = match &self.who {
+            Who::Ticked(ids) => (
                 "company_id = ? AND id IN (SELECT value FROM json_each(?))".to_owned(),
                 params![company, json!(ids).to_string()].to_vec(),
             ),
-            Self::Matching(query) => users::directory_filter(company, query, false),
-        }
+            Who::Matching(query) => users::directory_filter(company, query, false),
+        };
+        self.bounds.narrow(company, &mut sql, &mut binds);
+        (sql, binds)
     }
 }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use worker::D1PreparedStatement;
 
+use super::users::Bounds;
 use super::{CompanyId, Db, DbResult, audit, params};
 use crate::platform;
 
@@ -42,6 +43,33 @@ pub struct ContactRow {
 const COLUMNS: &str =
     "id, last_name, first_name, email, mobile, organisation, invited_at, bounced_at, created_at, sort_key";
 
+/// Narrows a query on `contacts` to those inside a user's perimeter (H5): those in their
+/// allowed groups. Binds the user's id, then the company's.
+const PERIMETER_CONTACTS: &str = " AND id IN (SELECT m.contact_id FROM user_allowed_groups a \
+    JOIN group_contacts m ON m.group_id = a.group_id WHERE a.user_id = ? AND m.company_id = ?)";
+
+/// True when every one of `ids` is a contact of the company inside the
+/// perimeter `bounds` names, if any.
+pub async fn all_within(db: &Db, company: CompanyId, ids: &[i64], bounds: Bounds) -> DbResult<bool> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: usize,
+    }
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let mut sql =
+        "SELECT count(*) AS n FROM contacts WHERE company_id = ? AND id IN (SELECT value FROM json_each(?))".to_owned();
+    let mut binds = params![company, serde_json::to_string(ids).unwrap_or_default()].to_vec();
+    if let Some(viewer) = bounds.within_perimeter_of {
+        sql.push_str(PERIMETER_CONTACTS);
+        binds.extend(params![viewer, company].to_vec());
+    }
+    let found: Option<Count> = db.first(&sql, &binds).await?;
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    Ok(found.is_some_and(|c| c.n == distinct.len()))
+}
+
 /// One page of the company's contacts in directory order, with one extra
 /// row when there is a next page. Searched as users are, word by word; filtered by group.
 pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<Vec<ContactRow>> {
@@ -51,6 +79,10 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<Ve
         sql.push_str(" AND id IN (SELECT contact_id FROM group_contacts WHERE company_id = ? AND group_id = ?)");
         binds.push(company.to_js_value());
         binds.push(super::Param::to_js(&group));
+    }
+    if let Some(viewer) = query.within_perimeter_of {
+        sql.push_str(PERIMETER_CONTACTS);
+        binds.extend(params![viewer, company].to_vec());
     }
     if let Some(after) = &query.after {
         sql.push_str(" AND (sort_key, id) > (?, ?)");

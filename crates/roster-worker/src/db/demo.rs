@@ -1,6 +1,7 @@
 //! Stores the demo companies of a local console.
 
-use roster_core::demo::DemoCompany;
+use roster_core::demo::{DemoCompany, DemoStaff};
+use roster_core::permissions::Preset;
 use roster_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
@@ -41,10 +42,13 @@ pub async fn activity_and_admin(db: &Db, company: CompanyId, title: &str) -> DbR
     Ok(row.map(|r| (r.activity, r.admin)))
 }
 
-/// Sets the password of the company's administrator.
-pub async fn set_admin_password(db: &Db, company: CompanyId, email: &str, hash: &str) -> DbResult<()> {
-    db.run("UPDATE users SET password_hash = ? WHERE company_id = ? AND email = ?", params![hash, company, email])
-        .await?;
+/// Sets the password of the company's administrator and staff (`emails`).
+pub async fn set_staff_password(db: &Db, company: CompanyId, emails: &[String], hash: &str) -> DbResult<()> {
+    db.run(
+        "UPDATE users SET password_hash = ? WHERE company_id = ? AND email IN (SELECT value FROM json_each(?))",
+        params![hash, company, serde_json::to_string(emails).unwrap_or_default()],
+    )
+    .await?;
     Ok(())
 }
 
@@ -60,6 +64,7 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     let settings = serde_json::to_string(&roster_core::model::CompanySettings {
         licence_capacity: demo.licence_capacity(),
         invitation_file_import: demo.invitation_file_import,
+        advanced_permissions: demo.advanced_permissions,
         ..Default::default()
     })?;
     let mut s = vec![db.statement(
@@ -76,6 +81,9 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     let (mut users, mut members, mut tagged, mut logins) =
         (JsonRows::default(), JsonRows::default(), JsonRows::default(), JsonRows::default());
     users.push(&stored_record(demo.admin.record(), Some(admin_password_hash), &admin_dates));
+    for staff in &demo.staff {
+        users.push(&stored_record(staff.user.record(), Some(admin_password_hash), &admin_dates));
+    }
     for person in &demo.users {
         let created = person.created_days_ago;
         let dates = UserDates {
@@ -133,6 +141,47 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
         }
     }
     db.batch(s).await?;
+    Ok(())
+}
+
+/// Gives a staff member their profile and perimeter, found by names.
+pub async fn give_staff(db: &Db, company: CompanyId, staff: &DemoStaff) -> DbResult<()> {
+    let email = staff.user.email.as_ref().map(ToString::to_string).unwrap_or_default();
+    // Keys as stored: groups' folded names, bases' keys.
+    let keys = |names: &[&str], key: fn(&str) -> String| {
+        serde_json::to_string(&names.iter().map(|n| key(n)).collect::<Vec<_>>())
+    };
+    let groups = keys(&staff.groups, roster_core::text::fold)?;
+    let bases = keys(staff.bases.as_deref().unwrap_or_default(), roster_core::text::key)?;
+    let user = "SELECT id FROM users WHERE company_id = ?1 AND email = ?2";
+    db.batch(vec![
+        db.statement(
+            "UPDATE users SET perimeter_all_bases = ?3 WHERE company_id = ?1 AND email = ?2",
+            params![company, email.clone(), i64::from(staff.bases.is_none())],
+        )?,
+        db.statement(
+            &format!(
+                "INSERT INTO user_profiles (company_id, user_id, profile_id) SELECT ?1, ({user}), id \
+                 FROM permission_profiles WHERE company_id = ?1 AND preset = ?3"
+            ),
+            params![company, email.clone(), staff.preset.map(Preset::code)],
+        )?,
+        db.statement(
+            &format!(
+                "INSERT INTO user_allowed_groups (company_id, user_id, group_id) SELECT ?1, ({user}), id \
+                 FROM groups WHERE company_id = ?1 AND name_key IN (SELECT value FROM json_each(?3))"
+            ),
+            params![company, email.clone(), groups],
+        )?,
+        db.statement(
+            &format!(
+                "INSERT INTO user_allowed_bases (company_id, user_id, base_id) SELECT ?1, ({user}), id \
+                 FROM thematic_bases WHERE company_id = ?1 AND name_key IN (SELECT value FROM json_each(?3))"
+            ),
+            params![company, email, bases],
+        )?,
+    ])
+    .await?;
     Ok(())
 }
 

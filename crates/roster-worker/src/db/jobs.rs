@@ -251,12 +251,16 @@ pub async fn requeue(db: &Db, company: CompanyId, id: &str) -> DbResult<()> {
 
 /// The company's jobs asked for since `since`, newest first, at most
 /// [`rules::DASHBOARD_MAX_JOBS`].
-pub async fn recent(db: &Db, company: CompanyId, since: Timestamp) -> DbResult<Vec<JobRow>> {
-    db.all(
-        &format!("{JOB} WHERE company_id = ? AND created_at >= ? ORDER BY created_at DESC, id LIMIT ?"),
-        params![company, since, rules::DASHBOARD_MAX_JOBS],
-    )
-    .await
+pub async fn recent(db: &Db, company: CompanyId, since: Timestamp, requested_by: Option<i64>) -> DbResult<Vec<JobRow>> {
+    let mut sql = format!("{JOB} WHERE company_id = ? AND created_at >= ?");
+    let mut binds = params![company, since].to_vec();
+    if let Some(user) = requested_by {
+        sql.push_str(" AND requested_by = ?");
+        binds.push(super::Param::to_js(&user));
+    }
+    sql.push_str(" ORDER BY created_at DESC, id LIMIT ?");
+    binds.push(super::Param::to_js(&rules::DASHBOARD_MAX_JOBS));
+    db.all(&sql, &binds).await
 }
 
 /// A file of a job.

@@ -17,6 +17,7 @@ pub mod invitation_imports;
 pub mod jobs;
 pub mod outbox;
 pub mod password_links;
+pub mod profiles;
 pub mod public_links;
 pub mod simple_invitations;
 pub mod tags;

@@ -115,6 +115,51 @@ pub const fn order_by(sort: Sort) -> &'static str {
 /// tested on the rows the other words and filters leave.
 const INDEXED_WORD: usize = 3;
 
+/// Narrows a query on `users` to those inside a user's perimeter (H5): the members of
+/// their allowed groups. Binds the user's id, then the company's.
+const PERIMETER_USERS: &str = " AND id IN (SELECT m.user_id FROM user_allowed_groups a \
+    JOIN group_users m ON m.group_id = a.group_id WHERE a.user_id = ? AND m.company_id = ?)";
+
+/// Which users someone may change under a permission: inside their
+/// perimeter when it is scoped, and members only unless they administer.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Bounds {
+    /// Only users inside this user's perimeter.
+    pub within_perimeter_of: Option<i64>,
+    /// Only members (no administrator).
+    pub members_only: bool,
+}
+
+impl Bounds {
+    /// Appends the bounds to a `WHERE` condition on `users` and its parameters.
+    pub fn narrow(self, company: CompanyId, sql: &mut String, binds: &mut Vec<wasm_bindgen::JsValue>) {
+        if let Some(viewer) = self.within_perimeter_of {
+            sql.push_str(PERIMETER_USERS);
+            binds.extend(params![viewer, company].to_vec());
+        }
+        if self.members_only {
+            sql.push_str(" AND role = 'member'");
+        }
+    }
+}
+
+/// True when every one of `ids` is a user of the company within `bounds`.
+pub async fn all_within(db: &Db, company: CompanyId, ids: &[i64], bounds: Bounds) -> DbResult<bool> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: usize,
+    }
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let mut sql = "company_id = ? AND id IN (SELECT value FROM json_each(?))".to_owned();
+    let mut binds = params![company, serde_json::to_string(ids).unwrap_or_default()].to_vec();
+    bounds.narrow(company, &mut sql, &mut binds);
+    let found: Option<Count> = db.first(&format!("SELECT count(*) AS n FROM users WHERE {sql}"), &binds).await?;
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    Ok(found.is_some_and(|c| c.n == distinct.len()))
+}
+
 /// The `WHERE` condition of a directory query on `users`, with its
 /// parameters; from the query's cursor on when `from_cursor`.
 pub fn directory_filter(
@@ -147,6 +192,8 @@ pub fn directory_filter(
         }
         None => sql.push_str(" AND status != 'deleted'"),
     }
+    Bounds { within_perimeter_of: query.within_perimeter_of, members_only: false }
+        .narrow(company, &mut sql, &mut binds);
     let links = [
         (" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id = ?)", query.group),
         (" AND id IN (SELECT user_id FROM user_tags WHERE company_id = ? AND tag_id = ?)", query.tag),
@@ -202,6 +249,34 @@ pub fn directory_filter(
         }
     }
     (sql, binds)
+}
+
+/// What access rules need to know about a user: whether they administer,
+/// and their groups.
+#[derive(Debug, Deserialize)]
+pub struct PersonReach {
+    /// Role code.
+    pub role: String,
+    /// Their groups' ids, separated by commas.
+    pub groups: Option<String>,
+}
+
+impl PersonReach {
+    /// Their groups' ids.
+    pub fn group_ids(&self) -> Vec<i64> {
+        self.groups.as_deref().unwrap_or("").split(',').filter_map(|id| id.parse().ok()).collect()
+    }
+}
+
+/// [`PersonReach`] of the company's user `id`, if any.
+pub async fn reach(db: &Db, company: CompanyId, id: i64) -> DbResult<Option<PersonReach>> {
+    db.first(
+        "SELECT role, (SELECT group_concat(group_id) FROM group_users m \
+         WHERE m.company_id = u.company_id AND m.user_id = u.id) AS groups \
+         FROM users u WHERE company_id = ? AND id = ?",
+        params![company, id],
+    )
+    .await
 }
 
 /// How many users a directory query finds, all pages together.

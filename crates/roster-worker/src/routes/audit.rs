@@ -10,16 +10,13 @@ use crate::http::{json, query_number, query_param};
 
 /// The latest entries, newest first: `?action=` narrows, `?limit=` (1–500).
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    if admin.role != roster_core::model::Role::CompanyAdmin {
-        return Err(ApiError::Forbidden("Only company administrators read the audit log."));
-    }
+    let caller = auth::caller(req, db, roster_core::permissions::Need::CompanyAdministrator).await?;
     let action = query_param(req, "action")?;
     if action.as_deref().is_some_and(|a| a.trim().is_empty() || a.len() > 64) {
         return Err(ApiError::BadRequest("“action” must be an action name such as group.create.".into()));
     }
     let limit = query_number(req, "limit", (1, 500), 100)?;
-    let entries = audit::recent(db, admin.company, action.as_deref(), limit).await?;
+    let entries = audit::recent(db, caller.company, action.as_deref(), limit).await?;
     let items: Vec<_> = entries
         .into_iter()
         .map(|e| {

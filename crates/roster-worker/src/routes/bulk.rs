@@ -7,18 +7,19 @@
 use roster_core::bulk::{Action, ActionForm, INLINE_MAX, MAX_TICKED};
 use roster_core::directory::{MAX_ID, PageBounds, UserQuery};
 use roster_core::jobs::{BulkAction, JobKind, JobParams};
+use roster_core::permissions::{Need, Target};
 use roster_core::secret;
 use roster_core::{FieldError, Message};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
 
-use crate::db::bulk::{self, Selection};
+use crate::db::bulk::{self, Selection, Who};
 use crate::db::jobs::{self, Claim};
 use crate::db::{CompanyId, Db, companies, params};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Admin;
+use crate::tenant::Caller;
 use crate::{auth, consumer, platform, queue, views};
 
 /// The directory's filters, as a selection.
@@ -106,13 +107,13 @@ struct Asked {
     selection: Selection,
 }
 
-fn invalid(field: &'static str, message: Message, admin: &Admin) -> ApiError {
-    ApiError::Invalid(vec![FieldError::new(field, message)], admin.language)
+fn invalid(field: &'static str, message: Message, caller: &Caller) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new(field, message)], caller.language)
 }
 
 /// Checks the action and the selection, and that every named group or tag
 /// is the company's (groups not archived).
-async fn asked(db: &Db, admin: &Admin, form: BulkForm) -> ApiResult<Asked> {
+async fn asked(db: &Db, caller: &Caller, form: BulkForm) -> ApiResult<Asked> {
     let mut errors = Vec::new();
     // Only the password's hash goes further: into the job, then the users.
     let password_hash = match form.password.as_deref() {
@@ -132,25 +133,25 @@ async fn asked(db: &Db, admin: &Admin, form: BulkForm) -> ApiResult<Asked> {
             if ids.is_empty() || ids.len() > MAX_TICKED || ids.iter().any(|id| !(1..=MAX_ID).contains(id)) {
                 errors.push(FieldError::new("users", Message::OutOfRange));
             }
-            Some(Selection::Ticked(ids))
+            Some(Who::Ticked(ids))
         }
         (None, Some(m)) => {
-            let query = UserQuery::parse(|name| m.param(name), PageBounds::DIRECTORY, &admin.time_zone);
+            let query = UserQuery::parse(|name| m.param(name), PageBounds::DIRECTORY, &caller.time_zone);
             if query.is_err() {
                 errors.push(FieldError::new("matching", Message::UnknownValue));
             }
-            query.ok().map(Selection::Matching)
+            query.ok().map(Who::Matching)
         }
         _ => {
             errors.push(FieldError::new("users", Message::Required));
             None
         }
     };
-    let (Some(action), Some(selection)) = (action, selection) else {
-        return Err(ApiError::Invalid(errors, admin.language));
+    let (Some(action), Some(who)) = (action, selection) else {
+        return Err(ApiError::Invalid(errors, caller.language));
     };
     if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors, admin.language));
+        return Err(ApiError::Invalid(errors, caller.language));
     }
     if let Action::Groups(_, ids) | Action::Tags(_, ids) = &action
         && !ids.is_empty()
@@ -160,13 +161,16 @@ async fn asked(db: &Db, admin: &Admin, form: BulkForm) -> ApiResult<Asked> {
         let found: Option<Count> = db
             .first(
                 &format!("SELECT count(*) AS n FROM {table} company_id = ? AND id IN (SELECT value FROM json_each(?))"),
-                params![admin.company, json!(ids).to_string()],
+                params![caller.company, json!(ids).to_string()],
             )
             .await?;
         if found.map_or(0, |c| c.n) != ids.len() {
-            return Err(invalid("ids", Message::UnknownGroupOrTag, admin));
+            return Err(invalid("ids", Message::UnknownGroupOrTag, caller));
         }
     }
+    let need = action.need();
+    caller.allow(need, Target::Company)?;
+    let selection = Selection { who, bounds: caller.bounds(need) };
     Ok(Asked { action, selection })
 }
 
@@ -186,12 +190,12 @@ async fn confirmation(db: &Db, company: CompanyId, action: &Action, selected: u6
 /// `POST /api/v1/users/bulk/preview`: how many users the selection holds
 /// by status, and what the action will ask the admin to confirm.
 pub async fn preview(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
     let form: BulkForm = json_body(req).await?;
-    let asked = asked(db, &admin, form).await?;
-    let by_status = bulk::count_by_status(db, admin.company, &asked.selection).await?;
+    let asked = asked(db, &caller, form).await?;
+    let by_status = bulk::count_by_status(db, caller.company, &asked.selection).await?;
     let selected: u64 = by_status.iter().map(|(_, n)| n).sum();
-    let confirmation = confirmation(db, admin.company, &asked.action, selected).await?;
+    let confirmation = confirmation(db, caller.company, &asked.action, selected).await?;
     let by_status: serde_json::Map<String, Value> = by_status.into_iter().map(|(s, n)| (s, n.into())).collect();
     json(200, &json!({ "selected": selected, "by_status": by_status, "confirmation": confirmation }))
 }
@@ -201,46 +205,46 @@ pub async fn preview(req: &mut Request, db: &Db) -> ApiResult<Response> {
 /// (202). Deleting, and deleting or deactivating past the company's guard,
 /// needs `confirm` equal to the number of users selected.
 pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
     let form: BulkForm = json_body(req).await?;
     let confirm = form.confirm;
-    let Asked { action, selection } = asked(db, &admin, form).await?;
-    let selected: u64 = bulk::count_by_status(db, admin.company, &selection).await?.iter().map(|(_, n)| n).sum();
+    let Asked { action, selection } = asked(db, &caller, form).await?;
+    let selected: u64 = bulk::count_by_status(db, caller.company, &selection).await?.iter().map(|(_, n)| n).sum();
     if selected == 0 {
-        let field = if matches!(selection, Selection::Ticked(_)) { "users" } else { "matching" };
-        return Err(invalid(field, Message::NothingSelected, &admin));
+        let field = if matches!(selection.who, Who::Ticked(_)) { "users" } else { "matching" };
+        return Err(invalid(field, Message::NothingSelected, &caller));
     }
-    let must_confirm = confirmation(db, admin.company, &action, selected).await? != "none";
+    let must_confirm = confirmation(db, caller.company, &action, selected).await? != "none";
     match confirm {
-        None if must_confirm => return Err(invalid("confirm", Message::ConfirmationRequired, &admin)),
+        None if must_confirm => return Err(invalid("confirm", Message::ConfirmationRequired, &caller)),
         Some(n) if must_confirm && u64::try_from(n).ok() != Some(selected) => {
-            return Err(invalid("confirm", Message::ConfirmationMismatch, &admin));
+            return Err(invalid("confirm", Message::ConfirmationMismatch, &caller));
         }
         _ => {}
     }
     let id = secret::random_id(platform::random_bytes()?);
     let origin = Some(req.url()?.origin().ascii_serialization());
-    let bulk_params = BulkAction { action: action.form(), selected, language: admin.language, origin };
+    let bulk_params = BulkAction { action: action.form(), selected, language: caller.language, origin };
     let params = JobParams::BulkAction(bulk_params.clone());
-    let taken = bulk::create(db, admin.company, admin.user_id, &id, &params, &selection).await?;
+    let taken = bulk::create(db, caller.company, caller.user_id(), &id, &params, &selection).await?;
     if must_confirm && taken != selected {
         // The selection changed between the count and the taking: nothing is done.
-        bulk::discard(db, admin.company, &id).await?;
-        return Err(invalid("confirm", Message::ConfirmationMismatch, &admin));
+        bulk::discard(db, caller.company, &id).await?;
+        return Err(invalid("confirm", Message::ConfirmationMismatch, &caller));
     }
-    if taken <= INLINE_MAX && jobs::claim(db, admin.company, &id).await? == Claim::Taken {
-        let job = jobs::job(db, admin.company, &id).await?.ok_or(ApiError::NotFound)?;
-        let requester = jobs::requester(db, admin.company, admin.user_id).await?.ok_or(ApiError::NotFound)?;
-        match consumer::bulk_action(db, env, admin.company, &job, &bulk_params, &requester).await {
-            Ok(true) => return views::job_answer(db, admin.company, JobKind::Bulk, &id, 200).await,
-            Ok(false) => return views::job_answer(db, admin.company, JobKind::Bulk, &id, 202).await,
+    if taken <= INLINE_MAX && jobs::claim(db, caller.company, &id).await? == Claim::Taken {
+        let job = jobs::job(db, caller.company, &id).await?.ok_or(ApiError::NotFound)?;
+        let requester = jobs::requester(db, caller.company, caller.user_id()).await?.ok_or(ApiError::NotFound)?;
+        match consumer::bulk_action(db, env, caller.company, &job, &bulk_params, &requester).await {
+            Ok(true) => return views::job_answer(db, caller.company, JobKind::Bulk, &id, 200).await,
+            Ok(false) => return views::job_answer(db, caller.company, JobKind::Bulk, &id, 202).await,
             // What is done stays done; the queue finishes the rest.
             Err(e) => {
                 worker::console_error!("bulk action {id} goes on in the background: {e:?}");
-                jobs::release(db, admin.company, &id).await?;
+                jobs::release(db, caller.company, &id).await?;
             }
         }
     }
-    queue::enqueue(env, admin.company, &id).await?;
-    views::job_answer(db, admin.company, JobKind::Bulk, &id, 202).await
+    queue::enqueue(env, caller.company, &id).await?;
+    views::job_answer(db, caller.company, JobKind::Bulk, &id, 202).await
 }

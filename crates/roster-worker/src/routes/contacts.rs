@@ -4,6 +4,7 @@
 use roster_core::directory::PageBounds;
 use roster_core::form::NewUserForm;
 use roster_core::model::{Contact, Email, Mobile, PersonName};
+use roster_core::permissions::{Need, Permission};
 use roster_core::{FieldError, Message};
 use serde::Deserialize;
 use serde_json::json;
@@ -14,16 +15,30 @@ use crate::db::contacts::{self, ContactRow, Selector};
 use crate::db::{Db, activity_invitations, public_links, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
+use crate::tenant::Caller;
 use crate::views;
+
+const SEE: Need = Need::Permission(Permission::SeeUsers);
+const EDIT: Need = Need::Permission(Permission::EditUsers);
+
+/// The company's contact `id`, when inside the caller's perimeter for `need`.
+async fn contact(db: &Db, caller: &Caller, need: Need, id: i64) -> ApiResult<ContactRow> {
+    let contact = contacts::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    if !contacts::all_within(db, caller.company, &[id], caller.bounds(need)).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(contact)
+}
 
 /// A page of contacts: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let query = user_query(req, PageBounds::DIRECTORY, &admin.time_zone)?;
+    let caller = auth::caller(req, db, SEE).await?;
+    let mut query = user_query(req, PageBounds::DIRECTORY, &caller.time_zone)?;
+    query.within_perimeter_of = caller.users_perimeter(Permission::SeeUsers);
     if query.status.is_some() {
         return Err(ApiError::BadRequest("Contacts have no status.".into()));
     }
-    let mut items = contacts::page(db, admin.company, &query).await?;
+    let mut items = contacts::page(db, caller.company, &query).await?;
     let next_cursor = views::next_cursor(&mut items, query.limit, ContactRow::cursor);
     json(200, &json!({ "items": items, "next_cursor": next_cursor }))
 }
@@ -47,7 +62,7 @@ struct NewContact {
 
 /// Creates a contact (201); 422 for bad fields or an address someone has.
 pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, EDIT).await?;
     let body: NewContact = json_body(req).await?;
     let mut errors = Vec::new();
     let filled = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
@@ -55,7 +70,7 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
         Email::parse(&raw).map_err(|_| errors.push(FieldError::new("email", Message::InvalidEmail))).ok()
     });
     let mobile = filled(&body.mobile).and_then(|raw| {
-        Mobile::parse(&raw, admin.country_code)
+        Mobile::parse(&raw, caller.country_code)
             .map_err(|_| errors.push(FieldError::new("mobile", Message::InvalidMobile)))
             .ok()
     });
@@ -67,34 +82,34 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
     let first_name = name("first_name", &body.first_name);
     let organisation = name("organisation", &body.organisation);
     if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors, admin.language));
+        return Err(ApiError::Invalid(errors, caller.language));
     }
     let contact = Contact::new(email, mobile, last_name, first_name, organisation).map_err(|_| {
-        ApiError::Invalid(vec![FieldError::new("email", Message::EmailOrMobileRequired)], admin.language)
+        ApiError::Invalid(vec![FieldError::new("email", Message::EmailOrMobileRequired)], caller.language)
     })?;
     let email = contact.email.as_ref().map(Email::as_str);
     let mobile = contact.mobile.as_ref().map(Mobile::as_str);
-    if contacts::address_taken(db, admin.company, email, mobile).await? {
+    if contacts::address_taken(db, caller.company, email, mobile).await? {
         let field = if email.is_some() { "email" } else { "mobile" };
-        return Err(ApiError::Invalid(vec![FieldError::new(field, Message::AddressTaken)], admin.language));
+        return Err(ApiError::Invalid(vec![FieldError::new(field, Message::AddressTaken)], caller.language));
     }
-    let groups = activity_invitations::picked_groups(db, admin.company, &body.groups).await?;
+    let groups = activity_invitations::picked_groups(db, caller.company, &body.groups).await?;
     if groups.len() < body.groups.iter().collect::<std::collections::BTreeSet<_>>().len() {
-        return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::UnknownGroup)], admin.language));
+        return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::UnknownGroup)], caller.language));
     }
-    let id = contacts::create(db, admin.company, admin.user_id, &contact, &body.groups).await?;
-    json(201, &contacts::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?)
+    let id = contacts::create(db, caller.company, caller.user_id(), &contact, &body.groups).await?;
+    json(201, &contacts::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?)
 }
 
 /// One contact with its invitations.
 pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let contact = contacts::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    let invitations = activity_invitations::of_person(db, admin.company, false, id).await?;
+    let caller = auth::caller(req, db, SEE).await?;
+    let contact = contact(db, &caller, SEE, id).await?;
+    let invitations = activity_invitations::of_person(db, caller.company, false, id).await?;
     let mut body = serde_json::to_value(&contact)?;
-    body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
+    body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &caller.time_zone)).collect();
     body["public_attempts"] =
-        serde_json::to_value(public_links::attempts(db, admin.company, public_links::AttemptsOf::Contact(id)).await?)?;
+        serde_json::to_value(public_links::attempts(db, caller.company, public_links::AttemptsOf::Contact(id)).await?)?;
     json(200, &body)
 }
 
@@ -102,18 +117,18 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
 /// complete what the contact lacks (a last name, a user type …). Its
 /// groups, invitations, messages and history follow.
 pub async fn become_user(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let contact = contacts::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let caller = auth::caller(req, db, EDIT).await?;
+    let contact = contact(db, &caller, EDIT, id).await?;
     let mut form: NewUserForm = json_body(req).await?;
     form.last_name = form.last_name.or(contact.last_name.clone());
     form.first_name = form.first_name.or(contact.first_name.clone());
     form.email = form.email.or(contact.email.clone());
     form.mobile = form.mobile.or(contact.mobile.clone());
-    let user = form.parse(admin.form_context()).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
-    let created = users::create_unless_taken(db, admin.company, admin.user_id, admin.licence_capacity, &user)
+    let user = form.parse(caller.form_context()).map_err(|errors| ApiError::Invalid(errors, caller.language))?;
+    let created = users::create_unless_taken(db, caller.company, caller.user_id(), caller.licence_capacity, &user)
         .await?
-        .map_err(|clashes| ApiError::Invalid(clashes, admin.language))?;
-    let moves = contacts::become_user(db, admin.company, Selector::Id(id), created.id, None)?;
+        .map_err(|clashes| ApiError::Invalid(clashes, caller.language))?;
+    let moves = contacts::become_user(db, caller.company, Selector::Id(id), created.id, None)?;
     db.batch(moves).await?;
     json(201, &created)
 }

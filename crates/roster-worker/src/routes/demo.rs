@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
-use crate::db::{CompanyId, Db, demo as store, jobs, public_links};
+use crate::db::{CompanyId, Db, demo as store, jobs, profiles, public_links};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::scheduler::Sender;
@@ -37,9 +37,9 @@ fn check_key(req: &Request, env: &Env) -> ApiResult<()> {
 /// queue may: tests use it to show a second delivery changes nothing.
 pub async fn redeliver(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
     check_key(req, env)?;
-    let admin = crate::auth::admin(req, db).await?;
-    let job = jobs::job(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    queue::enqueue(env, admin.company, &job.id).await?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
+    let job = jobs::job(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    queue::enqueue(env, caller.company, &job.id).await?;
     json(202, &json!({ "redelivered": id }))
 }
 
@@ -53,9 +53,9 @@ struct Age {
 /// last day): tests see a job as it will be days later without waiting.
 pub async fn age(req: &mut Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
     check_key(req, env)?;
-    let admin = crate::auth::admin(req, db).await?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
     let body: Age = json_body(req).await?;
-    if store::age_job(db, admin.company, id, body.days).await? == 0 {
+    if store::age_job(db, caller.company, id, body.days).await? == 0 {
         return Err(ApiError::NotFound);
     }
     json(200, &json!({ "aged": id, "days": body.days }))
@@ -72,9 +72,9 @@ struct Capacity {
 /// benchmarks import more people than a demo company holds.
 pub async fn licences(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     check_key(req, env)?;
-    let admin = crate::auth::admin(req, db).await?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
     let body: Capacity = json_body(req).await?;
-    crate::db::companies::set_licence_capacity(db, admin.company, body.capacity).await?;
+    crate::db::companies::set_licence_capacity(db, caller.company, body.capacity).await?;
     json(200, &json!({ "capacity": body.capacity }))
 }
 
@@ -88,20 +88,20 @@ struct Fill {
 /// with a file: tests see a dashboard as a busy company has it.
 pub async fn fill(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     check_key(req, env)?;
-    let admin = crate::auth::admin(req, db).await?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
     let body: Fill = json_body(req).await?;
     let count = body.jobs.min(1_000);
-    store::fill_jobs(db, admin.company, admin.user_id, count, platform::now()).await?;
+    store::fill_jobs(db, caller.company, caller.user_id(), count, platform::now()).await?;
     json(201, &json!({ "jobs": count }))
 }
 
 /// Which files of one of the caller's jobs are still in storage.
 pub async fn stored(req: &Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
     check_key(req, env)?;
-    let admin = crate::auth::admin(req, db).await?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
     let bucket = env.bucket("FILES")?;
     let mut names = Vec::new();
-    for file in jobs::files(db, admin.company, id).await? {
+    for file in jobs::files(db, caller.company, id).await? {
         if bucket.head(file.object_key.clone()).await?.is_some() {
             names.push(file.name);
         }
@@ -128,13 +128,22 @@ pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> 
         let hash = secret::hash_password(&body.password, platform::random_bytes()?);
         let existing = store::company_named(db, company.name).await?;
         if let Some(id) = existing {
-            let email = company.admin.email.as_ref().map(ToString::to_string).unwrap_or_default();
-            store::set_admin_password(db, id, &email, &hash).await?;
+            let emails: Vec<String> = std::iter::once(&company.admin)
+                .chain(company.staff.iter().map(|s| &s.user))
+                .filter_map(|u| u.email.as_ref().map(ToString::to_string))
+                .collect();
+            store::set_staff_password(db, id, &emails, &hash).await?;
         } else {
             store::store(db, &company, &hash, now).await?;
             let stored = store::company_named(db, company.name).await?.ok_or(ApiError::NotFound)?;
             if let Some(link) = &company.public_link {
                 seed_public_link(db, stored, link, now).await?;
+            }
+            if company.advanced_permissions {
+                profiles::add_presets(db, stored).await?;
+            }
+            for staff in &company.staff {
+                store::give_staff(db, stored, staff).await?;
             }
         }
         let created = existing.is_none();
@@ -146,11 +155,11 @@ pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> 
 /// Makes the demo's public link, then records its attempts with the
 /// statements a visitor's answers run, dated in the past.
 async fn seed_public_link(db: &Db, company: CompanyId, link: &DemoPublicLink, now: Timestamp) -> ApiResult<()> {
-    let Some((activity, admin)) = store::activity_and_admin(db, company, &link.activity).await? else {
+    let Some((activity, demo_admin)) = store::activity_and_admin(db, company, &link.activity).await? else {
         return Ok(());
     };
     let token = secret::random_id(platform::random_bytes()?);
-    public_links::save(db, company, admin, activity, &link.settings, Some(&token), now.plus_days(-30)).await?;
+    public_links::save(db, company, demo_admin, activity, &link.settings, Some(&token), now.plus_days(-30)).await?;
     let stored = public_links::by_token(db, &token).await?.ok_or(ApiError::NotFound)?;
     for attempt in &link.attempts {
         let contact = match public_link::plan(link.settings.form.as_ref(), &attempt.answers) {
@@ -189,23 +198,23 @@ struct Provider {
 /// of waiting, and may hand messages to a provider of their own.
 pub async fn run_scheduler(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     check_key(req, env)?;
-    let admin = crate::auth::admin(req, db).await?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
     let body: SchedulerRun = json_body(req).await?;
     let at = roster_core::time::Timestamp::parse(&body.at)
         .ok_or_else(|| ApiError::BadRequest("at is a UTC time such as 2026-12-01T08:00:00Z.".into()))?;
     let sender =
         body.provider.map_or_else(|| Sender::from_env(env), |Provider { url, key }| Sender::Provider { url, key });
-    json(200, &crate::scheduler::run(db, at, Some(admin.company), &sender).await?)
+    json(200, &crate::scheduler::run(db, at, Some(caller.company), &sender).await?)
 }
 
 /// Moves one of the caller's pending invitations `days` into the past
 /// (sent, last day): tests see an expired link without waiting.
 pub async fn age_invitation(req: &mut Request, db: &Db, env: &Env, id: &str) -> ApiResult<Response> {
     check_key(req, env)?;
-    let admin = crate::auth::admin(req, db).await?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
     let body: Age = json_body(req).await?;
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    if store::age_invitation(db, admin.company, id, body.days).await? == 0 {
+    if store::age_invitation(db, caller.company, id, body.days).await? == 0 {
         return Err(ApiError::NotFound);
     }
     json(200, &json!({ "aged": id, "days": body.days }))

@@ -7,6 +7,7 @@ use roster_core::directory::{PageBounds, UserQuery};
 use roster_core::export::Format;
 use roster_core::export::users::MAX_EXPORT_USERS;
 use roster_core::jobs::{self as rules, JobKind, JobParams, UserExport};
+use roster_core::permissions::{Need, Permission};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
@@ -27,9 +28,11 @@ struct ExportRequest {
     language: Option<String>,
 }
 
+const EXPORT: Need = Need::Permission(Permission::ExportUsers);
+
 /// Records a queued export and hands it to the queue (202).
 pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, EXPORT).await?;
     let body: ExportRequest = json_body(req).await?;
     if body.kind != "users" {
         return Err(ApiError::BadRequest(format!("There is no export of kind “{}”; try “users”.", body.kind)));
@@ -37,22 +40,23 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let format = Format::parse(&body.format)
         .ok_or_else(|| ApiError::BadRequest(format!("The format “{}” is not csv or xlsx.", body.format)))?;
     let language = match body.language.as_deref() {
-        None => admin.language,
+        None => caller.language,
         Some(code) => Language::parse(code)
             .map_err(|_| ApiError::BadRequest(format!("The language “{code}” is not fr, en or de.")))?,
     };
-    let everyone = UserQuery::everyone(1);
-    if users::count(db, admin.company, &everyone).await? > MAX_EXPORT_USERS {
+    let within_perimeter_of = caller.users_perimeter(Permission::ExportUsers);
+    let everyone = UserQuery { within_perimeter_of, ..UserQuery::everyone(1) };
+    if users::count(db, caller.company, &everyone).await? > MAX_EXPORT_USERS {
         return Err(ApiError::BadRequest(format!(
             "An export takes at most {MAX_EXPORT_USERS} users; this company has more. Export the list by status or group instead."
         )));
     }
     let origin = req.url()?.origin().ascii_serialization();
     let id = roster_core::secret::random_id(platform::random_bytes()?);
-    let params = JobParams::UserExport(UserExport { format, language, origin });
-    jobs::create(db, admin.company, admin.user_id, &id, &params, &[]).await?;
-    queue::enqueue(env, admin.company, &id).await?;
-    views::job_answer(db, admin.company, JobKind::Export, &id, 202).await
+    let params = JobParams::UserExport(UserExport { format, language, origin, within_perimeter_of });
+    jobs::create(db, caller.company, caller.user_id(), &id, &params, &[]).await?;
+    queue::enqueue(env, caller.company, &id).await?;
+    views::job_answer(db, caller.company, JobKind::Export, &id, 202).await
 }
 
 /// A page of [`list_page`]: up to a thousand users.
@@ -61,12 +65,13 @@ const EXPORT_PAGE: PageBounds = PageBounds { default: 1_000, max: 1_000 };
 /// One page of the directory as exports show it (the list's filters), for
 /// the console to build its own file; the first page also counts them all.
 pub async fn list_page(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let query = user_query(req, EXPORT_PAGE, &admin.time_zone)?;
-    let total = if query.after.is_none() { Some(users::count(db, admin.company, &query).await?) } else { None };
+    let caller = auth::caller(req, db, EXPORT).await?;
+    let mut query = user_query(req, EXPORT_PAGE, &caller.time_zone)?;
+    query.within_perimeter_of = caller.users_perimeter(Permission::ExportUsers);
+    let total = if query.after.is_none() { Some(users::count(db, caller.company, &query).await?) } else { None };
     let since = rules::statistics_since(platform::now());
     let one_more = UserQuery { limit: query.limit + 1, ..query.clone() };
-    let mut rows = exports::page(db, admin.company, &one_more, since).await?;
+    let mut rows = exports::page(db, caller.company, &one_more, since).await?;
     let next = views::next_cursor(&mut rows, query.limit, |row| row.cursor(query.sort));
     let items: Vec<_> = rows.into_iter().map(|r| r.user).collect();
     json(200, &json!({ "items": items, "next_cursor": next, "total": total }))

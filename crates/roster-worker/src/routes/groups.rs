@@ -4,6 +4,7 @@
 use roster_core::directory::PageBounds;
 use roster_core::membership::MembershipRequest;
 use roster_core::model::GroupName;
+use roster_core::permissions::{Need, Permission};
 use roster_core::{FieldError, Message};
 use serde::Deserialize;
 use serde_json::json;
@@ -13,19 +14,22 @@ use crate::db::groups::{self, GroupChange, MembershipOutcome};
 use crate::db::{Db, DbError, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
-use crate::tenant::Admin;
+use crate::tenant::Caller;
 use crate::{auth, views};
+
+/// What changing groups needs.
+const MANAGE: Need = Need::Permission(Permission::ManageGroups);
 
 /// Every group of the caller's company with its member counts.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    json(200, &json!({ "items": groups::list(db, admin.company).await? }))
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
+    json(200, &json!({ "items": groups::list(db, caller.company).await? }))
 }
 
 /// One group of the caller's company.
 pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    json(200, &groups::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?)
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
+    json(200, &groups::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?)
 }
 
 #[derive(Deserialize)]
@@ -35,29 +39,29 @@ struct NewGroup {
 }
 
 /// The answer to a name another group holds, however close two requests came.
-fn name_taken(admin: &Admin) -> ApiError {
-    ApiError::Invalid(vec![FieldError::new("name", Message::GroupNameTaken)], admin.language)
+fn name_taken(caller: &Caller) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new("name", Message::GroupNameTaken)], caller.language)
 }
 
 /// A name that is valid and free in the company (`except` the group renamed).
-async fn free_name(db: &Db, admin: &Admin, raw: &str, except: Option<i64>) -> ApiResult<GroupName> {
-    let invalid = |code| ApiError::Invalid(vec![FieldError::new("name", code)], admin.language);
+async fn free_name(db: &Db, caller: &Caller, raw: &str, except: Option<i64>) -> ApiResult<GroupName> {
+    let invalid = |code| ApiError::Invalid(vec![FieldError::new("name", code)], caller.language);
     let name = GroupName::parse(raw).map_err(|e| invalid(e.message()))?;
-    if groups::name_taken(db, admin.company, &name, except).await? {
-        return Err(name_taken(admin));
+    if groups::name_taken(db, caller.company, &name, except).await? {
+        return Err(name_taken(caller));
     }
     Ok(name)
 }
 
 /// Creates a group (201); 422 when the name is bad or taken.
 pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, MANAGE).await?;
     let body: NewGroup = json_body(req).await?;
-    let name = free_name(db, &admin, &body.name, None).await?;
-    match groups::create(db, admin.company, admin.user_id, &name).await {
+    let name = free_name(db, &caller, &body.name, None).await?;
+    match groups::create(db, caller.company, caller.user_id(), &name).await {
         Ok(Some(group)) => json(201, &group),
         Ok(None) => Err(ApiError::Internal("created group vanished".into())),
-        Err(DbError::Unique(_)) => Err(name_taken(&admin)),
+        Err(DbError::Unique(_)) => Err(name_taken(&caller)),
         Err(e) => Err(e.into()),
     }
 }
@@ -73,26 +77,26 @@ struct Change {
 
 /// Renames, archives or unarchives a group.
 pub async fn update(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, MANAGE).await?;
     let body: Change = json_body(req).await?;
     let name = match &body.name {
-        Some(raw) => Some(free_name(db, &admin, raw, Some(id)).await?),
+        Some(raw) => Some(free_name(db, &caller, raw, Some(id)).await?),
         None => None,
     };
     let change = GroupChange { name, archived: body.archived };
-    match groups::update(db, admin.company, admin.user_id, id, &change).await {
+    match groups::update(db, caller.company, caller.user_id(), id, &change).await {
         Ok(true) => {}
         Ok(false) => return Err(ApiError::NotFound),
-        Err(DbError::Unique(_)) => return Err(name_taken(&admin)),
+        Err(DbError::Unique(_)) => return Err(name_taken(&caller)),
         Err(e) => return Err(e.into()),
     }
-    json(200, &groups::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?)
+    json(200, &groups::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?)
 }
 
 /// Deletes a group (204); its members stay in the directory.
 pub async fn delete(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    if !groups::delete(db, admin.company, admin.user_id, id).await? {
+    let caller = auth::caller(req, db, Need::Administrator).await?;
+    if !groups::delete(db, caller.company, caller.user_id(), id).await? {
         return Err(ApiError::NotFound);
     }
     Ok(Response::empty()?.with_status(204))
@@ -102,12 +106,13 @@ pub async fn delete(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
 /// `group` gives a group's members only), each user with the ids of the
 /// groups they belong to, and the company's groups that are not archived.
 pub async fn matrix(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let query = user_query(req, PageBounds::DIRECTORY, &admin.time_zone)?;
-    let mut page = users::page(db, admin.company, &query).await?;
+    let caller = auth::caller(req, db, MANAGE).await?;
+    let mut query = user_query(req, PageBounds::DIRECTORY, &caller.time_zone)?;
+    query.within_perimeter_of = caller.users_perimeter(Permission::ManageGroups);
+    let mut page = users::page(db, caller.company, &query).await?;
     let next_cursor = views::next_cursor(&mut page, query.limit, |row| row.cursor(query.sort));
     let ids: Vec<i64> = page.iter().map(|u| u.id).collect();
-    let held = groups::memberships_of(db, admin.company, &ids).await?;
+    let held = groups::memberships_of(db, caller.company, &ids).await?;
     let items: Vec<_> = page
         .iter()
         .map(|u| {
@@ -116,7 +121,7 @@ pub async fn matrix(req: &Request, db: &Db) -> ApiResult<Response> {
                     "status": u.status, "groups": of })
         })
         .collect();
-    let columns = groups::open(db, admin.company).await?;
+    let columns = groups::open(db, caller.company).await?;
     json(200, &json!({ "groups": columns, "items": items, "next_cursor": next_cursor }))
 }
 
@@ -125,14 +130,17 @@ pub async fn matrix(req: &Request, db: &Db) -> ApiResult<Response> {
 /// 422 for an archived group or a change that is empty, too large or
 /// contradictory.
 pub async fn change_memberships(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, MANAGE).await?;
     let request: MembershipRequest = json_body(req).await?;
-    let change = request.checked().map_err(|e| ApiError::Invalid(vec![e], admin.language))?;
-    match groups::change_memberships(db, admin.company, admin.user_id, &change).await? {
+    let change = request.checked().map_err(|e| ApiError::Invalid(vec![e], caller.language))?;
+    if !users::all_within(db, caller.company, &change.users(), caller.bounds(MANAGE)).await? {
+        return Err(ApiError::NotFound);
+    }
+    match groups::change_memberships(db, caller.company, caller.user_id(), &change).await? {
         MembershipOutcome::Saved { added, removed } => json(200, &json!({ "added": added, "removed": removed })),
         MembershipOutcome::Unknown => Err(ApiError::NotFound),
         MembershipOutcome::Archived => {
-            Err(ApiError::Invalid(vec![FieldError::new("add", Message::UnknownGroupOrTag)], admin.language))
+            Err(ApiError::Invalid(vec![FieldError::new("add", Message::UnknownGroupOrTag)], caller.language))
         }
     }
 }
@@ -147,11 +155,11 @@ struct Archiving {
 
 /// Archives or unarchives a selection of groups at once: how many changed.
 pub async fn archive(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, MANAGE).await?;
     let body: Archiving = json_body(req).await?;
     if body.groups.is_empty() {
-        return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::NothingSelected)], admin.language));
+        return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::NothingSelected)], caller.language));
     }
-    let changed = groups::set_archived(db, admin.company, admin.user_id, &body.groups, body.archived).await?;
+    let changed = groups::set_archived(db, caller.company, caller.user_id(), &body.groups, body.archived).await?;
     json(200, &json!({ "changed": changed }))
 }

@@ -3,6 +3,7 @@
 //! applied in the background. The job is followed under `jobs`.
 
 use roster_core::jobs::{InvitationImport, JobKind, JobParams, UserImport};
+use roster_core::permissions::{Need, Permission};
 use roster_core::text;
 use worker::{Env, Request, Response};
 
@@ -11,7 +12,7 @@ use crate::db::jobs::{self, JobFile};
 use crate::db::{Db, invitation_imports};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{self, percent_decoded};
-use crate::tenant::Admin;
+use crate::tenant::Caller;
 use crate::{platform, queue, views};
 
 /// The largest file accepted (the core refuses larger files anyway).
@@ -28,34 +29,38 @@ pub enum ImportFile {
 
 /// The administrator, when their company imports `file`s: the invitation
 /// file is a company setting, and without it the import is absent (404).
-pub async fn importer(req: &Request, db: &Db, file: ImportFile) -> ApiResult<Admin> {
-    let admin = auth::admin(req, db).await?;
-    if file == ImportFile::Invitations && !admin.invitation_file_import {
+pub async fn importer(req: &Request, db: &Db, file: ImportFile) -> ApiResult<Caller> {
+    let permission = match file {
+        ImportFile::Users => Permission::ImportUsers,
+        ImportFile::Invitations => Permission::ImportInvitations,
+    };
+    let caller = auth::caller(req, db, Need::Permission(permission)).await?;
+    if file == ImportFile::Invitations && !caller.invitation_file_import {
         return Err(ApiError::NotFound);
     }
-    Ok(admin)
+    Ok(caller)
 }
 
 /// The company's activities, groups and people as an invitation file is
 /// checked against: what the console checks in the browser, and what
 /// `roster validate invitations --snapshot` reads.
 pub async fn invitation_snapshot(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = importer(req, db, ImportFile::Invitations).await?;
-    let snapshot = invitation_imports::snapshot(db, admin.company, admin.time_zone.clone()).await?;
+    let caller = importer(req, db, ImportFile::Invitations).await?;
+    let snapshot = invitation_imports::snapshot(db, caller.company, caller.time_zone.clone()).await?;
     http::json(200, &snapshot)
 }
 
 /// Streams the file to storage, records a queued job and hands it to the
 /// queue (202).
 pub async fn upload(req: &mut Request, db: &Db, env: &Env, file: ImportFile) -> ApiResult<Response> {
-    let admin = importer(req, db, file).await?;
+    let caller = importer(req, db, file).await?;
     let typed = req.headers().get("content-type")?.is_some();
     let raw_name = req.headers().get("x-file-name")?.map(|name| percent_decoded(&name)).unwrap_or_default();
     // The name a file is stored under when it came without a usable one.
     let unnamed = if file == ImportFile::Users { "users" } else { "invitations" };
     let file_name = text::file_name(&raw_name).unwrap_or_else(|| unnamed.to_owned());
     let id = roster_core::secret::random_id(platform::random_bytes()?);
-    let key = format!("imports/{}/{id}", admin.company.get());
+    let key = format!("imports/{}/{id}", caller.company.get());
     let bucket = env.bucket("FILES")?;
     let size = http::upload_body(req, &bucket, key.clone(), MAX_FILE).await?;
     // A request that sends nothing at all (no bytes, no type) is not a file;
@@ -79,10 +84,10 @@ pub async fn upload(req: &mut Request, db: &Db, env: &Env, file: ImportFile) -> 
             bytes: size,
             key,
             origin: req.url()?.origin().ascii_serialization(),
-            language: admin.language,
+            language: caller.language,
         }),
     };
-    jobs::create(db, admin.company, admin.user_id, &id, &params, &[upload]).await?;
-    queue::enqueue(env, admin.company, &id).await?;
-    views::job_answer(db, admin.company, JobKind::Import, &id, 202).await
+    jobs::create(db, caller.company, caller.user_id(), &id, &params, &[upload]).await?;
+    queue::enqueue(env, caller.company, &id).await?;
+    views::job_answer(db, caller.company, JobKind::Import, &id, 202).await
 }

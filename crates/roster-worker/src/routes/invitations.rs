@@ -6,6 +6,7 @@
 use roster_core::invitation::paste::{self, MAX_ENTRIES, Plan, Verdict};
 use roster_core::invitation::{Address, Invitee, SIGN_UP_DAYS, message};
 use roster_core::model::{Channel, PersonName, UserType};
+use roster_core::permissions::{Need, Permission};
 use roster_core::secret::{self, SecretKind};
 use roster_core::time::Timestamp;
 use roster_core::{FieldError, Language, Message};
@@ -17,7 +18,7 @@ use crate::db::simple_invitations::{self, Invitation, LinkRow, PendingRow, SignU
 use crate::db::{Db, DbError, activity_invitations, companies};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Admin;
+use crate::tenant::Caller;
 use crate::{auth, platform};
 
 #[derive(Deserialize)]
@@ -34,21 +35,21 @@ struct PastedList {
 }
 
 /// Reads the list and decides each entry's fate against the directory.
-async fn plan_of(db: &Db, admin: &Admin, body: &PastedList) -> ApiResult<(Plan, UserType)> {
-    let invalid = |field, code| ApiError::Invalid(vec![FieldError::new(field, code)], admin.language);
+async fn plan_of(db: &Db, caller: &Caller, body: &PastedList) -> ApiResult<(Plan, UserType)> {
+    let invalid = |field, code| ApiError::Invalid(vec![FieldError::new(field, code)], caller.language);
     let user_type = match body.user_type.as_deref() {
         None => UserType::default(),
         Some(raw) => UserType::parse(raw).map_err(|_| invalid("user_type", Message::UnknownValue))?,
     };
     if let Some(group) = body.group {
-        let found = activity_invitations::picked_groups(db, admin.company, &[group]).await?;
+        let found = activity_invitations::picked_groups(db, caller.company, &[group]).await?;
         match found.first() {
             None => return Err(invalid("group", Message::UnknownGroup)),
             Some(g) if g.archived => return Err(invalid("group", Message::Archived)),
             Some(_) => {}
         }
     }
-    let entries = paste::read(&body.text, admin.country_code);
+    let entries = paste::read(&body.text, caller.country_code);
     if entries.is_empty() {
         return Err(invalid("text", Message::Required));
     }
@@ -56,7 +57,7 @@ async fn plan_of(db: &Db, admin: &Admin, body: &PastedList) -> ApiResult<(Plan, 
         return Err(invalid("text", Message::TooManyEntries));
     }
     let addresses: Vec<&Address> = entries.iter().filter_map(|e| e.address.as_ref().ok()).collect();
-    let known = simple_invitations::known(db, admin.company, &addresses).await?;
+    let known = simple_invitations::known(db, caller.company, &addresses).await?;
     let plan = paste::plan(entries, |address| known.iter().find(|(a, _)| a == address.as_str()).map(|(_, k)| *k));
     Ok((plan, user_type))
 }
@@ -78,10 +79,10 @@ fn plan_view(plan: &Plan, lang: Language) -> serde_json::Value {
 
 /// What sending the list would do, line by line; nothing is written.
 pub async fn preview(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::EditUsers)).await?;
     let body: PastedList = json_body(req).await?;
-    let (plan, _) = plan_of(db, &admin, &body).await?;
-    json(200, &plan_view(&plan, admin.language))
+    let (plan, _) = plan_of(db, &caller, &body).await?;
+    json(200, &plan_view(&plan, caller.language))
 }
 
 /// A fresh sign-up link: the secret for the message, its digest for the database.
@@ -91,16 +92,16 @@ fn new_link(origin: &str) -> ApiResult<(String, String)> {
 }
 
 /// The day and time a link stops working, in the company's time.
-fn until(admin: &Admin, expires: Timestamp) -> String {
-    admin.time_zone.local_for_people(expires)
+fn until(caller: &Caller, expires: Timestamp) -> String {
+    caller.time_zone.local_for_people(expires)
 }
 
 /// Invites the list's new people (201) and says what became of every line.
 pub async fn send(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::EditUsers)).await?;
     let body: PastedList = json_body(req).await?;
-    let (plan, user_type) = plan_of(db, &admin, &body).await?;
-    let company = companies::summary(db, admin.company).await?.ok_or(ApiError::NotFound)?;
+    let (plan, user_type) = plan_of(db, &caller, &body).await?;
+    let company = companies::summary(db, caller.company).await?.ok_or(ApiError::NotFound)?;
     let origin = req.url()?.origin().ascii_serialization();
     let expires = platform::now().plus_days(SIGN_UP_DAYS);
     let mut people = Vec::new();
@@ -108,27 +109,27 @@ pub async fn send(req: &mut Request, db: &Db) -> ApiResult<Response> {
         let Some(address) = line.address.clone() else { continue };
         let (last_name, first_name) = line.name.as_deref().map_or((None, None), paste::split_name);
         let (link, token_digest) = new_link(&origin)?;
-        let text = message::sign_up(admin.language, address.channel(), &company.name, &link, &until(&admin, expires));
-        let invitee = Invitee { address, last_name, first_name, user_type, language: admin.language };
+        let text = message::sign_up(caller.language, address.channel(), &company.name, &link, &until(&caller, expires));
+        let invitee = Invitee { address, last_name, first_name, user_type, language: caller.language };
         people.push(Invitation { invitee, token_digest, text });
     }
     if !people.is_empty() {
-        match simple_invitations::invite(db, admin.company, admin.user_id, &people, body.group, expires).await {
+        match simple_invitations::invite(db, caller.company, caller.user_id(), &people, body.group, expires).await {
             Ok(()) => {}
             // Someone invited or created one of them meanwhile: nothing was sent; look again.
             Err(DbError::Unique(_)) => return Err(ApiError::Conflict),
             Err(e) => return Err(e.into()),
         }
     }
-    json(201, &plan_view(&plan, admin.language))
+    json(201, &plan_view(&plan, caller.language))
 }
 
 /// The pending invitations, last sent first.
 pub async fn pending(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::EditUsers)).await?;
     let now = platform::now();
     let items: Vec<_> =
-        simple_invitations::pending(db, admin.company).await?.into_iter().map(|row| pending_view(&row, now)).collect();
+        simple_invitations::pending(db, caller.company).await?.into_iter().map(|row| pending_view(&row, now)).collect();
     json(200, &json!({ "items": items }))
 }
 
@@ -140,24 +141,24 @@ fn pending_view(row: &PendingRow, now: Timestamp) -> serde_json::Value {
 
 /// Sends a pending invitation again with a new link (the old one stops working).
 pub async fn resend(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let row = simple_invitations::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    let company = companies::summary(db, admin.company).await?.ok_or(ApiError::NotFound)?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::EditUsers)).await?;
+    let row = simple_invitations::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    let company = companies::summary(db, caller.company).await?.ok_or(ApiError::NotFound)?;
     let origin = req.url()?.origin().ascii_serialization();
     let expires = platform::now().plus_days(SIGN_UP_DAYS);
     let (link, digest) = new_link(&origin)?;
     let channel = Channel::parse(&row.channel).unwrap_or(Channel::Email);
-    let text = message::sign_up(admin.language, channel, &company.name, &link, &until(&admin, expires));
-    simple_invitations::resend(db, admin.company, admin.user_id, &row, &digest, &text, expires).await?;
-    let row = simple_invitations::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let text = message::sign_up(caller.language, channel, &company.name, &link, &until(&caller, expires));
+    simple_invitations::resend(db, caller.company, caller.user_id(), &row, &digest, &text, expires).await?;
+    let row = simple_invitations::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
     json(200, &pending_view(&row, platform::now()))
 }
 
 /// Destroys a pending invitation (204).
 pub async fn destroy(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let row = simple_invitations::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    simple_invitations::destroy(db, admin.company, admin.user_id, &row).await?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::EditUsers)).await?;
+    let row = simple_invitations::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    simple_invitations::destroy(db, caller.company, caller.user_id(), &row).await?;
     Ok(Response::empty()?.with_status(204))
 }
 

@@ -7,6 +7,8 @@ use roster_core::jobs::{self as rules, JobKind};
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
 
+use roster_core::permissions::{Need, Target};
+
 use crate::db::Db;
 use crate::db::jobs::{self, JobFile};
 use crate::error::{ApiError, ApiResult};
@@ -16,11 +18,13 @@ use crate::{auth, files, platform, views};
 /// The company's jobs of the last 30 days, newest first: two statements
 /// whatever the number of jobs.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
     let now = platform::now();
     let since = rules::dashboard_since(now);
-    let recent = jobs::recent(db, admin.company, since).await?;
-    let files = jobs::files_since(db, admin.company, since).await?;
+    // Administrators follow everyone's work; others their own.
+    let own = (!caller.role().is_admin()).then_some(caller.user_id());
+    let recent = jobs::recent(db, caller.company, since, own).await?;
+    let files = jobs::files_since(db, caller.company, since).await?;
     let items: Vec<Value> = recent
         .iter()
         .map(|job| {
@@ -33,13 +37,16 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
 
 /// One job of `kind` of the company with its files; 404 for anything else.
 pub async fn show(req: &Request, db: &Db, kind: JobKind, id: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    views::job_answer(db, admin.company, kind, id, 200).await
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
+    let job = jobs::job_of_kind(db, caller.company, kind, id).await?.ok_or(ApiError::NotFound)?;
+    caller.allow(Need::SignedIn, Target::Job { requested_by: job.requested_by })?;
+    views::job_answer(db, caller.company, kind, id, 200).await
 }
 
 /// A file of a job of `kind`, until its last day.
 pub async fn download(req: &Request, db: &Db, env: &Env, kind: JobKind, id: &str, name: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let job = jobs::job_of_kind(db, admin.company, kind, id).await?.ok_or(ApiError::NotFound)?;
-    files::download(db, env, &admin, &job, name).await
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
+    let job = jobs::job_of_kind(db, caller.company, kind, id).await?.ok_or(ApiError::NotFound)?;
+    caller.allow(Need::SignedIn, Target::Job { requested_by: job.requested_by })?;
+    files::download(db, env, &caller, &job, name).await
 }

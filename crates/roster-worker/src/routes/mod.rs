@@ -17,6 +17,7 @@ mod invitations;
 mod jobs;
 mod outbox;
 mod passwords;
+mod profiles;
 mod public;
 mod public_links;
 mod session;
@@ -98,6 +99,25 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             Method::Get => users::show(req, &db, id_from(id)?).await,
             Method::Patch => users::update(req, &db, id_from(id)?).await,
             _ => not_allowed(&["GET", "PATCH"]),
+        },
+        ["users", id, "permissions"] => match method {
+            Method::Get => profiles::of_user(req, &db, id_from(id)?).await,
+            Method::Put => profiles::set_for_user(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["GET", "PUT"]),
+        },
+        ["profiles"] => match method {
+            Method::Get => profiles::list(req, &db).await,
+            Method::Post => profiles::create(req, &db).await,
+            _ => not_allowed(&["GET", "POST"]),
+        },
+        ["profiles", "delete"] => match method {
+            Method::Post => profiles::delete_selection(req, &db).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["profiles", id] => match method {
+            Method::Patch => profiles::update(req, &db, id_from(id)?).await,
+            Method::Delete => profiles::delete(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["PATCH", "DELETE"]),
         },
         ["users", id, "transfer"] => match method {
             Method::Post => users::transfer(req, &db, id_from(id)?).await,

@@ -15,7 +15,7 @@ pub async fn list(req: &Request, db: &Db, env: &Env) -> ApiResult<Response> {
     if !platform::is_local(env) {
         return Err(ApiError::NotFound);
     }
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
     let recipient = query_param(req, "recipient")?;
-    json(200, &json!({ "items": outbox::recent(db, admin.company, recipient.as_deref()).await? }))
+    json(200, &json!({ "items": outbox::recent(db, caller.company, recipient.as_deref()).await? }))
 }

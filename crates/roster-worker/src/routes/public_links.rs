@@ -2,6 +2,7 @@
 //! module public (I1–I3), its QR code, and its results tab (I6).
 
 use roster_core::model::ActivityType;
+use roster_core::permissions::{Need, Permission, Target};
 use roster_core::public_link::{self, Closed, LinkSettings, LinkSettingsForm, qr};
 use roster_core::secret;
 use roster_core::{FieldError, Message};
@@ -13,7 +14,7 @@ use crate::db::{Db, activities, public_links};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::platform;
-use crate::tenant::Admin;
+use crate::tenant::Caller;
 
 /// The address a link's token opens, on the origin the console is served from.
 fn link_url(req: &Request, token: &str) -> ApiResult<String> {
@@ -29,7 +30,7 @@ fn closed_code(closed: Closed) -> &'static str {
 }
 
 /// A link as the console shows it.
-fn shown(req: &Request, admin: &Admin, link: &public_links::LinkRow, archived: bool) -> ApiResult<Value> {
+fn shown(req: &Request, caller: &Caller, link: &public_links::LinkRow, archived: bool) -> ApiResult<Value> {
     let settings = link.settings();
     let base = format!("/api/v1/activities/{}/public-link", link.activity_id);
     let open = public_link::check_open(&settings, archived, platform::now());
@@ -38,7 +39,7 @@ fn shown(req: &Request, admin: &Admin, link: &public_links::LinkRow, archived: b
         "url": link_url(req, &link.token)?,
         "enabled": settings.enabled,
         "closes_at": settings.closes_at,
-        "closes_at_local": settings.closes_at.map(|at| admin.time_zone.local(at)),
+        "closes_at_local": settings.closes_at.map(|at| caller.time_zone.local(at)),
         "form": settings.form,
         "open": open.is_ok(),
         "closed_reason": open.err().map(closed_code),
@@ -49,60 +50,66 @@ fn shown(req: &Request, admin: &Admin, link: &public_links::LinkRow, archived: b
     }))
 }
 
-/// The company's activity, or 404.
-async fn activity(db: &Db, admin: &Admin, id: i64) -> ApiResult<activities::ActivityRow> {
-    activities::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)
+/// What managing links needs.
+const MANAGE: Need = Need::Permission(Permission::ManagePublicLinks);
+
+/// The company's activity, or 404, also when its base is outside the
+/// caller's perimeter.
+async fn activity(db: &Db, caller: &Caller, id: i64) -> ApiResult<activities::ActivityRow> {
+    let activity = activities::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    caller.allow(MANAGE, Target::Base(activity.base_id))?;
+    Ok(activity)
 }
 
 /// The activity's link (404 while it has none).
 pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let activity = activity(db, &admin, id).await?;
-    let link = public_links::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    json(200, &shown(req, &admin, &link, activity.archived)?)
+    let caller = auth::caller(req, db, MANAGE).await?;
+    let activity = activity(db, &caller, id).await?;
+    let link = public_links::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    json(200, &shown(req, &caller, &link, activity.archived)?)
 }
 
 /// Makes the activity public (201) or changes its link's settings (200):
 /// on, off, closing date, identification form.
 pub async fn save(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, MANAGE).await?;
     let change: LinkSettingsForm = json_body(req).await?;
-    let activity = activity(db, &admin, id).await?;
+    let activity = activity(db, &caller, id).await?;
     if !public_link::can_be_public(activity.kind()) {
-        return Err(ApiError::Invalid(vec![FieldError::new("activity", Message::NotPublicType)], admin.language));
+        return Err(ApiError::Invalid(vec![FieldError::new("activity", Message::NotPublicType)], caller.language));
     }
-    let existing = public_links::get(db, admin.company, id).await?;
+    let existing = public_links::get(db, caller.company, id).await?;
     let before = existing.as_ref().map(public_links::LinkRow::settings).unwrap_or_default();
     let now = platform::now();
-    let after = change.apply(&before, &admin.time_zone, now).map_err(|e| ApiError::Invalid(e, admin.language))?;
+    let after = change.apply(&before, &caller.time_zone, now).map_err(|e| ApiError::Invalid(e, caller.language))?;
     let token = match existing {
         Some(_) => None,
         None => Some(secret::random_id(platform::random_bytes()?)),
     };
     if existing.is_none() || after != before {
-        public_links::save(db, admin.company, admin.user_id, id, &after, token.as_deref(), now).await?;
+        public_links::save(db, caller.company, caller.user_id(), id, &after, token.as_deref(), now).await?;
     }
-    let link = public_links::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    json(if token.is_some() { 201 } else { 200 }, &shown(req, &admin, &link, activity.archived)?)
+    let link = public_links::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    json(if token.is_some() { 201 } else { 200 }, &shown(req, &caller, &link, activity.archived)?)
 }
 
 /// Gives the link a new address; the old one stops working at once.
 pub async fn regenerate(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let activity = activity(db, &admin, id).await?;
-    let link = public_links::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let caller = auth::caller(req, db, MANAGE).await?;
+    let activity = activity(db, &caller, id).await?;
+    let link = public_links::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
     let token = secret::random_id(platform::random_bytes()?);
     let settings: LinkSettings = link.settings();
-    public_links::save(db, admin.company, admin.user_id, id, &settings, Some(&token), platform::now()).await?;
-    let link = public_links::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    json(200, &shown(req, &admin, &link, activity.archived)?)
+    public_links::save(db, caller.company, caller.user_id(), id, &settings, Some(&token), platform::now()).await?;
+    let link = public_links::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    json(200, &shown(req, &caller, &link, activity.archived)?)
 }
 
 /// The link's QR code, as SVG or as PNG, to download.
 pub async fn qr_code(req: &Request, db: &Db, id: i64, format: &str) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let activity = activity(db, &admin, id).await?;
-    let link = public_links::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
+    let caller = auth::caller(req, db, MANAGE).await?;
+    let activity = activity(db, &caller, id).await?;
+    let link = public_links::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
     let url = link_url(req, &link.token)?;
     let too_long = |_| ApiError::Internal("a link address too long for a QR code".into());
     let (mut resp, content_type) = match format {
@@ -128,8 +135,8 @@ fn file_stem(title: &str, kind: ActivityType) -> String {
 /// The activity's "free and public tests" tab (I6): its latest attempts,
 /// each by a user, a contact or a guest.
 pub async fn attempts(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    activity(db, &admin, id).await?;
-    let items = public_links::attempts(db, admin.company, public_links::AttemptsOf::Activity(id)).await?;
+    let caller = auth::caller(req, db, MANAGE).await?;
+    activity(db, &caller, id).await?;
+    let items = public_links::attempts(db, caller.company, public_links::AttemptsOf::Activity(id)).await?;
     json(200, &json!({ "items": items, "limit": public_links::ATTEMPTS_SHOWN }))
 }

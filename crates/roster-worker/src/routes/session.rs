@@ -1,6 +1,7 @@
 //! `/api/v1/session`: sign in, who am I, sign out.
 
-use roster_core::model::Email;
+use roster_core::model::{CompanySettings, Email, Plan, Role};
+use roster_core::permissions::{self, Actor, Need, Permission, Permissions};
 use roster_core::secret::{self, PASSWORD_MAX_LEN, SecretKind};
 use roster_core::throttle::{self, Attempt};
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use crate::db::{Db, access, companies, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::platform;
-use crate::tenant::{Admin, CompanyId};
+use crate::tenant::{Caller, CompanyId};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,7 +54,21 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     if !throttle::allowed(&counts) {
         return Err(ApiError::TooManyAttempts { retry_after: throttle::RETRY_AFTER_SECONDS });
     }
-    let candidates = access::sign_in_candidates(db, email.as_str()).await?;
+    let candidates: Vec<_> = access::sign_in_candidates(db, email.as_str())
+        .await?
+        .into_iter()
+        .filter(|c| {
+            // Learners, and without advanced permissions everyone but administrators, stay out.
+            let settings = serde_json::from_str::<CompanySettings>(&c.settings).unwrap_or_default();
+            let plan = Plan::parse(&c.plan).unwrap_or(Plan::Standard);
+            let role = Role::parse(&c.role).unwrap_or_default();
+            permissions::may_sign_in(
+                role,
+                settings.permission_profiles_on(plan),
+                Permissions::from_stored(&c.permissions),
+            )
+        })
+        .collect();
     if candidates.is_empty() {
         secret::burn_password_time(&body.password);
     }
@@ -78,9 +93,9 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     };
     access::trust_device(db, company, found.id, &device, now).await?;
     let holder = access::session_holder(db, &session, now).await?;
-    let admin = auth::admin_from(&holder.ok_or_else(|| ApiError::Internal("new session not found".into()))?)?;
+    let caller = auth::caller_from(&holder.ok_or_else(|| ApiError::Internal("new session not found".into()))?)?;
     let companies: Vec<_> = opened.iter().map(|c| json!({ "id": c.company_id, "name": c.company_name })).collect();
-    let mut profile = profile(db, &admin).await?;
+    let mut profile = profile(db, &caller).await?;
     profile["companies"] = companies.into();
     let mut resp = json(201, &profile)?;
     resp.headers_mut().append("set-cookie", &auth::cookie(req, Some(&session)))?;
@@ -90,22 +105,31 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
 
 /// The signed-in administrator and their company.
 pub async fn whoami(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    json(200, &profile(db, &admin).await?)
+    let caller = auth::caller(req, db, Need::SignedIn).await?;
+    json(200, &profile(db, &caller).await?)
 }
 
-async fn profile(db: &Db, admin: &Admin) -> ApiResult<serde_json::Value> {
-    let user = users::get(db, admin.company, admin.user_id).await?.ok_or(ApiError::Unauthenticated)?;
-    let company = companies::summary(db, admin.company).await?.ok_or(ApiError::Unauthenticated)?;
+async fn profile(db: &Db, caller: &Caller) -> ApiResult<serde_json::Value> {
+    let user = users::get(db, caller.company, caller.user_id()).await?.ok_or(ApiError::Unauthenticated)?;
+    let company = companies::summary(db, caller.company).await?.ok_or(ApiError::Unauthenticated)?;
     Ok(json!({
         "user": user,
         "company": company,
-        "role": admin.role,
-        "language": admin.language,
-        "country_code": admin.country_code.get(),
-        "time_zone": admin.time_zone.name(),
-        "invitation_file_import": admin.invitation_file_import,
+        "role": caller.role(),
+        "language": caller.language,
+        "country_code": caller.country_code.get(),
+        "time_zone": caller.time_zone.name(),
+        "invitation_file_import": caller.invitation_file_import,
+        "advanced_permissions": caller.actor.advanced,
+        "permissions": granted(&caller.actor),
+        "optional_fields": caller.optional_fields,
     }))
+}
+
+/// What the caller may use, for the console to show only that: every
+/// permission for an administrator.
+fn granted(actor: &Actor) -> Permissions {
+    if actor.role.is_admin() { Permission::ALL.iter().copied().collect() } else { actor.permissions }
 }
 
 /// Ends the session of the request's cookie and clears the cookie.

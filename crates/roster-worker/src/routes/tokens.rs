@@ -13,20 +13,16 @@ use crate::db::access::{self, NewToken};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::platform;
-use crate::tenant::Admin;
+use crate::tenant::Caller;
 
-async fn company_admin(req: &Request, db: &Db) -> ApiResult<Admin> {
-    let admin = auth::session_admin(req, db).await?;
-    if admin.role != roster_core::model::Role::CompanyAdmin {
-        return Err(ApiError::Forbidden("Only company administrators manage API tokens."));
-    }
-    Ok(admin)
+async fn company_admin(req: &Request, db: &Db) -> ApiResult<Caller> {
+    auth::session_caller(req, db, roster_core::permissions::Need::CompanyAdministrator).await
 }
 
 /// The company's live tokens (names, scopes and dates, never secrets).
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = company_admin(req, db).await?;
-    json(200, &json!({ "items": access::tokens(db, admin.company, platform::now()).await? }))
+    let caller = company_admin(req, db).await?;
+    json(200, &json!({ "items": access::tokens(db, caller.company, platform::now()).await? }))
 }
 
 #[derive(Deserialize)]
@@ -43,7 +39,7 @@ struct Wanted {
 
 /// Creates a token and shows its secret, this once (201).
 pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = company_admin(req, db).await?;
+    let caller = company_admin(req, db).await?;
     let body: Wanted = json_body(req).await?;
     let mut errors = Vec::new();
     let name = text::one_line(&body.name, 100).map_err(|e| errors.push(FieldError::new("name", e.message()))).ok();
@@ -52,15 +48,15 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
         errors.push(FieldError::new("expires_in_days", Message::OutOfRange));
     }
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::Invalid(errors, admin.language));
+        return Err(ApiError::Invalid(errors, caller.language));
     };
     let scope = body.scope.unwrap_or(TokenScope::Read);
     let token = secret::new_secret(SecretKind::ApiToken, platform::random_bytes()?);
     let expires_at = platform::now().plus_days(days);
     let id = access::create_token(
         db,
-        admin.company,
-        admin.user_id,
+        caller.company,
+        caller.user_id(),
         &NewToken { name: &name, secret: &token, scope, expires_at },
     )
     .await?;
@@ -69,8 +65,8 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
 
 /// Revokes a token (204).
 pub async fn revoke(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = company_admin(req, db).await?;
-    if !access::revoke_token(db, admin.company, admin.user_id, id).await? {
+    let caller = company_admin(req, db).await?;
+    if !access::revoke_token(db, caller.company, caller.user_id(), id).await? {
         return Err(ApiError::NotFound);
     }
     Ok(Response::empty()?.with_status(204))

@@ -4,6 +4,7 @@ use roster_core::directory::PageBounds;
 use roster_core::form::NewUserForm;
 use roster_core::licences::Licences;
 use roster_core::model::{LicenceLevel, UserStatus};
+use roster_core::permissions::{Need, Permission};
 use roster_core::{FieldError, Message};
 use serde_json::json;
 use worker::{Request, Response};
@@ -15,21 +16,22 @@ use crate::{auth, views};
 
 /// A page of the directory: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let query = user_query(req, PageBounds::DIRECTORY, &admin.time_zone)?;
-    let mut items = users::page(db, admin.company, &query).await?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::SeeUsers)).await?;
+    let mut query = user_query(req, PageBounds::DIRECTORY, &caller.time_zone)?;
+    query.within_perimeter_of = caller.users_perimeter(Permission::SeeUsers);
+    let mut items = users::page(db, caller.company, &query).await?;
     let next_cursor = views::next_cursor(&mut items, query.limit, |row| row.cursor(query.sort));
     json(200, &json!({ "items": items, "next_cursor": next_cursor }))
 }
 
 /// Creates a user with status `created` (201), or reports every bad field (422).
 pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::EditUsers)).await?;
     let form: NewUserForm = json_body(req).await?;
-    let user = form.parse(admin.form_context()).map_err(|errors| ApiError::Invalid(errors, admin.language))?;
-    match users::create_unless_taken(db, admin.company, admin.user_id, admin.licence_capacity, &user).await? {
+    let user = form.parse(caller.form_context()).map_err(|errors| ApiError::Invalid(errors, caller.language))?;
+    match users::create_unless_taken(db, caller.company, caller.user_id(), caller.licence_capacity, &user).await? {
         Ok(created) => json(201, &created),
-        Err(clashes) => Err(ApiError::Invalid(clashes, admin.language)),
+        Err(clashes) => Err(ApiError::Invalid(clashes, caller.language)),
     }
 }
 
@@ -38,28 +40,31 @@ pub async fn create(req: &mut Request, db: &Db) -> ApiResult<Response> {
 /// their own that administrators cannot change, a licence seat when the
 /// level rises and none is left, and deleted users that stay as they are.
 pub async fn update(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let need = Need::Permission(Permission::EditUsers);
+    let caller = auth::caller(req, db, need).await?;
+    auth::on_user(db, &caller, need, id).await?;
     let change: NewUserForm = json_body(req).await?;
-    let before = users::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    let refuse = |errors| ApiError::Invalid(errors, admin.language);
+    let before = users::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    let refuse = |errors| ApiError::Invalid(errors, caller.language);
     let status = UserStatus::parse(&before.status).map_err(|e| ApiError::Internal(e.to_string()))?;
     if status == UserStatus::Deleted {
         return Err(refuse(vec![FieldError::new("last_name", Message::UserDeleted)]));
     }
-    let user = change.parse_edit(users::form_of(&before), admin.form_context(), id == admin.user_id).map_err(refuse)?;
-    let mut errors = users::clashes(db, admin.company, Some(id), &user).await?;
+    let user =
+        change.parse_edit(users::form_of(&before), caller.form_context(), id == caller.user_id()).map_err(refuse)?;
+    let mut errors = users::clashes(db, caller.company, Some(id), &user).await?;
     let level_before = LicenceLevel::parse(&before.licence_level).unwrap_or_default();
     let asked = Licences::asked_by(Some((status, level_before)), (status, user.licence_level));
-    if asked > 0 && users::licences(db, admin.company, admin.licence_capacity).await?.allow(asked).is_err() {
+    if asked > 0 && users::licences(db, caller.company, caller.licence_capacity).await?.allow(asked).is_err() {
         errors.push(FieldError::new("licence_level", Message::NoLicenceLeft));
     }
     if !errors.is_empty() {
         return Err(refuse(errors));
     }
-    match users::update(db, admin.company, admin.user_id, &before, &user).await {
+    match users::update(db, caller.company, caller.user_id(), &before, &user).await {
         Ok(Some(edited)) => json(200, &edited),
         Ok(None) => Err(ApiError::NotFound),
-        Err(DbError::Unique(_)) => Err(refuse(users::clashes(db, admin.company, Some(id), &user).await?)),
+        Err(DbError::Unique(_)) => Err(refuse(users::clashes(db, caller.company, Some(id), &user).await?)),
         Err(e) => Err(e.into()),
     }
 }
@@ -75,11 +80,11 @@ struct Transfer {
 /// company (F6), who must hold a creator's licence seat. 404 when either
 /// is not the company's.
 pub async fn transfer(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
+    let caller = auth::caller(req, db, Need::Administrator).await?;
     let body: Transfer = json_body(req).await?;
-    let from = users::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    let to = users::get(db, admin.company, body.to).await?.ok_or(ApiError::NotFound)?;
-    let refuse = |code| ApiError::Invalid(vec![FieldError::new("to", code)], admin.language);
+    let from = users::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    let to = users::get(db, caller.company, body.to).await?.ok_or(ApiError::NotFound)?;
+    let refuse = |code| ApiError::Invalid(vec![FieldError::new("to", code)], caller.language);
     if to.id == from.id {
         return Err(refuse(Message::TransferToSelf));
     }
@@ -88,31 +93,33 @@ pub async fn transfer(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response
     if !roster_core::licences::takes_seat(status, level) {
         return Err(refuse(Message::TransferNeedsCreator));
     }
-    let transferred = activities::transfer(db, admin.company, admin.user_id, from.id, to.id).await?;
+    let transferred = activities::transfer(db, caller.company, caller.user_id(), from.id, to.id).await?;
     json(200, &json!({ "transferred": transferred, "to": to.id }))
 }
 
 /// One user of the caller's company with their groups and tags; 404 for anyone else's.
 pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let user = users::get(db, admin.company, id).await?.ok_or(ApiError::NotFound)?;
-    let groups = users::memberships(db, admin.company, id).await?;
+    let need = Need::Permission(Permission::SeeUsers);
+    let caller = auth::caller(req, db, need).await?;
+    auth::on_user(db, &caller, need, id).await?;
+    let user = users::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
+    let groups = users::memberships(db, caller.company, id).await?;
     let mut body = serde_json::to_value(&user)?;
     body["groups"] = serde_json::to_value(&groups)?;
-    body["tags"] = serde_json::to_value(crate::db::tags::of_user(db, admin.company, id).await?)?;
-    body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, admin.company, id).await?)?;
-    let invitations = activity_invitations::of_person(db, admin.company, true, id).await?;
-    body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &admin.time_zone)).collect();
-    body["activities_created"] = activities::count_created_by(db, admin.company, id).await?.into();
+    body["tags"] = serde_json::to_value(crate::db::tags::of_user(db, caller.company, id).await?)?;
+    body["signup_invitation"] = serde_json::to_value(simple_invitations::of_user(db, caller.company, id).await?)?;
+    let invitations = activity_invitations::of_person(db, caller.company, true, id).await?;
+    body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &caller.time_zone)).collect();
+    body["activities_created"] = activities::count_created_by(db, caller.company, id).await?.into();
     body["public_attempts"] =
-        serde_json::to_value(public_links::attempts(db, admin.company, public_links::AttemptsOf::User(id)).await?)?;
+        serde_json::to_value(public_links::attempts(db, caller.company, public_links::AttemptsOf::User(id)).await?)?;
     json(200, &body)
 }
 
 /// The company's users and groups as a user import is checked against, so
 /// the console can show the change plan before sending anything (C10, C11).
 pub async fn import_snapshot(req: &Request, db: &Db) -> ApiResult<Response> {
-    let admin = auth::admin(req, db).await?;
-    let snapshot = users::import_snapshot(db, admin.company, admin.licence_capacity).await?;
+    let caller = auth::caller(req, db, Need::Permission(Permission::ImportUsers)).await?;
+    let snapshot = users::import_snapshot(db, caller.company, caller.licence_capacity).await?;
     json(200, &json!({ "users": snapshot.users, "groups": snapshot.groups, "seats_left": snapshot.seats_left }))
 }
