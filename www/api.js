@@ -24,6 +24,7 @@ export class ApiError extends Error {
     super(body?.error?.message || `HTTP ${status}`);
     this.status = status;
     this.code = body?.error?.code;
+    this.permission = body?.error?.permission;
     this.fields = body?.fields || {};
   }
 }

@@ -3,6 +3,7 @@
 import init from './pkg/roster_wasm.js';
 import { api, navigated } from './api.js';
 import { show, h } from './dom.js';
+import { may } from './access.js';
 
 await init();
 const { t, lang, setLang } = await import('./i18n.js');
@@ -27,6 +28,7 @@ const views = {
   contacts: (await import('./views/contacts.js')).contacts,
   signup: (await import('./views/signup.js')).signup,
   password: (await import('./views/password.js')).password,
+  profiles: (await import('./views/profiles.js')).profiles,
 };
 
 /** The signed-in administrator and company, or null. */
@@ -39,13 +41,29 @@ function layout() {
     document.querySelector('[data-company]').textContent = session.company.name;
     const { first_name: first, last_name: last } = session.user;
     document.querySelector('[data-who]').textContent = [first, last].filter(Boolean).join(' ');
-    // The invitation file import is a company setting: without it, it is not offered.
-    document.querySelector('[data-nav="invitation-import"]').hidden = !session.invitation_file_import;
+    // Only what the user may use is offered; the invitation file import
+    // and permission profiles are company settings besides.
+    for (const el of document.querySelectorAll('[data-nav]')) el.hidden = !offered(el.dataset.nav);
   }
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   for (const el of document.querySelectorAll('[data-lang]')) el.setAttribute('aria-pressed', String(el.dataset.lang === lang()));
-  const section = location.hash.split('/')[1] || 'users';
+  const section = location.hash.split('/')[1] || home();
   for (const el of document.querySelectorAll('[data-nav]')) el.classList.toggle('current', el.dataset.nav === section);
+}
+
+/** Whether the console offers the page `nav` to the signed-in user. */
+function offered(nav) {
+  const link = document.querySelector(`[data-nav="${nav}"]`);
+  if (!link || !may(session, link.dataset.needs)) return false;
+  if (nav === 'invitation-import') return session.invitation_file_import;
+  if (nav === 'profiles') return session.advanced_permissions;
+  return true;
+}
+
+/** The first page the user may see: the directory for most. */
+function home() {
+  if (!session) return 'users';
+  return [...document.querySelectorAll('[data-nav]')].map((el) => el.dataset.nav).find(offered) ?? 'settings';
 }
 
 async function route() {
@@ -71,12 +89,12 @@ async function route() {
       return views.signIn(async (profile) => { session = profile; await route(); });
     }
   }
-  const [, section = 'users', param, sub] = location.hash.split('?')[0].split('/');
+  const [, section = home(), param, sub] = location.hash.split('?')[0].split('/');
   const query = new URLSearchParams(location.hash.split('?')[1] || '');
   try {
     if (section === 'users' && param === 'new') return await views.newUser(session);
     if (section === 'users' && param && sub === 'edit') return await views.editUser(session, Number(param));
-    if (section === 'users' && param) return await views.user(Number(param));
+    if (section === 'users' && param) return await views.user(session, Number(param));
     if (section === 'dashboard') return await views.dashboard();
     if (section === 'groups' && param === 'matrix') return await views.memberships(null);
     if (section === 'groups' && param) return await views.memberships(Number(param));
@@ -96,9 +114,12 @@ async function route() {
     if (section === 'activities' && param) return await views.activity(Number(param));
     if (section === 'activities') return await views.activities(session);
     if (section === 'contacts') return await views.contacts(session);
+    if (section === 'profiles' && session.advanced_permissions) return await views.profiles();
     return await views.users(session, query);
   } catch (error) {
     if (error.status === 401) return;
+    // A refusal names what is missing, in the user's language.
+    if (error.status === 403) return show(h('p', { class: 'error', dataset: { denied: error.permission ?? '' } }, error.message));
     show(h('p', { class: 'error' }, error.status ? t('error.generic') : t('error.network')));
     console.error(error);
   }

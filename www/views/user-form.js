@@ -25,11 +25,13 @@ export async function editUser(session, id) {
 function userForm(session, user) {
   const inputs = {};
   const errors = {};
+  const labelsOf = {};
   const field = (name, control, hint) => {
     inputs[name] = control;
     errors[name] = h('span', { class: 'error', id: `${name}-error` });
     control.setAttribute('aria-describedby', `${name}-error`);
-    return h('label', {}, t(`form.${name}`), hint && h('span', { class: 'hint' }, hint), control, errors[name]);
+    labelsOf[name] = h('label', {}, t(`form.${name}`), hint && h('span', { class: 'hint' }, hint), control, errors[name]);
+    return labelsOf[name];
   };
   const text = (name, type = 'text') => h('input', { name, type, autocomplete: 'off' });
   const choice = (name, auto) => h('select', { name },
@@ -55,6 +57,12 @@ function userForm(session, user) {
   } else {
     // Defaults as the server applies them: member rights, creator licence.
     inputs.licence_level.value = 'creator';
+  }
+
+  // Optional fields the company does not use are not offered, unless the
+  // user already has a value there.
+  for (const name of ['mobile', 'employee_id', 'department']) {
+    if (!(session.optional_fields ?? []).includes(name) && !user?.[name]) labelsOf[name].hidden = true;
   }
 
   // A new user leaves out what is empty; an edit sends it, which clears it.

@@ -4,6 +4,8 @@ import { lang, t, when } from '../i18n.js';
 import { messageText } from '../pkg/roster_wasm.js';
 import { runBulk } from './bulk.js';
 import { inlineLabels, labels } from './labels.js';
+import { may } from '../access.js';
+import { permissionsSection } from './profiles.js';
 
 /**
  * The user's tags: each can be taken off, and any other tag of the
@@ -41,8 +43,11 @@ function tagsSection(id, carried, all) {
  * The status actions that fit the user: the same bulk action the directory
  * uses, on this one user, with its confirmation and its outcome.
  */
-function actionsSection(u) {
-  const fitting = { created: ['activate'], invited: ['activate'], inactive: ['activate'], active: ['deactivate', 'reset_password', 'login_code'] }[u.status] ?? [];
+function actionsSection(session, u) {
+  // Each action with what it needs; deleting is for administrators.
+  const needs = { activate: 'edit_users', deactivate: 'edit_users', reset_password: 'edit_users', login_code: 'create_with_code', delete: 'administrator' };
+  const fitting = ({ created: ['activate'], invited: ['activate'], inactive: ['activate'], active: ['deactivate', 'reset_password', 'login_code'] }[u.status] ?? [])
+    .filter((action) => may(session, needs[action]));
   const act = async (action) => {
     try {
       const job = await runBulk({ action, users: [u.id] });
@@ -50,15 +55,15 @@ function actionsSection(u) {
       const [reason] = Object.keys(job.result?.skipped ?? {});
       toast(reason ? t('bulk.skipped', { n: 1, reason: inlineLabels('skip')[reason] }) : t('bulk.applied', { n: 1 }));
       if (action === 'delete') location.hash = '#/users';
-      else await user(u.id);
+      else await user(session, u.id);
     } catch (e) {
       toast(Object.values(e.fields ?? {})[0]?.message ?? e.message);
     }
   };
-  const actions = u.status === 'deleted' ? [] : [...fitting, 'delete'];
+  const actions = u.status === 'deleted' ? [] : [...fitting, ...(may(session, 'administrator') ? ['delete'] : [])];
   const names = labels('bulk_action');
   return h('div', { class: 'toolbar', dataset: { userActions: '' } },
-    u.status === 'deleted' ? '' : h('button', { type: 'button', dataset: { userAction: 'edit' }, onClick: () => { location.hash = `#/users/${u.id}/edit`; } }, t('user.edit')),
+    u.status === 'deleted' || !may(session, 'edit_users') ? '' : h('button', { type: 'button', dataset: { userAction: 'edit' }, onClick: () => { location.hash = `#/users/${u.id}/edit`; } }, t('user.edit')),
     actions.map((action) => h('button', {
       type: 'button', class: action === 'delete' ? 'danger' : undefined, dataset: { userAction: action }, onClick: () => act(action),
     }, names[action])));
@@ -68,10 +73,10 @@ function actionsSection(u) {
  * The activities the user created, and handing them all to another
  * creator of the company (F6), with a confirmation naming the count.
  */
-function activitiesSection(u) {
+function activitiesSection(session, u) {
   const n = u.activities_created;
   const box = h('div', { dataset: { userActivities: n } }, h('p', {}, t('user.activitiesCreated', { n })));
-  if (n === 0 || u.status === 'deleted') return box;
+  if (n === 0 || u.status === 'deleted' || !may(session, 'administrator')) return box;
   const search = h('input', { type: 'search', name: 'transfer-search', placeholder: t('user.transferSearch'), 'aria-label': t('user.transferSearch') });
   const pick = h('select', { name: 'transfer-to', 'aria-label': t('user.transferTo') });
   const error = h('span', { class: 'error', role: 'alert' });
@@ -102,7 +107,7 @@ function activitiesSection(u) {
     try {
       const done = await api('POST', `/users/${u.id}/transfer`, { to: Number(chosen.value) });
       toast(t('user.transferred', { n: done.transferred, name: chosen.textContent }));
-      await user(u.id);
+      await user(session, u.id);
     } catch (e) {
       const field = e.fields?.to;
       error.textContent = field ? (messageText(field.code, lang()) || field.message) : (e.status ? e.message : t('error.network'));
@@ -113,15 +118,16 @@ function activitiesSection(u) {
   return box;
 }
 
-/** One user's page: details, actions, groups, tags, invitations and public tests. */
-export async function user(id) {
+/** One user's page: details, actions, groups, tags, invitations, public
+ * tests and, for administrators where the company uses them, permissions. */
+export async function user(session, id) {
   const [u, { items: allTags }] = await Promise.all([api('GET', `/users/${id}`), api('GET', '/tags')]);
   const status = labels('status');
   const item = (label, value) => [h('dt', { class: 'muted' }, label), h('dd', {}, value || '—')];
   show(
     h('p', {}, h('a', { href: '#/users' }, `← ${t('user.back')}`)),
     h('h1', {}, [u.first_name, u.last_name].filter(Boolean).join(' '), ' ', h('span', { class: `badge ${u.status}` }, status[u.status])),
-    actionsSection(u),
+    actionsSection(session, u),
     h('div', { class: 'card' },
       h('dl', {},
         item(t('form.email'), u.email), item(t('form.mobile'), u.mobile), item(t('form.employee_id'), u.employee_id),
@@ -137,9 +143,10 @@ export async function user(id) {
         ? h('ul', {}, u.groups.map((g) => h('li', {}, g.name, g.archived ? ` (${t('groups.archived')})` : '')))
         : h('p', { class: 'muted' }, t('user.noGroups')),
       h('h2', {}, t('user.tags')),
-      tagsSection(id, u.tags, allTags),
+      may(session, 'edit_users') ? tagsSection(id, u.tags, allTags)
+        : (u.tags.length ? h('ul', { class: 'chips' }, u.tags.map((tag) => h('li', {}, tag.name))) : h('p', { class: 'muted' }, t('user.noTags'))),
       h('h2', {}, t('user.activities')),
-      activitiesSection(u),
+      activitiesSection(session, u),
       h('h2', {}, t('user.invitations')),
       u.invitations.length
         ? h('ul', {}, u.invitations.map((i) => h('li', {}, h('a', { href: `#/activities/${i.activity_id}` }, i.title),
@@ -151,4 +158,9 @@ export async function user(id) {
           ` · ${when(a.started_at)} · ${a.finished_at ? t('public.finishedWith', { score: a.score ?? '—' }) : t('public.inProgress')}`)))
         : h('p', { class: 'muted' }, t('public.noHistory'))),
   );
+  // Only administrators set permissions, and only where the company uses profiles.
+  if (session.advanced_permissions && may(session, 'administrator') && u.status !== 'deleted') {
+    const block = await permissionsSection(id);
+    document.getElementById('view').append(h('h2', {}, t('permissions.title')), block);
+  }
 }
