@@ -207,17 +207,18 @@ pub async fn delete(db: &Db, company: CompanyId, actor: i64, ids: &[i64]) -> DbR
         return Ok(Deletion::Preset);
     }
     // Holders go with the profile (ON DELETE CASCADE).
-    let results = db
-        .batch(vec![
-            db.statement(
-                "DELETE FROM permission_profiles WHERE company_id = ? AND preset IS NULL \
+    db.batch(vec![
+        db.statement(
+            "DELETE FROM permission_profiles WHERE company_id = ? AND preset IS NULL \
                  AND id IN (SELECT value FROM json_each(?))",
-                params![company, list],
-            )?,
-            audit::entry(db, company, Some(actor), "profile.delete", None, &json!({ "profiles": ids }))?,
-        ])
-        .await?;
-    Ok(Deletion::Deleted(super::changed(&results, 0)))
+            params![company, list],
+        )?,
+        audit::entry(db, company, Some(actor), "profile.delete", None, &json!({ "profiles": ids }))?,
+    ])
+    .await?;
+    // Each was found the company's own just before; a racing deletion of
+    // the same profiles deletes them once either way.
+    Ok(Deletion::Deleted(own))
 }
 
 /// What a user holds: profiles, personal permissions and perimeter.

@@ -132,8 +132,12 @@ async fn checked(
 ) -> ApiResult<(ActivityRow, Picks, Schedule, Vec<activity_invitations::PickedGroup>)> {
     let activity = activity(db, caller, INVITE, activity_id).await?;
     caller.allow(INVITE, Target::BaseAndPeople { base: activity.base_id, groups: &body.groups })?;
-    if !users::all_within(db, caller.company, &body.users, caller.bounds(INVITE)).await?
-        || !contacts::all_within(db, caller.company, &body.contacts, caller.bounds(INVITE)).await?
+    // People outside a scoped inviter's perimeter are absent to them; for
+    // others, unknown people are field errors below.
+    let bounds = caller.bounds(INVITE);
+    if bounds.within_perimeter_of.is_some()
+        && (!users::all_within(db, caller.company, &body.users, bounds).await?
+            || !contacts::all_within(db, caller.company, &body.contacts, bounds).await?)
     {
         return Err(ApiError::NotFound);
     }

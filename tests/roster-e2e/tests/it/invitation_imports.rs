@@ -153,11 +153,15 @@ fn without_the_setting_the_import_is_absent_and_a_company_admin_turns_it_on() {
 
     let on = acme.send("PATCH", "/api/v1/company/settings", Some(&json!({ "invitation_file_import": true })));
     assert_eq!(on.status, 200, "{:?}", on.body);
-    assert_eq!(
-        on.body,
-        json!({ "invitation_file_import": true, "public_link_challenge": false, "time_zone": "Europe/Paris",
-                "mass_action_guard_users": 1000, "mass_action_guard_percent": 10 })
-    );
+    let expected = json!({ "invitation_file_import": true, "public_link_challenge": false, "time_zone": "Europe/Paris",
+                           "mass_action_guard_users": 1000, "mass_action_guard_percent": 10, "plan": "standard",
+                           "advanced_permissions": false });
+    for (key, value) in expected.as_object().unwrap() {
+        assert_eq!(&on.body[key], value, "{key}: {:?}", on.body);
+    }
+    // A standard plan has no advanced permissions.
+    let gold_only = acme.send("PATCH", "/api/v1/company/settings", Some(&json!({ "advanced_permissions": true })));
+    assert_eq!(gold_only.body["fields"]["advanced_permissions"]["code"], "advanced_permissions_need_gold");
     let snapshot = acme.get("/api/v1/imports/invitations/snapshot");
     assert_eq!(snapshot.status, 200);
     let demo_people = snapshot.body["users"]

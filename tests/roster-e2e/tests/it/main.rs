@@ -11,6 +11,7 @@ mod imports;
 mod invitation_imports;
 mod invitations;
 mod people;
+mod permissions;
 mod provider;
 mod public_links;
 mod tags;
