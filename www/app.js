@@ -62,7 +62,7 @@ function offered(nav) {
 
 /** The first page the user may see: the directory for most. */
 function home() {
-  if (!session) return 'users';
+  if (!session || offered('users')) return 'users';
   return [...document.querySelectorAll('[data-nav]')].map((el) => el.dataset.nav).find(offered) ?? 'settings';
 }
 

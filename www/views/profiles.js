@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { h, show, toast } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { messageText } from '../pkg/roster_wasm.js';
+import { inlineLabels } from './labels.js';
 
 /** The message of a refused call, in the console's language. */
 function reason(e) {
@@ -9,6 +10,11 @@ function reason(e) {
   if (field) return messageText(field.code, lang()) || field.message;
   return e.status ? e.message : t('error.network');
 }
+
+/** Permissions and predefined profiles in the console's language (the
+ * server names them in the user's). */
+const permissionLabel = (code) => inlineLabels('permission')[code] ?? code;
+const profileName = (p) => (p.preset ? inlineLabels('preset')[p.preset] : null) ?? p.name;
 
 /** A permission's scope in words: by bases, by users, both or neither. */
 function scopeOf(permission) {
@@ -22,7 +28,7 @@ function scopeOf(permission) {
 function permissionBoxes(catalogue, held, name) {
   return h('ul', { class: 'checklist', dataset: { permissions: name } }, catalogue.map((p) => h('li', {},
     h('label', { class: 'check' },
-      h('input', { type: 'checkbox', value: p.code, checked: held.includes(p.code) }), ' ', p.label,
+      h('input', { type: 'checkbox', value: p.code, checked: held.includes(p.code) }), ' ', permissionLabel(p.code),
       scopeOf(p) ? h('span', { class: 'muted' }, ` — ${scopeOf(p)}`) : ''))));
 }
 
@@ -35,7 +41,6 @@ const ticked = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.
  */
 export async function profiles() {
   const { items, permissions: catalogue } = await api('GET', '/profiles');
-  const labelOf = Object.fromEntries(catalogue.map((p) => [p.code, p.label]));
   const selected = new Set();
   const deleteSelected = h('button', { type: 'button', disabled: true, dataset: { deleteSelected: '' } }, t('profiles.deleteSelected'));
   const refresh = () => { deleteSelected.disabled = selected.size === 0; };
@@ -51,11 +56,11 @@ export async function profiles() {
   });
 
   const editor = (profile) => {
-    const name = h('input', { name: 'name', value: profile?.name ?? '', required: true, disabled: Boolean(profile?.preset), maxlength: 100 });
+    const name = h('input', { name: 'name', value: profile ? profileName(profile) : '', required: true, disabled: Boolean(profile?.preset), maxlength: 100 });
     const boxes = permissionBoxes(catalogue, profile?.permissions ?? [], 'profile');
     const error = h('span', { class: 'error', role: 'alert' });
     const form = h('form', { class: 'card', novalidate: true, dataset: { profileForm: profile?.id ?? 'new' } },
-      h('h2', {}, profile ? t('profiles.edit', { name: profile.name }) : t('profiles.create')),
+      h('h2', {}, profile ? t('profiles.edit', { name: profileName(profile) }) : t('profiles.create')),
       h('label', {}, t('profiles.name'), name),
       profile?.holders ? h('p', { class: 'muted' }, t('profiles.holdersChange', { n: profile.holders })) : '',
       boxes,
@@ -80,17 +85,17 @@ export async function profiles() {
 
   const slot = h('div', {});
   const row = (p) => h('tr', { dataset: { profileId: p.id } },
-    h('td', {}, p.preset ? '' : h('input', { type: 'checkbox', 'aria-label': t('profiles.select', { name: p.name }), onChange: (e) => {
+    h('td', {}, p.preset ? '' : h('input', { type: 'checkbox', 'aria-label': t('profiles.select', { name: profileName(p) }), onChange: (e) => {
       if (e.target.checked) selected.add(p.id); else selected.delete(p.id);
       refresh();
     } })),
-    h('td', {}, p.name, p.preset ? h('span', { class: 'badge' }, ` ${t('profiles.preset')}`) : ''),
-    h('td', {}, p.permissions.map((code) => labelOf[code]).join(' · ') || '—'),
+    h('td', {}, profileName(p), p.preset ? h('span', { class: 'badge' }, ` ${t('profiles.preset')}`) : ''),
+    h('td', {}, p.permissions.map(permissionLabel).join(' · ') || '—'),
     h('td', {}, String(p.holders)),
     h('td', {},
-      h('button', { type: 'button', class: 'link', 'aria-label': t('profiles.edit', { name: p.name }), onClick: () => slot.replaceChildren(editor(p)) }, '✎'),
-      p.preset ? '' : h('button', { type: 'button', class: 'link', 'aria-label': t('profiles.delete', { name: p.name }), onClick: async () => {
-        if (!confirm(t('profiles.confirmDelete', { name: p.name }))) return;
+      h('button', { type: 'button', class: 'link', 'aria-label': t('profiles.edit', { name: profileName(p) }), onClick: () => slot.replaceChildren(editor(p)) }, '✎'),
+      p.preset ? '' : h('button', { type: 'button', class: 'link', 'aria-label': t('profiles.delete', { name: profileName(p) }), onClick: async () => {
+        if (!confirm(t('profiles.confirmDelete', { name: profileName(p) }))) return;
         try {
           await api('DELETE', `/profiles/${p.id}`);
           toast(t('profiles.deleted', { n: 1 }));
@@ -121,7 +126,7 @@ export async function permissionsSection(userId) {
   ]);
   const box = h('div', { class: 'card', dataset: { userPermissions: '' } });
   const profileBoxes = h('ul', { class: 'checklist', dataset: { userProfiles: '' } }, all.map((p) => h('li', {},
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', value: p.id, checked: held.profiles.includes(p.id) }), ' ', p.name))));
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', value: p.id, checked: held.profiles.includes(p.id) }), ' ', profileName(p)))));
   const rows = h('tbody', {});
   // The permissions the ticked profiles give, recomputed as profiles are ticked.
   const fromProfiles = () => {
@@ -134,9 +139,9 @@ export async function permissionsSection(userId) {
     rows.replaceChildren(...catalogue.map((p) => h('tr', { dataset: { permission: p.code } },
       h('td', { class: 'origin', title: given.has(p.code) ? t('permissions.fromProfile') : '' }, given.has(p.code) ? 'P' : ''),
       h('td', {}, h('label', { class: 'check' },
-        h('input', { type: 'checkbox', role: 'switch', checked: personal.has(p.code), 'aria-label': t('permissions.personal', { name: p.label }), onChange: (e) => {
+        h('input', { type: 'checkbox', role: 'switch', checked: personal.has(p.code), 'aria-label': t('permissions.personal', { name: permissionLabel(p.code) }), onChange: (e) => {
           if (e.target.checked) personal.add(p.code); else personal.delete(p.code);
-        } }), ' ', p.label)),
+        } }), ' ', permissionLabel(p.code))),
       h('td', { class: 'muted' }, scopeOf(p)))));
   };
   profileBoxes.addEventListener('change', draw);

@@ -90,6 +90,8 @@ pub fn vocabulary(name: &str, lang: &str) -> Result<JsValue, JsError> {
         "set_change" => entries!(roster_core::bulk::SetChange),
         "skip" => entries!(roster_core::bulk::Skip),
         "sort" => entries!(roster_core::directory::Sort),
+        "permission" => entries!(roster_core::permissions::Permission),
+        "preset" => entries!(roster_core::permissions::Preset),
         other => return Err(JsError::new(&format!("no vocabulary named {other}"))),
     };
     into_js(&list)

@@ -1,0 +1,113 @@
+// Permission profiles in a real Chromium: the profiles page, a user's
+// permissions block, and the console as a manager sees it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { BASE, launch, open, signIn } from './support.mjs';
+
+const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** Calls the API from the page, with its session: status and body. */
+const call = (p, method, path, body) => p.evaluate(async ([method, path, body]) => {
+  const answer = await fetch(`/api/v1${path}`, {
+    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await answer.text();
+  return { status: answer.status, body: text ? JSON.parse(text) : null };
+}, [method, path, body]);
+
+test('profiles are created, edited and deleted from their page, predefined ones kept (fr)', async () => {
+  const { p, problems } = await open(browser, 'fr-FR');
+  p.on('dialog', (dialog) => dialog.accept());
+  await signIn(p);
+  await p.click('[data-nav=profiles]');
+  const table = p.locator('table[data-profiles]');
+  await table.waitFor();
+  const presets = table.locator('tbody tr', { hasText: 'prédéfini' });
+  assert.equal(await presets.count(), 6, 'the six predefined profiles');
+  assert.equal(await presets.locator('input[type=checkbox]').count(), 0, 'predefined profiles cannot be selected for deletion');
+
+  const run = Date.now().toString(36);
+  await p.click('button:text-is("Nouveau profil")');
+  const form = p.locator('form[data-profile-form=new]');
+  await form.locator('input[name=name]').fill(`Lecteurs ${run}`);
+  await form.locator('label', { hasText: 'Voir les statistiques' }).locator('input').check();
+  await form.locator('button[type=submit]').click();
+  const row = table.locator('tbody tr', { hasText: `Lecteurs ${run}` });
+  await row.waitFor();
+  assert.match(await row.textContent(), /Voir les statistiques/);
+
+  // Edited with the pencil: the permissions it gives change.
+  await row.locator('button[aria-label^="Modifier"]').click();
+  const edit = p.locator('form[data-profile-form]:not([data-profile-form=new])');
+  await edit.locator('label', { hasText: 'Voir les activités' }).locator('input').check();
+  await p.screenshot({ path: `${ARTIFACTS}profile-edit.png` });
+  await edit.locator('button[type=submit]').click();
+  await p.waitForFunction((name) => [...document.querySelectorAll('table[data-profiles] tbody tr')]
+    .some((tr) => tr.textContent.includes(name) && tr.textContent.includes('Voir les activités')), `Lecteurs ${run}`);
+
+  // Deleted as a selection.
+  await table.locator('tbody tr', { hasText: `Lecteurs ${run}` }).locator('input[type=checkbox]').check();
+  await p.click('[data-delete-selected]');
+  await p.waitForFunction((name) => ![...document.querySelectorAll('table[data-profiles] tbody tr')]
+    .some((tr) => tr.textContent.includes(name)), `Lecteurs ${run}`);
+  assert.deepEqual(problems, []);
+});
+
+test("a user's permissions show each one's origin and save with a perimeter", async () => {
+  const { p, problems } = await open(browser, 'en-GB');
+  await signIn(p);
+  const run = Date.now().toString(36);
+  const made = (await call(p, 'POST', '/users', { last_name: `Trainee ${run}`, email: `trainee.${run}@demo.example` })).body;
+  await p.goto(`${BASE}/#/users/${made.id}`);
+  const block = p.locator('[data-user-permissions]');
+  await block.waitFor();
+  await block.locator('[data-user-profiles] label', { hasText: 'Trainer' }).locator('input').check();
+  // The trainer profile's permissions get their P at once.
+  await p.waitForFunction(() => document.querySelector('tr[data-permission=see_users] td.origin').textContent === 'P');
+  assert.equal(await block.locator('tr[data-permission=see_statistics] td.origin').textContent(), '');
+  await block.locator('tr[data-permission=import_invitations] input').check();
+  await block.locator('select[name=groups]').selectOption({ label: 'Ventes Lyon' });
+  await block.locator('input[name=all_bases]').check();
+  await p.screenshot({ path: `${ARTIFACTS}user-permissions.png`, fullPage: true });
+  await block.locator('button[type=submit]').click();
+  await p.locator('.toast', { hasText: 'Permissions saved.' }).waitFor();
+
+  const held = (await call(p, 'GET', `/users/${made.id}/permissions`)).body;
+  const origin = (code) => held.effective.find((o) => o.permission === code);
+  assert.equal(origin('see_users').profiles.length, 1);
+  assert.equal(origin('see_users').personal, false);
+  assert.equal(origin('import_invitations').personal, true);
+  assert.equal(held.perimeter.all_bases, true);
+  assert.equal(held.perimeter.groups.length, 1);
+  assert.deepEqual(problems, []);
+});
+
+test('a manager sees only what their profile gives, inside their group', async () => {
+  const { p, problems } = await open(browser, 'en-GB');
+  await signIn(p, 'manager@demo.example');
+  const shown = await p.$$eval('[data-nav]', (links) => links.filter((a) => !a.hidden).map((a) => a.dataset.nav));
+  assert.ok(shown.includes('users') && shown.includes('activities'), shown.join());
+  for (const hidden of ['dashboard', 'groups', 'tags', 'import', 'outbox', 'profiles']) {
+    assert.ok(!shown.includes(hidden), `${hidden} is not offered: ${shown.join()}`);
+  }
+  // The directory lists the Paris sales team only.
+  const ids = await p.$$eval('table tbody tr[data-user-id]', (rows) => rows.map((r) => Number(r.dataset.userId)));
+  const groups = (await call(p, 'GET', '/groups')).body.items;
+  const paris = groups.find((g) => g.name === 'Ventes Paris').id;
+  for (const id of ids.slice(0, 5)) {
+    const user = (await call(p, 'GET', `/users/${id}`)).body;
+    assert.ok(user.groups.some((g) => g.id === paris), `${id} is in Ventes Paris`);
+  }
+  // A page the profile does not give says what is missing instead of failing.
+  await p.goto(`${BASE}/#/dashboard`);
+  const denied = p.locator('[data-denied=see_statistics]');
+  await denied.waitFor();
+  assert.match(await denied.textContent(), /See statistics|Voir les statistiques/);
+  assert.deepEqual(problems.filter((m) => !m.includes('403')), []);
+});
