@@ -201,6 +201,7 @@ const WORDS = {
     'settings.advancedPermissions': 'Use advanced permissions',
     'settings.advancedPermissionsHelp': 'Users who are not administrators may then use the console with permission profiles and personal permissions, within a perimeter of users and thematic bases.',
     'settings.advancedPermissionsGold': 'Advanced permissions come with the Gold plan.',
+    'bulk.pick.profiles': 'Profiles', 'bulk.no.profiles': 'No profile to choose.',
     'settings.optionalFields': 'Optional user fields', 'settings.optionalFieldsHelp': 'The user form offers only the fields ticked here.',
   },
   fr: {
@@ -402,6 +403,7 @@ const WORDS = {
     'settings.advancedPermissions': 'Utiliser les habilitations avancées',
     'settings.advancedPermissionsHelp': 'Des utilisateurs qui ne sont pas administrateurs peuvent alors utiliser la console avec des profils d’habilitations et des habilitations personnelles, dans un périmètre d’utilisateurs et de bases thématiques.',
     'settings.advancedPermissionsGold': 'Les habilitations avancées viennent avec l’offre Gold.',
+    'bulk.pick.profiles': 'Profils', 'bulk.no.profiles': 'Aucun profil à choisir.',
     'settings.optionalFields': 'Champs facultatifs des utilisateurs', 'settings.optionalFieldsHelp': 'Le formulaire d’utilisateur ne propose que les champs cochés ici.',
   },
 };

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { BASE, launch, open, signIn } from './support.mjs';
+import { BASE, call, launch, open, signIn } from './support.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -12,13 +12,6 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/** Calls the API from the page, with its session: status and body. */
-const call = (p, method, path, body) => p.evaluate(async ([method, path, body]) => {
-  const answer = await fetch(`/api/v1${path}`, {
-    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: answer.status, body: await answer.json() };
-}, [method, path, body]);
 
 test('a user is edited from their page, with the field errors of creation (fr)', async () => {
   const { p, problems } = await open(browser, 'fr-FR');

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { BASE, launch, open, signIn } from './support.mjs';
+import { BASE, call, launch, open, signIn } from './support.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -12,14 +12,6 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/** Calls the API from the page, with its session: status and body. */
-const call = (p, method, path, body) => p.evaluate(async ([method, path, body]) => {
-  const answer = await fetch(`/api/v1${path}`, {
-    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await answer.text();
-  return { status: answer.status, body: text ? JSON.parse(text) : null };
-}, [method, path, body]);
 
 test('profiles are created, edited and deleted from their page, predefined ones kept (fr)', async () => {
   const { p, problems } = await open(browser, 'fr-FR');

@@ -40,3 +40,12 @@ export async function signIn(p, email = 'admin@demo.example', company = 'Demo') 
   if (await p.$('[data-choose-company]')) await p.click(`[data-choose-company] button:text-is("${company}")`);
   await p.waitForSelector('table tbody tr[data-user-id]');
 }
+
+/** Calls the API from the page, with its session: status and body. */
+export const call = (p, method, path, body) => p.evaluate(async ([method, path, body]) => {
+  const answer = await fetch(`/api/v1${path}`, {
+    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await answer.text();
+  return { status: answer.status, body: text ? JSON.parse(text) : null };
+}, [method, path, body]);

@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import { may } from '../access.js';
 import { h } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { messageText } from '../pkg/roster_wasm.js';
@@ -55,16 +56,24 @@ export async function runBulk(body, alwaysShow = false) {
   return api('POST', '/users/bulk', body);
 }
 
+/** What each bulk action needs (the server checks it again). */
+const NEEDS = {
+  delete: 'administrator', activate: 'edit_users', deactivate: 'edit_users', reset_password: 'edit_users',
+  login_code: 'create_with_code', groups: 'manage_groups', tags: 'edit_users', profiles: 'administrator',
+};
+
 /**
  * The bulk actions panel of the directory (F3): pick an action, confirm
  * what it asks, follow it, read the per-user report. `selection()` gives
  * `{ users: [...] }` or `{ matching: {...} }`; `onDone` reloads the list.
  */
-export function bulkActions({ selection, groups, tags, onDone }) {
+export function bulkActions({ session, selection, groups, tags, profiles, onDone }) {
   const skipLabels = inlineLabels('skip');
+  // Only the actions the user may ask; profiles only where the company uses them.
+  const offered = options('bulk_action').filter(({ code }) => may(session, NEEDS[code]) && (code !== 'profiles' || profiles));
   const action = h('select', { name: 'bulk-action', 'aria-label': t('bulk.action') },
     h('option', { value: '' }, t('bulk.pick')),
-    options('bulk_action').map(({ code, label }) => h('option', { value: code }, label)));
+    offered.map(({ code, label }) => h('option', { value: code }, label)));
   const change = h('select', { name: 'bulk-change', 'aria-label': t('bulk.change') },
     options('set_change').map(({ code, label }) => h('option', { value: code }, label)));
   const named = h('fieldset', { class: 'named-picks', dataset: { bulkNamed: '' } });
@@ -81,7 +90,7 @@ export function bulkActions({ selection, groups, tags, onDone }) {
 
   action.addEventListener('change', () => {
     passwordPart.hidden = action.value !== 'activate';
-    const list = { groups, tags }[action.value];
+    const list = { groups, tags, profiles }[action.value];
     setPart.hidden = !list;
     if (!list) return;
     named.replaceChildren(h('legend', {}, t(`bulk.pick.${action.value}`)),

@@ -11,10 +11,10 @@ function reason(e) {
   return e.status ? e.message : t('error.network');
 }
 
-/** Permissions and predefined profiles in the console's language (the
- * server names them in the user's). */
+/** Permissions and (exported) predefined profiles' names in the console's
+ * language (the server names them in the user's). */
 const permissionLabel = (code) => inlineLabels('permission')[code] ?? code;
-const profileName = (p) => (p.preset ? inlineLabels('preset')[p.preset] : null) ?? p.name;
+export const profileName = (p) => (p.preset ? inlineLabels('preset')[p.preset] : null) ?? p.name;
 
 /** A permission's scope in words: by bases, by users, both or neither. */
 function scopeOf(permission) {

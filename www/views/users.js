@@ -3,6 +3,8 @@ import { download, h, show } from '../dom.js';
 import { lang, t, when } from '../i18n.js';
 import { UsersExport } from '../pkg/roster_wasm.js';
 import { bulkActions } from './bulk.js';
+import { may } from '../access.js';
+import { profileName } from './profiles.js';
 import { labels, options } from './labels.js';
 
 const PAGE = 50;
@@ -22,7 +24,10 @@ export async function users(session, query) {
   const statusLabels = labels('status');
   const typeLabels = labels('user_type');
   const roleLabels = labels('role');
-  const [{ items: allGroups }, { items: tags }] = await Promise.all([api('GET', '/groups'), api('GET', '/tags')]);
+  const profilesOn = session.advanced_permissions && may(session, 'administrator');
+  const [{ items: allGroups }, { items: tags }, { items: profiles }] = await Promise.all([
+    api('GET', '/groups'), api('GET', '/tags'), profilesOn ? api('GET', '/profiles') : { items: null },
+  ]);
   const groups = allGroups.filter((g) => !g.archived);
 
   const search = h('input', { type: 'search', name: 'q', placeholder: t('users.search'), 'aria-label': t('users.search'), value: query.get('q') || '' });
@@ -69,7 +74,8 @@ export async function users(session, query) {
   // The order is not a filter: it changes neither a selection nor an export's rows.
   const listParams = () => [...activeFilters(), ...(sort.value === 'name' ? [] : [['sort', sort.value]])];
   const panel = bulkActions({
-    groups, tags,
+    session, groups, tags,
+    profiles: profiles?.map((p) => ({ id: p.id, name: profileName(p) })),
     selection: () => (allMatching ? { matching: matchingFilters() } : { users: [...ticked] }),
     onDone: () => load(), // the selection stays, for another action
   });

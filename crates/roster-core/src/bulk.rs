@@ -41,6 +41,8 @@ vocabulary! {
         Groups = "groups" { fr: "groupes", en: "groups" },
         /// Change tags.
         Tags = "tags" { fr: "étiquettes", en: "tags" },
+        /// Change permission profiles (administrators only).
+        Profiles = "profiles" { fr: "profils d'habilitations", en: "permission profiles" },
     }
 }
 
@@ -96,13 +98,15 @@ pub enum Action {
     Groups(SetChange, Vec<i64>),
     /// Change tags: how, and which (of the company).
     Tags(SetChange, Vec<i64>),
+    /// Change permission profiles: how, and which (of the company).
+    Profiles(SetChange, Vec<i64>),
 }
 
 impl Action {
     /// What asking it needs (H6, H7): deleting is for administrators.
     pub const fn need(&self) -> Need {
         Need::Permission(match self {
-            Self::Delete => return Need::Administrator,
+            Self::Delete | Self::Profiles(..) => return Need::Administrator,
             Self::Activate(_) | Self::Deactivate | Self::ResetPassword | Self::Tags(..) => Permission::EditUsers,
             Self::LoginCode => Permission::CreateWithCode,
             Self::Groups(..) => Permission::ManageGroups,
@@ -177,8 +181,9 @@ impl ActionForm {
             ActionKind::LoginCode => Some(Action::LoginCode),
             ActionKind::Groups => named(&mut errors).map(|(c, ids)| Action::Groups(c, ids)),
             ActionKind::Tags => named(&mut errors).map(|(c, ids)| Action::Tags(c, ids)),
+            ActionKind::Profiles => named(&mut errors).map(|(c, ids)| Action::Profiles(c, ids)),
         };
-        if !matches!(kind, ActionKind::Groups | ActionKind::Tags) {
+        if !matches!(kind, ActionKind::Groups | ActionKind::Tags | ActionKind::Profiles) {
             for (field, given) in [("change", self.change.is_some()), ("ids", self.ids.is_some())] {
                 if given {
                     errors.push(FieldError::new(field, Message::UnknownValue));
@@ -206,6 +211,7 @@ impl Action {
             Self::LoginCode => ActionKind::LoginCode,
             Self::Groups(..) => ActionKind::Groups,
             Self::Tags(..) => ActionKind::Tags,
+            Self::Profiles(..) => ActionKind::Profiles,
         }
     }
 
@@ -213,7 +219,7 @@ impl Action {
     pub fn form(&self) -> ActionForm {
         let named = |change: &SetChange, ids: &Vec<i64>| (Some(change.code().to_owned()), Some(ids.clone()));
         let (change, ids) = match self {
-            Self::Groups(c, ids) | Self::Tags(c, ids) => named(c, ids),
+            Self::Groups(c, ids) | Self::Tags(c, ids) | Self::Profiles(c, ids) => named(c, ids),
             _ => (None, None),
         };
         let password_hash = match self {
@@ -323,7 +329,7 @@ impl Action {
                 _ if target.is_admin_self && *self == Self::ResetPassword => Decision::Skip(Skip::Yourself),
                 _ => apply(),
             },
-            Self::Groups(change, ids) | Self::Tags(change, ids) => {
+            Self::Groups(change, ids) | Self::Tags(change, ids) | Self::Profiles(change, ids) => {
                 let (add, remove): (Vec<i64>, Vec<i64>) = match change {
                     SetChange::Add => (ids.iter().filter(|i| !target.held.contains(i)).copied().collect(), Vec::new()),
                     SetChange::Remove => {
@@ -583,5 +589,16 @@ mod tests {
         {
             assert_eq!(action.form().parse(), Ok(action));
         }
+    }
+
+    #[test]
+    fn profiles_change_like_groups_and_only_administrators_ask_it() {
+        let asked = form("profiles", Some("remove"), Some(vec![7])).parse();
+        assert_eq!(asked, Ok(Action::Profiles(SetChange::Remove, vec![7])));
+        assert_eq!(Action::Profiles(SetChange::Add, vec![7]).need(), Need::Administrator);
+        assert_eq!(Action::Delete.need(), Need::Administrator);
+        assert_eq!(Action::LoginCode.need(), Need::Permission(Permission::CreateWithCode));
+        assert_eq!(Action::Groups(SetChange::Add, vec![1]).need(), Need::Permission(Permission::ManageGroups));
+        assert!(form("profiles", None, Some(vec![7])).parse().is_err(), "profiles need a change");
     }
 }

@@ -260,8 +260,8 @@ impl Message {
                 "This is not the number of users selected; the selection may have changed meanwhile.",
             ),
             Self::UnknownGroupOrTag => (
-                "Un des groupes ou une des étiquettes n’existe pas ou est archivé.",
-                "One of the groups or tags does not exist or is archived.",
+                "Un des groupes, étiquettes ou profils choisis n’existe pas ou est archivé.",
+                "One of the chosen groups, tags or profiles does not exist or is archived.",
             ),
             Self::NoComma => ("Ce nom ne peut pas contenir de virgule.", "This name cannot contain a comma."),
             Self::MissingColumn => ("Cette colonne obligatoire manque.", "This required column is missing."),

@@ -364,12 +364,13 @@ fn delete_statements(db: &Db, company: CompanyId, ids: &str) -> DbResult<Vec<D1P
     ])
 }
 
-/// For groups or tags: the membership table, its id column, and the
+/// For groups, tags or profiles: the membership table, its id column, and the
 /// named things' table opening a join condition (archived groups left out).
 const fn set_tables(action: &Action) -> Option<(&'static str, &'static str, &'static str)> {
     match action {
         Action::Groups(..) => Some(("group_users", "group_id", "groups g ON g.archived_at IS NULL AND")),
         Action::Tags(..) => Some(("user_tags", "tag_id", "tags g ON")),
+        Action::Profiles(..) => Some(("user_profiles", "profile_id", "permission_profiles g ON")),
         _ => None,
     }
 }
@@ -416,7 +417,7 @@ fn change_statements(
             )?,
             sign_out(db, company, &ids)?,
         ],
-        Action::Groups(..) | Action::Tags(..) => {
+        Action::Groups(..) | Action::Tags(..) | Action::Profiles(..) => {
             let Some((table, column, named)) = set_tables(action) else { return Ok(Vec::new()) };
             let pairs = |pick: fn(&Applied) -> &[i64]| {
                 json!(applied.iter().flat_map(|a| pick(a).iter().map(|g| [a.id, *g])).collect::<Vec<_>>()).to_string()

@@ -51,23 +51,11 @@ const PERIMETER_CONTACTS: &str = " AND id IN (SELECT m.contact_id FROM user_allo
 /// True when every one of `ids` is a contact of the company inside the
 /// perimeter `bounds` names, if any.
 pub async fn all_within(db: &Db, company: CompanyId, ids: &[i64], bounds: Bounds) -> DbResult<bool> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: usize,
-    }
-    if ids.is_empty() {
-        return Ok(true);
-    }
-    let mut sql =
-        "SELECT count(*) AS n FROM contacts WHERE company_id = ? AND id IN (SELECT value FROM json_each(?))".to_owned();
-    let mut binds = params![company, serde_json::to_string(ids).unwrap_or_default()].to_vec();
-    if let Some(viewer) = bounds.within_perimeter_of {
-        sql.push_str(PERIMETER_CONTACTS);
-        binds.extend(params![viewer, company].to_vec());
-    }
-    let found: Option<Count> = db.first(&sql, &binds).await?;
-    let distinct: std::collections::HashSet<_> = ids.iter().collect();
-    Ok(found.is_some_and(|c| c.n == distinct.len()))
+    let narrow = match bounds.within_perimeter_of {
+        Some(viewer) => (PERIMETER_CONTACTS, params![viewer, company].to_vec()),
+        None => ("", Vec::new()),
+    };
+    super::all_found(db, company, "contacts", ids, narrow).await
 }
 
 /// One page of the company's contacts in directory order, with one extra

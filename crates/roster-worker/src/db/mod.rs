@@ -243,6 +243,34 @@ pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(<f64 as serde::Deserialize>::deserialize(d)? != 0.0)
 }
 
+/// True when every one of `ids` is a row of `table` of the company that
+/// `narrow` (a condition on the table, with its parameters) lets through:
+/// one count, whatever the number of ids.
+pub async fn all_found(
+    db: &Db,
+    company: CompanyId,
+    table: &str,
+    ids: &[i64],
+    narrow: (&str, Vec<JsValue>),
+) -> DbResult<bool> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        n: usize,
+    }
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let (condition, extra) = narrow;
+    let mut binds = params![company, serde_json::to_string(ids).unwrap_or_default()].to_vec();
+    binds.extend(extra);
+    let sql = format!(
+        "SELECT count(*) AS n FROM {table} WHERE company_id = ? AND id IN (SELECT value FROM json_each(?)){condition}"
+    );
+    let found: Option<Count> = db.first(&sql, &binds).await?;
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    Ok(found.is_some_and(|c| c.n == distinct.len()))
+}
+
 /// How many rows statement `i` of a batch changed (0 when it says nothing).
 pub fn changed(results: &[D1Result], i: usize) -> usize {
     results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0)

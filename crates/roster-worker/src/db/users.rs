@@ -145,19 +145,9 @@ impl Bounds {
 
 /// True when every one of `ids` is a user of the company within `bounds`.
 pub async fn all_within(db: &Db, company: CompanyId, ids: &[i64], bounds: Bounds) -> DbResult<bool> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: usize,
-    }
-    if ids.is_empty() {
-        return Ok(true);
-    }
-    let mut sql = "company_id = ? AND id IN (SELECT value FROM json_each(?))".to_owned();
-    let mut binds = params![company, serde_json::to_string(ids).unwrap_or_default()].to_vec();
-    bounds.narrow(company, &mut sql, &mut binds);
-    let found: Option<Count> = db.first(&format!("SELECT count(*) AS n FROM users WHERE {sql}"), &binds).await?;
-    let distinct: std::collections::HashSet<_> = ids.iter().collect();
-    Ok(found.is_some_and(|c| c.n == distinct.len()))
+    let (mut condition, mut binds) = (String::new(), Vec::new());
+    bounds.narrow(company, &mut condition, &mut binds);
+    super::all_found(db, company, "users", ids, (&condition, binds)).await
 }
 
 /// The `WHERE` condition of a directory query on `users`, with its

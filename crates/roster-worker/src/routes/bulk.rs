@@ -153,11 +153,14 @@ async fn asked(db: &Db, caller: &Caller, form: BulkForm) -> ApiResult<Asked> {
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors, caller.language));
     }
-    if let Action::Groups(_, ids) | Action::Tags(_, ids) = &action
+    if let Action::Groups(_, ids) | Action::Tags(_, ids) | Action::Profiles(_, ids) = &action
         && !ids.is_empty()
     {
-        let table =
-            if matches!(action, Action::Groups(..)) { "groups WHERE archived_at IS NULL AND" } else { "tags WHERE" };
+        let table = match action {
+            Action::Groups(..) => "groups WHERE archived_at IS NULL AND",
+            Action::Tags(..) => "tags WHERE",
+            _ => "permission_profiles WHERE",
+        };
         let found: Option<Count> = db
             .first(
                 &format!("SELECT count(*) AS n FROM {table} company_id = ? AND id IN (SELECT value FROM json_each(?))"),

@@ -198,6 +198,43 @@ fn editing_a_profile_changes_its_holders_access_at_once() {
 }
 
 #[test]
+fn profiles_are_given_and_taken_in_bulk_by_administrators_only() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let manager_profile = preset_id(&admin, Preset::Manager);
+    let (first, _) = staff_member(&admin, &every_user_and_base(&[], &["see_activities"]));
+    let (second, _) = staff_member(&admin, &every_user_and_base(&[], &[]));
+    let bulk = |change: &str| {
+        admin.post(
+            "/api/v1/users/bulk",
+            &json!({ "action": "profiles", "change": change, "ids": [manager_profile], "users": [first, second] }),
+        )
+    };
+    let holds = |id: i64, code: &str| {
+        let held = admin.get(&format!("/api/v1/users/{id}/permissions")).body;
+        held["effective"].as_array().unwrap().iter().any(|o| o["permission"] == code)
+    };
+    let added = bulk("add");
+    assert_eq!((added.status, added.body["result"]["applied"].as_i64()), (200, Some(2)), "{:?}", added.body);
+    assert!(holds(first, "export_users") && holds(second, "export_users"));
+    let removed = bulk("remove");
+    assert_eq!(removed.body["result"]["applied"], 2);
+    assert!(!holds(second, "export_users"));
+    assert!(holds(first, "see_activities"), "a personal permission stays");
+
+    let unknown = admin.post(
+        "/api/v1/users/bulk",
+        &json!({ "action": "profiles", "change": "add", "ids": [9_007_199_254_740_991_i64], "users": [first] }),
+    );
+    assert_eq!(unknown.body["fields"]["ids"]["code"], "unknown_group_or_tag");
+    let manager = Client::sign_in(STAFF_MANAGER);
+    let refused = manager.post(
+        "/api/v1/users/bulk",
+        &json!({ "action": "profiles", "change": "add", "ids": [manager_profile], "users": [first] }),
+    );
+    assert_eq!((refused.status, refused.body["error"]["permission"].as_str()), (403, Some("administrator")));
+}
+
+#[test]
 fn a_learner_cannot_sign_in_to_the_console() {
     let refused =
         Client::anonymous().post("/api/v1/session", &json!({ "email": STAFF_LEARNER, "password": demo_password() }));
