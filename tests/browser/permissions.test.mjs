@@ -103,3 +103,31 @@ test('a manager sees only what their profile gives, inside their group', async (
   assert.match(await denied.textContent(), /See statistics|Voir les statistiques/);
   assert.deepEqual(problems.filter((m) => !m.includes('403')), []);
 });
+
+test('an administrator gives a profile to ticked users in one action, and a manager is not offered it', async () => {
+  const { p, problems } = await open(browser, 'en-GB');
+  await signIn(p);
+  const name = `Profiled${Date.now().toString(36)}`;
+  const ids = [];
+  for (const n of [1, 2]) {
+    ids.push((await call(p, 'POST', '/users', { last_name: name, first_name: `N${n}`, email: `${name.toLowerCase()}.${n}@demo.example` })).body.id);
+  }
+  await p.goto(`${BASE}/#/users?q=${name}`);
+  await p.locator('tr[data-user-id]').nth(1).waitFor();
+  for (const id of ids) await p.check(`input[data-select="${id}"]`);
+  await p.selectOption('select[name=bulk-action]', 'profiles');
+  await p.selectOption('select[name=bulk-change]', 'add');
+  await p.locator('[data-bulk-named] label', { hasText: 'Manager' }).locator('input').check();
+  await p.click('[data-bulk-apply]');
+  await p.locator('[data-bulk-result] [data-applied="2"]').waitFor();
+  for (const id of ids) {
+    const held = (await call(p, 'GET', `/users/${id}/permissions`)).body;
+    assert.equal(held.profiles.length, 1, `user ${id} holds the profile`);
+  }
+  assert.deepEqual(problems, []);
+
+  const manager = await open(browser, 'en-GB');
+  await signIn(manager.p, 'manager@demo.example');
+  const offered = await manager.p.$$eval('select[name=bulk-action] option', (options) => options.map((o) => o.value));
+  assert.ok(!offered.includes('profiles') && !offered.includes('delete'), offered.join());
+});
