@@ -328,43 +328,31 @@ pub const fn may_sign_in(role: Role, advanced: bool, permissions: Permissions) -
 /// # Errors
 /// The [`Denial`], with the missing need or the perimeter.
 pub fn decide(actor: &Actor, need: Need, target: Target<'_>) -> Result<(), Denial> {
-    let missing = Err(Denial::Missing(need));
+    let admin = actor.role.is_admin();
     if !may_sign_in(actor.role, actor.advanced, actor.permissions) {
         return Err(Denial::Missing(Need::SignedIn));
     }
     let permission = match need {
-        Need::SignedIn => None,
-        Need::CompanyAdministrator if actor.role != Role::CompanyAdmin => return missing,
-        Need::Administrator if !actor.role.is_admin() => return missing,
-        Need::CompanyAdministrator | Need::Administrator => return Ok(()),
+        Need::CompanyAdministrator if actor.role != Role::CompanyAdmin => return Err(Denial::Missing(need)),
+        Need::Administrator if !admin => return Err(Denial::Missing(need)),
+        Need::Permission(p) if !admin && !actor.permissions.contains(p) => return Err(Denial::Missing(need)),
         Need::Permission(p) => Some(p),
+        Need::SignedIn | Need::Administrator | Need::CompanyAdministrator => None,
     };
-    if let Target::Job { requested_by } = target {
+    let inside = match (target, permission) {
         // Work is seen by whoever asked for it, and by administrators.
-        return if actor.role.is_admin() || requested_by == actor.user_id {
-            Ok(())
-        } else {
-            Err(Denial::OutsidePerimeter)
-        };
-    }
-    if actor.role.is_admin() {
-        return Ok(());
-    }
-    let Some(permission) = permission else { return Ok(()) };
-    if !actor.permissions.contains(permission) {
-        return missing;
-    }
-    let reach = permission.reach();
-    let inside = match target {
-        Target::Company | Target::Job { .. } => true,
-        Target::Person { administrator: true, .. } if permission.changes_accounts() => {
+        (Target::Job { requested_by }, _) => admin || requested_by == actor.user_id,
+        // Administrators reach the whole company; so does what no permission limits.
+        (_, None) | (Target::Company, _) => true,
+        _ if admin => true,
+        (Target::Person { administrator: true, .. }, Some(p)) if p.changes_accounts() => {
             return Err(Denial::Missing(Need::Administrator));
         }
-        Target::Person { groups, .. } => !reach.users || actor.users.meets(groups),
-        Target::Base(base) => !reach.bases || actor.bases.meets(&[base]),
-        Target::BaseAndPeople { base, groups } => {
-            (!reach.bases || actor.bases.meets(&[base]))
-                && (!reach.users || groups.iter().all(|g| actor.users.meets(&[*g])))
+        (Target::Person { groups, .. }, Some(p)) => !p.reach().users || actor.users.meets(groups),
+        (Target::Base(base), Some(p)) => !p.reach().bases || actor.bases.meets(&[base]),
+        (Target::BaseAndPeople { base, groups }, Some(p)) => {
+            (!p.reach().bases || actor.bases.meets(&[base]))
+                && (!p.reach().users || groups.iter().all(|g| actor.users.meets(&[*g])))
         }
     };
     if inside { Ok(()) } else { Err(Denial::OutsidePerimeter) }
@@ -575,5 +563,80 @@ mod tests {
         assert!(!without.contains(P::SeeUsers));
         assert!(without.contains(P::SeeActivities));
         assert_eq!(effective(&[trainer], personal), trainer.union(personal));
+    }
+
+    /// The promise the rules make for one actor, need and target.
+    fn keeps_the_rules(actor: &Actor, need: Need, target: Target<'_>) {
+        let verdict = decide(actor, need, target);
+        let context = format!("{actor:?} {need:?} {target:?}");
+        let expected = match actor.role {
+            Role::TeamAdmin if need == Need::CompanyAdministrator => Err(Denial::Missing(need)),
+            Role::CompanyAdmin | Role::TeamAdmin => Ok(()),
+            Role::Member if !actor.advanced || actor.permissions.is_empty() => Err(Denial::Missing(Need::SignedIn)),
+            Role::Member => match need {
+                Need::Administrator | Need::CompanyAdministrator => Err(Denial::Missing(need)),
+                Need::Permission(p) if !actor.permissions.contains(p) => Err(Denial::Missing(need)),
+                _ if target == (Target::Job { requested_by: 8 }) => Err(Denial::OutsidePerimeter),
+                Need::SignedIn => Ok(()),
+                Need::Permission(p) => {
+                    // Refused only by the perimeter, or for an administrator's account.
+                    let admin_account =
+                        matches!(target, Target::Person { administrator: true, .. }) && p.changes_accounts();
+                    let everywhere = actor.users == Perimeter::All && actor.bases == Perimeter::All;
+                    match verdict {
+                        Ok(()) => assert!(!admin_account, "{context}"),
+                        Err(Denial::Missing(Need::Administrator)) => assert!(admin_account, "{context}"),
+                        Err(Denial::OutsidePerimeter) => assert!(!everywhere && target != Target::Company, "{context}"),
+                        Err(other) => panic!("{other:?}: {context}"),
+                    }
+                    return;
+                }
+            },
+        };
+        assert_eq!(verdict, expected, "{context}");
+    }
+
+    /// Every role, plan option, permission, perimeter, need and target.
+    #[test]
+    fn every_combination_keeps_the_rules() {
+        let perimeters = [Perimeter::All, Perimeter::None, Perimeter::Only(vec![SALES])];
+        let mut needs = vec![Need::SignedIn, Need::Administrator, Need::CompanyAdministrator];
+        needs.extend(Permission::ALL.iter().map(|&p| Need::Permission(p)));
+        let mut sets = vec![Permissions::NONE, Permission::ALL.iter().copied().collect()];
+        sets.extend(Permission::ALL.iter().map(|&p| Permissions::of(&[p])));
+        let (sales, others): (&[i64], &[i64]) = (&[SALES], &[OTHERS]);
+        let targets = [
+            Target::Company,
+            Target::Person { groups: sales, administrator: false },
+            Target::Person { groups: others, administrator: false },
+            Target::Person { groups: sales, administrator: true },
+            Target::Base(SALES),
+            Target::Base(OTHERS),
+            Target::BaseAndPeople { base: SALES, groups: sales },
+            Target::BaseAndPeople { base: SALES, groups: &[SALES, OTHERS] },
+            Target::Job { requested_by: 7 },
+            Target::Job { requested_by: 8 },
+        ];
+        let mut actors = Vec::new();
+        for &role in Role::ALL {
+            for advanced in [false, true] {
+                for &permissions in &sets {
+                    for (users, bases) in perimeters.iter().flat_map(|u| perimeters.iter().map(move |b| (u, b))) {
+                        let (users, bases) = (users.clone(), bases.clone());
+                        actors.push(Actor { user_id: 7, role, advanced, permissions, users, bases });
+                    }
+                }
+            }
+        }
+        let mut checked = 0;
+        for actor in &actors {
+            for &need in &needs {
+                for &target in &targets {
+                    keeps_the_rules(actor, need, target);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked} combinations");
     }
 }

@@ -33,8 +33,40 @@ const SELECT: &str = "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived
     FROM groups g WHERE g.company_id = ?";
 
 /// Every group of the company, by name.
-pub async fn list(db: &Db, company: CompanyId) -> DbResult<Vec<GroupRow>> {
-    db.all(&format!("{SELECT} ORDER BY g.name_key"), params![company]).await
+/// Only the groups of `within_perimeter_of`'s perimeter, when given.
+pub async fn list(db: &Db, company: CompanyId, within_perimeter_of: Option<i64>) -> DbResult<Vec<GroupRow>> {
+    match within_perimeter_of {
+        None => db.all(&format!("{SELECT} ORDER BY g.name_key"), params![company]).await,
+        Some(viewer) => db.all(&format!("{SELECT}{IN_PERIMETER} ORDER BY g.name_key"), params![company, viewer]).await,
+    }
+}
+
+/// Narrows a query on `groups g` to a user's allowed groups; binds the user.
+const IN_PERIMETER: &str = " AND g.id IN (SELECT group_id FROM user_allowed_groups WHERE user_id = ?)";
+
+/// True when every one of `ids` is a group of the company inside
+/// `within_perimeter_of`'s perimeter, when given.
+pub async fn all_within(db: &Db, company: CompanyId, ids: &[i64], within_perimeter_of: Option<i64>) -> DbResult<bool> {
+    let narrow = match within_perimeter_of {
+        Some(viewer) => {
+            (" AND id IN (SELECT group_id FROM user_allowed_groups WHERE user_id = ?)", params![viewer].to_vec())
+        }
+        None => ("", Vec::new()),
+    };
+    super::all_found(db, company, "groups", ids, narrow).await
+}
+
+/// One group of the company inside `within_perimeter_of`'s perimeter, when given.
+pub async fn get_within(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+    within_perimeter_of: Option<i64>,
+) -> DbResult<Option<GroupRow>> {
+    match within_perimeter_of {
+        None => get(db, company, id).await,
+        Some(viewer) => db.first(&format!("{SELECT} AND g.id = ?{IN_PERIMETER}"), params![company, id, viewer]).await,
+    }
 }
 
 /// One group of the company, or `None` (also for another company's group).
@@ -142,12 +174,12 @@ pub struct GroupColumn {
 
 /// The company's groups that are not archived, by name, without counting
 /// their members: the matrix's columns, asked for on every page.
-pub async fn open(db: &Db, company: CompanyId) -> DbResult<Vec<GroupColumn>> {
-    db.all(
-        "SELECT id, name FROM groups WHERE company_id = ? AND archived_at IS NULL ORDER BY name_key",
-        params![company],
-    )
-    .await
+pub async fn open(db: &Db, company: CompanyId, within_perimeter_of: Option<i64>) -> DbResult<Vec<GroupColumn>> {
+    let select = "SELECT g.id, g.name FROM groups g WHERE g.company_id = ? AND g.archived_at IS NULL";
+    match within_perimeter_of {
+        None => db.all(&format!("{select} ORDER BY g.name_key"), params![company]).await,
+        Some(viewer) => db.all(&format!("{select}{IN_PERIMETER} ORDER BY g.name_key"), params![company, viewer]).await,
+    }
 }
 
 /// One membership: a user in a group.

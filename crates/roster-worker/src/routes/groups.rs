@@ -23,13 +23,25 @@ const MANAGE: Need = Need::Permission(Permission::ManageGroups);
 /// Every group of the caller's company with its member counts.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::SignedIn).await?;
-    json(200, &json!({ "items": groups::list(db, caller.company).await? }))
+    let items = groups::list(db, caller.company, caller.users_perimeter(Permission::SeeUsers)).await?;
+    json(200, &json!({ "items": items }))
 }
 
 /// One group of the caller's company.
 pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::SignedIn).await?;
-    json(200, &groups::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?)
+    let within = caller.users_perimeter(Permission::SeeUsers);
+    json(200, &groups::get_within(db, caller.company, id, within).await?.ok_or(ApiError::NotFound)?)
+}
+
+/// 404 unless every group of `ids` is the company's and inside the
+/// caller's perimeter when their group management is scoped.
+async fn managed(db: &Db, caller: &Caller, ids: &[i64]) -> ApiResult<()> {
+    let within = caller.users_perimeter(Permission::ManageGroups);
+    if within.is_some() && !groups::all_within(db, caller.company, ids, within).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -78,6 +90,7 @@ struct Change {
 /// Renames, archives or unarchives a group.
 pub async fn update(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
     let caller = auth::caller(req, db, MANAGE).await?;
+    managed(db, &caller, &[id]).await?;
     let body: Change = json_body(req).await?;
     let name = match &body.name {
         Some(raw) => Some(free_name(db, &caller, raw, Some(id)).await?),
@@ -121,7 +134,7 @@ pub async fn matrix(req: &Request, db: &Db) -> ApiResult<Response> {
                     "status": u.status, "groups": of })
         })
         .collect();
-    let columns = groups::open(db, caller.company).await?;
+    let columns = groups::open(db, caller.company, caller.users_perimeter(Permission::ManageGroups)).await?;
     json(200, &json!({ "groups": columns, "items": items, "next_cursor": next_cursor }))
 }
 
@@ -136,6 +149,7 @@ pub async fn change_memberships(req: &mut Request, db: &Db) -> ApiResult<Respons
     if !users::all_within(db, caller.company, &change.users(), caller.bounds(MANAGE)).await? {
         return Err(ApiError::NotFound);
     }
+    managed(db, &caller, &change.groups()).await?;
     match groups::change_memberships(db, caller.company, caller.user_id(), &change).await? {
         MembershipOutcome::Saved { added, removed } => json(200, &json!({ "added": added, "removed": removed })),
         MembershipOutcome::Unknown => Err(ApiError::NotFound),
@@ -160,6 +174,7 @@ pub async fn archive(req: &mut Request, db: &Db) -> ApiResult<Response> {
     if body.groups.is_empty() {
         return Err(ApiError::Invalid(vec![FieldError::new("groups", Message::NothingSelected)], caller.language));
     }
+    managed(db, &caller, &body.groups).await?;
     let changed = groups::set_archived(db, caller.company, caller.user_id(), &body.groups, body.archived).await?;
     json(200, &json!({ "changed": changed }))
 }

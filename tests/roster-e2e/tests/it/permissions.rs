@@ -87,6 +87,13 @@ fn a_manager_scoped_to_one_group_sees_and_exports_only_its_members() {
     let company_total = admin.get("/api/v1/users/export?limit=1").body["total"].as_i64().unwrap();
     assert!(rows < company_total, "the export leaves the rest of the company out");
 
+    // Their groups are those of their perimeter.
+    let groups = manager.get("/api/v1/groups").body;
+    let names: Vec<&str> = groups["items"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ventes Paris"]);
+    let lyon = group_id(&admin, "Ventes Lyon");
+    assert_eq!(manager.get(&format!("/api/v1/groups/{lyon}")).status, 404);
+
     // What the profile does not give is refused, naming it.
     let dashboard = manager.get("/api/v1/company/dashboard");
     assert_eq!((dashboard.status, dashboard.body["error"]["permission"].as_str()), (403, Some("see_statistics")));
