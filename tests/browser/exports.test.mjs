@@ -60,3 +60,24 @@ test('the dashboard requests an export, follows it live and offers its three fil
   await p.screenshot({ path: new URL('artifacts/outbox.png', import.meta.url).pathname });
   assert.deepEqual(problems, []);
 });
+
+test("a group's members are exported from the groups page and followed on the dashboard (fr)", async () => {
+  const { p, problems } = await open(browser, 'fr-FR');
+  await signIn(p);
+  await p.click('[data-nav=groups]');
+  const row = p.locator('tr[data-item-id]', { hasText: 'Ventes Paris' });
+  await row.locator('[data-export-group]').click();
+  await p.waitForURL(/#\/jobs\//);
+  const job = p.locator('tr.highlight');
+  await job.waitFor();
+  assert.match(await job.textContent(), /Membres de Ventes Paris \(XLSX\)/);
+  const file = job.locator('a', { hasText: 'group-members.xlsx' });
+  await file.waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([p.waitForEvent('download'), file.click()]);
+  const book = XLSX.read(readFileSync(await download.path()));
+  const rows = XLSX.utils.sheet_to_json(book.Sheets[book.SheetNames[0]], { header: 1 });
+  assert.equal(book.SheetNames[0], 'Membres des groupes');
+  const groups = rows[0].indexOf('Groupes');
+  assert.ok(rows.length > 1 && rows.slice(1).every((r) => String(r[groups]).includes('Ventes Paris')), 'every row is a member');
+  assert.deepEqual(problems, []);
+});

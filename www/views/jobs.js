@@ -33,7 +33,9 @@ export async function jobs(session, highlighted) {
       import: () => t(job.subject === 'invitations' ? 'jobs.invitationImport' : 'jobs.import', { name }),
       invitation: () => t('jobs.invitation'),
       bulk: () => t('jobs.bulk', { action: bulkActions[job.params?.action?.action] ?? '', n: job.params?.selected }),
-    }[job.kind]?.() ?? t('jobs.export', { format: String(job.params?.format ?? '').toUpperCase() });
+    }[job.kind]?.() ?? (job.subject === 'group_members'
+      ? t('jobs.groupExport', { names: (job.params?.group_names ?? []).join(', '), format: String(job.params?.format ?? '').toUpperCase() })
+      : t('jobs.export', { format: String(job.params?.format ?? '').toUpperCase() }));
     const state = running
       ? h('div', {}, h('progress', { max: 100, value: job.progress }), ' ', `${job.progress} %`)
       : h('span', { class: `badge ${job.status === 'done' ? 'good' : 'bad'}` }, t(`jobs.${job.status}`));

@@ -17,9 +17,10 @@ const fieldMessage = (error) => {
  * - `badges(item)` and `actions(item, act)`: extra nodes after the name and
  *   extra buttons; `act(method, payload)` changes the item and reloads;
  * - `links`: nodes shown above the list;
- * - `bulk`: actions on ticked items, each `[text key, async ids => message]`.
+ * - `bulk`: actions on ticked items, each `[text key, async ids => message]`;
+ * - `deletable`: whether the delete button is offered (administrators delete).
  */
-export async function namedList({ kind, columns, href = () => null, badges = () => [], actions = () => [], links = [], bulk = [] }) {
+export async function namedList({ kind, columns, href = () => null, badges = () => [], actions = () => [], links = [], bulk = [], deletable = true }) {
   const body = h('tbody');
   const name = h('input', { name: 'name', placeholder: t(`${kind}.new`), 'aria-label': t(`${kind}.new`), maxlength: 100 });
   const error = h('span', { class: 'error', role: 'alert' });
@@ -95,7 +96,7 @@ export async function namedList({ kind, columns, href = () => null, badges = () 
       h('td', {},
         h('button', { type: 'button', class: 'link', onClick: rename }, t(`${kind}.rename`)),
         ...actions(item, act),
-        h('button', { type: 'button', class: 'link danger', onClick: async () => {
+        !deletable ? '' : h('button', { type: 'button', class: 'link danger', onClick: async () => {
           if (!confirm(t(`${kind}.confirmDelete`, { name: item.name }))) return;
           if (await act('DELETE')) toast(t(`${kind}.deleted`));
         } }, t('named.delete'))));

@@ -92,6 +92,9 @@ pub struct UserQuery {
     /// allowed groups, H5): set by the server from who asks, never read
     /// from the query string.
     pub within_perimeter_of: Option<i64>,
+    /// Only members of any of these groups (an export of group members):
+    /// set by the server, never read from the query string.
+    pub in_groups: Vec<i64>,
 }
 
 /// A filter on when users last signed in. Its parts combine as every
@@ -162,6 +165,7 @@ impl UserQuery {
             after: None,
             limit,
             within_perimeter_of: None,
+            in_groups: Vec::new(),
         }
     }
 
@@ -218,6 +222,7 @@ impl UserQuery {
             after: given("cursor")?.map(|c| Cursor::decode(&c).ok_or(QueryError::Cursor)).transpose()?,
             limit,
             within_perimeter_of: None,
+            in_groups: Vec::new(),
         })
     }
 }

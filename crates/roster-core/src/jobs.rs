@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Language;
 use crate::export::Format;
+use crate::export::users::UserFile;
 use crate::invitation::schedule::Schedule;
 use crate::time::Timestamp;
 
@@ -181,6 +182,21 @@ pub struct UserExport {
     /// their permission is scoped (H5).
     #[serde(default)]
     pub within_perimeter_of: Option<i64>,
+    /// For an export of group members (G1): the groups whose members it
+    /// lists, each with all their groups, in one file. Empty for the
+    /// three files of every user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<i64>,
+    /// Those groups' names when it was asked, to say what the job is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_names: Vec<String>,
+}
+
+impl UserExport {
+    /// The files it writes: the members of its groups, or every user in three.
+    pub fn files(&self) -> &'static [UserFile] {
+        if self.groups.is_empty() { &UserFile::ALL } else { &[UserFile::GroupMembers] }
+    }
 }
 
 impl JobParams {
@@ -194,9 +210,10 @@ impl JobParams {
         }
     }
 
-    /// What the job is about (`users`; later `invitations`, `group_members`).
-    pub const fn subject(&self) -> &'static str {
+    /// What the job is about (`users`, `group_members`, `invitations` …).
+    pub fn subject(&self) -> &'static str {
         match self {
+            Self::UserExport(export) if !export.groups.is_empty() => "group_members",
             Self::UserImport(_) | Self::UserExport(_) | Self::BulkAction(_) => "users",
             Self::ActivityInvitation(_) => "activity",
             Self::InvitationImport(_) => "invitations",
@@ -315,6 +332,8 @@ mod tests {
             language: Language::Fr,
             origin: "http://127.0.0.1:8787".into(),
             within_perimeter_of: Some(4),
+            groups: Vec::new(),
+            group_names: Vec::new(),
         });
         let stored = serde_json::to_string(&export).unwrap();
         assert_eq!(JobParams::read(JobKind::Export, &stored), Some(export.clone()));

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 use roster_core::directory::UserQuery;
-use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
+use roster_core::export::users::{UsersWriter, ready_notice};
 
 use roster_core::bulk::{Action, ReportWriter};
 use roster_core::import::invitations;
@@ -352,8 +352,10 @@ async fn import_users(
 /// Users read from the database at a time while exporting.
 const EXPORT_PAGE: u32 = 1_000;
 
-/// Builds the three files of a users export (J2) page by page, each sent
-/// to storage in parts as it is written, then ends the job in one batch.
+/// Builds the three files of a users export (J2), or the one file of a
+/// group members export (G1), page by page, each sent to storage in parts
+/// as it is written, then ends the job in one batch. Only the users of the
+/// requester's perimeter are in it when their permission is scoped.
 async fn export_users(
     db: &Db,
     env: &Env,
@@ -365,26 +367,23 @@ async fn export_users(
     let (format, lang) = (params.format, params.language);
     let now = platform::now();
     let since = rules::statistics_since(now);
-    let counts = exports::counts_by_status(db, company).await?;
-    let total: i64 = UserFile::ALL
-        .iter()
-        .flat_map(|f| f.statuses())
-        .map(|s| counts.iter().find(|(code, _)| code == s.code()).map_or(0, |(_, n)| *n))
-        .sum();
+    // Everyone the files will hold, for the progress.
+    let everyone = UserQuery {
+        within_perimeter_of: params.within_perimeter_of,
+        in_groups: params.groups.clone(),
+        ..UserQuery::everyone(EXPORT_PAGE)
+    };
+    let total = users::count(db, company, &everyone).await?;
     let bucket = env.bucket("FILES")?;
     let mut done = 0i64;
     let mut files = Vec::new();
-    for file in UserFile::ALL {
+    for &file in params.files() {
         let name = file.file_name(format);
         let key = format!("exports/{}/{}/{name}", company.get(), job.id);
         let mut writer = UsersWriter::new(format, lang, file.has_statistics(), file.sheet_name(lang), now)?;
         let mut upload = PartUpload::new(&bucket, key.clone());
         for &status in file.statuses() {
-            let mut query = UserQuery {
-                status: Some(status),
-                within_perimeter_of: params.within_perimeter_of,
-                ..UserQuery::everyone(EXPORT_PAGE)
-            };
+            let mut query = UserQuery { status: Some(status), ..everyone.clone() };
             loop {
                 let rows = exports::page(db, company, &query, since).await?;
                 for row in &rows {

@@ -32,6 +32,9 @@ pub enum UserFile {
     Deactivated,
     /// Accounts not activated yet: created or invited.
     PendingInvitations,
+    /// The members of chosen groups, whatever their status (deleted aside),
+    /// each with all their groups.
+    GroupMembers,
 }
 
 impl UserFile {
@@ -44,6 +47,7 @@ impl UserFile {
             Self::Active => &[UserStatus::Active],
             Self::Deactivated => &[UserStatus::Inactive],
             Self::PendingInvitations => &[UserStatus::Invited, UserStatus::Created],
+            Self::GroupMembers => &[UserStatus::Active, UserStatus::Inactive, UserStatus::Invited, UserStatus::Created],
         }
     }
 
@@ -59,6 +63,7 @@ impl UserFile {
             Self::Active => "active-users",
             Self::Deactivated => "deactivated-users",
             Self::PendingInvitations => "pending-invitations",
+            Self::GroupMembers => "group-members",
         };
         format!("{stem}.{}", format.extension())
     }
@@ -72,6 +77,8 @@ impl UserFile {
             (Self::Deactivated, _) => "Deactivated users",
             (Self::PendingInvitations, Language::Fr) => "Invitations en attente",
             (Self::PendingInvitations, _) => "Pending invitations",
+            (Self::GroupMembers, Language::Fr) => "Membres des groupes",
+            (Self::GroupMembers, _) => "Group members",
         }
     }
 }

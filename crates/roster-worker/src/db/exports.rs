@@ -58,19 +58,6 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery, since: Timesta
     db.all(&sql, &binds).await
 }
 
-/// How many users the company has in each status.
-pub async fn counts_by_status(db: &Db, company: CompanyId) -> DbResult<Vec<(String, i64)>> {
-    #[derive(Deserialize)]
-    struct Count {
-        status: String,
-        n: i64,
-    }
-    let rows: Vec<Count> = db
-        .all("SELECT status, count(*) AS n FROM users WHERE company_id = ? GROUP BY status", params![company])
-        .await?;
-    Ok(rows.into_iter().map(|c| (c.status, c.n)).collect())
-}
-
 /// A message for the outbox.
 pub struct Notice {
     /// The address it goes to.

@@ -56,6 +56,21 @@ pub async fn all_within(db: &Db, company: CompanyId, ids: &[i64], within_perimet
     super::all_found(db, company, "groups", ids, narrow).await
 }
 
+/// The names of the company's groups `ids`, by name.
+pub async fn names(db: &Db, company: CompanyId, ids: &[i64]) -> DbResult<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Named {
+        name: String,
+    }
+    let rows: Vec<Named> = db
+        .all(
+            "SELECT name FROM groups WHERE company_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY name_key",
+            params![company, serde_json::to_string(ids).unwrap_or_default()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.name).collect())
+}
+
 /// One group of the company inside `within_perimeter_of`'s perimeter, when given.
 pub async fn get_within(
     db: &Db,

@@ -184,6 +184,10 @@ pub fn directory_filter(
     }
     Bounds { within_perimeter_of: query.within_perimeter_of, members_only: false }
         .narrow(company, &mut sql, &mut binds);
+    if !query.in_groups.is_empty() {
+        sql.push_str(" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id IN (SELECT value FROM json_each(?)))");
+        binds.extend([company.to_js_value(), serde_json::to_string(&query.in_groups).unwrap_or_default().into()]);
+    }
     let links = [
         (" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id = ?)", query.group),
         (" AND id IN (SELECT user_id FROM user_tags WHERE company_id = ? AND tag_id = ?)", query.tag),

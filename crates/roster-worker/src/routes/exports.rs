@@ -8,12 +8,13 @@ use roster_core::export::Format;
 use roster_core::export::users::MAX_EXPORT_USERS;
 use roster_core::jobs::{self as rules, JobKind, JobParams, UserExport};
 use roster_core::permissions::{Need, Permission};
+use roster_core::{FieldError, Message};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
 use crate::auth;
-use crate::db::{Db, exports, jobs, users};
+use crate::db::{Db, exports, groups, jobs, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
 use crate::{platform, queue, views};
@@ -23,6 +24,9 @@ use crate::{platform, queue, views};
 struct ExportRequest {
     kind: String,
     format: String,
+    /// For `group_members`: the groups whose members it lists.
+    #[serde(default, deserialize_with = "crate::http::ids")]
+    groups: Vec<i64>,
     /// The language of the headers; the requester's by default.
     #[serde(default, deserialize_with = "crate::http::present")]
     language: Option<String>,
@@ -30,13 +34,33 @@ struct ExportRequest {
 
 const EXPORT: Need = Need::Permission(Permission::ExportUsers);
 
-/// Records a queued export and hands it to the queue (202).
+/// Records a queued export and hands it to the queue (202): every user
+/// (`users`, three files), or the members of chosen groups
+/// (`group_members`, one file, each with all their groups).
 pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     let caller = auth::caller(req, db, EXPORT).await?;
     let body: ExportRequest = json_body(req).await?;
-    if body.kind != "users" {
-        return Err(ApiError::BadRequest(format!("There is no export of kind “{}”; try “users”.", body.kind)));
-    }
+    let group_names = match body.kind.as_str() {
+        "users" if body.groups.is_empty() => Vec::new(),
+        "group_members" if !body.groups.is_empty() => {
+            // Groups outside the caller's perimeter are absent to them.
+            let within = caller.users_perimeter(Permission::ExportUsers);
+            if !groups::all_within(db, caller.company, &body.groups, within).await? {
+                return Err(ApiError::NotFound);
+            }
+            groups::names(db, caller.company, &body.groups).await?
+        }
+        // Groups go with a group members export, and it needs some.
+        "users" | "group_members" => {
+            let message = if body.groups.is_empty() { Message::NothingSelected } else { Message::UnknownValue };
+            return Err(ApiError::Invalid(vec![FieldError::new("groups", message)], caller.language));
+        }
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "There is no export of kind “{other}”; try “users” or “group_members”."
+            )));
+        }
+    };
     let format = Format::parse(&body.format)
         .ok_or_else(|| ApiError::BadRequest(format!("The format “{}” is not csv or xlsx.", body.format)))?;
     let language = match body.language.as_deref() {
@@ -53,7 +77,9 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     }
     let origin = req.url()?.origin().ascii_serialization();
     let id = roster_core::secret::random_id(platform::random_bytes()?);
-    let params = JobParams::UserExport(UserExport { format, language, origin, within_perimeter_of });
+    let groups = body.groups;
+    let params =
+        JobParams::UserExport(UserExport { format, language, origin, within_perimeter_of, groups, group_names });
     jobs::create(db, caller.company, caller.user_id(), &id, &params, &[]).await?;
     queue::enqueue(env, caller.company, &id).await?;
     views::job_answer(db, caller.company, JobKind::Export, &id, 202).await

@@ -229,3 +229,69 @@ fn an_imports_uploaded_file_is_on_the_dashboard_and_downloads_as_sent() {
     assert_eq!(bytes, csv.as_bytes());
     assert_eq!(Client::sign_in(ACME_ADMIN).download(file["url"].as_str().unwrap()).0, 404);
 }
+
+/// The e-mail addresses of every member of group `id` (deleted users aside).
+fn member_emails(admin: &Client, id: i64) -> std::collections::HashSet<String> {
+    let mut found = std::collections::HashSet::new();
+    let mut cursor = String::new();
+    loop {
+        let page = admin.get(&format!("/api/v1/users?group={id}&limit=100{cursor}")).body;
+        found.extend(page["items"].as_array().unwrap().iter().filter_map(|u| u["email"].as_str().map(str::to_owned)));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return found,
+        }
+    }
+}
+
+#[test]
+fn a_group_members_export_lists_each_member_once_with_their_groups() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let groups = admin.get("/api/v1/groups").body;
+    let id_of = |name: &str| {
+        groups["items"].as_array().unwrap().iter().find(|g| g["name"] == name).unwrap()["id"].as_i64().unwrap()
+    };
+    let (paris, lyon) = (id_of("Ventes Paris"), id_of("Ventes Lyon"));
+    let members: std::collections::HashSet<String> =
+        member_emails(&admin, paris).union(&member_emails(&admin, lyon)).cloned().collect();
+
+    let queued = admin.post(
+        "/api/v1/exports",
+        &json!({ "kind": "group_members", "format": "csv", "groups": [paris, lyon], "language": "en" }),
+    );
+    assert_eq!(queued.status, 202, "{:?}", queued.body);
+    assert_eq!(queued.body["subject"], "group_members");
+    assert_eq!(queued.body["params"]["group_names"], json!(["Ventes Lyon", "Ventes Paris"]));
+    let job = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+    assert_eq!(job["status"], "done", "{job}");
+    let (status, _, bytes) = admin.download(file(&job, "group-members.csv")["url"].as_str().unwrap());
+    assert_eq!(status, 200);
+    let rows = rows_of(&bytes);
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    let (email, in_groups) = (
+        header.iter().position(|h| h == "E-mail").expect("an e-mail column"),
+        header.iter().position(|h| h == "Groups").expect("a groups column"),
+    );
+    let listed: Vec<String> = rows[1..].iter().map(|r| text(&r[email])).collect();
+    assert_eq!(listed.len(), members.len(), "each member once");
+    assert!(listed.iter().all(|e| members.contains(e)));
+    assert!(rows[1..].iter().all(|r| {
+        let groups = text(&r[in_groups]);
+        groups.contains("Ventes Paris") || groups.contains("Ventes Lyon")
+    }));
+
+    // Without groups, or with another company's, nothing is asked.
+    let none = admin.post("/api/v1/exports", &json!({ "kind": "group_members", "format": "csv", "groups": [] }));
+    assert_eq!(none.body["fields"]["groups"]["code"], "nothing_selected");
+    let acme = Client::sign_in(ACME_ADMIN);
+    let foreign = acme.post("/api/v1/exports", &json!({ "kind": "group_members", "format": "csv", "groups": [paris] }));
+    assert_eq!(foreign.status, 404);
+    // A manager of the Paris team exports it, and not the Lyon team.
+    let manager = Client::sign_in(roster_core::demo::STAFF_MANAGER);
+    let theirs =
+        manager.post("/api/v1/exports", &json!({ "kind": "group_members", "format": "xlsx", "groups": [paris] }));
+    assert_eq!(theirs.status, 202, "{:?}", theirs.body);
+    let other =
+        manager.post("/api/v1/exports", &json!({ "kind": "group_members", "format": "xlsx", "groups": [lyon] }));
+    assert_eq!(other.status, 404);
+}
