@@ -301,51 +301,48 @@ pub async fn all_known(db: &Db, company: CompanyId, holding: &Holding) -> DbResu
 
 /// Gives `user` what `holding` says, in one transaction, audited.
 pub async fn hold(db: &Db, company: CompanyId, actor: i64, user: i64, holding: &Holding) -> DbResult<()> {
-    let list = |ids: &[i64]| serde_json::to_string(ids).unwrap_or_default();
-    db.batch(vec![
-        db.statement(
-            "UPDATE users SET permissions = ?, perimeter_all_users = ?, perimeter_all_bases = ?, updated_at = ? \
-             WHERE company_id = ? AND id = ?",
-            params![
-                holding.personal.codes(),
-                i64::from(holding.all_users),
-                i64::from(holding.all_bases),
-                platform::now(),
-                company,
-                user
-            ],
-        )?,
-        db.statement("DELETE FROM user_profiles WHERE company_id = ? AND user_id = ?", params![company, user])?,
-        db.statement(
-            "INSERT INTO user_profiles (company_id, user_id, profile_id) SELECT ?1, ?2, id FROM permission_profiles \
-             WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?3))",
-            params![company, user, list(&holding.profiles)],
-        )?,
-        db.statement("DELETE FROM user_allowed_groups WHERE company_id = ? AND user_id = ?", params![company, user])?,
-        db.statement(
-            "INSERT INTO user_allowed_groups (company_id, user_id, group_id) SELECT ?1, ?2, id FROM groups \
-             WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?3))",
-            params![company, user, list(&holding.groups)],
-        )?,
-        db.statement("DELETE FROM user_allowed_bases WHERE company_id = ? AND user_id = ?", params![company, user])?,
-        db.statement(
-            "INSERT INTO user_allowed_bases (company_id, user_id, base_id) SELECT ?1, ?2, id FROM thematic_bases \
-             WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?3))",
-            params![company, user, list(&holding.bases)],
-        )?,
-        audit::entry(
-            db,
+    let mut statements = vec![db.statement(
+        "UPDATE users SET permissions = ?, perimeter_all_users = ?, perimeter_all_bases = ?, updated_at = ? \
+         WHERE company_id = ? AND id = ?",
+        params![
+            holding.personal.codes(),
+            i64::from(holding.all_users),
+            i64::from(holding.all_bases),
+            platform::now(),
             company,
-            Some(actor),
-            "user.permissions",
-            Some(&user.to_string()),
-            &json!({
-                "profiles": holding.profiles, "personal": holding.personal,
-                "all_users": holding.all_users, "groups": holding.groups,
-                "all_bases": holding.all_bases, "bases": holding.bases,
-            }),
-        )?,
-    ])
-    .await?;
+            user
+        ],
+    )?];
+    // Each link table is replaced by the company's rows among the ids given.
+    let links = [
+        ("user_profiles", "profile_id", "permission_profiles", &holding.profiles),
+        ("user_allowed_groups", "group_id", "groups", &holding.groups),
+        ("user_allowed_bases", "base_id", "thematic_bases", &holding.bases),
+    ];
+    for (table, column, source, ids) in links {
+        statements.push(
+            db.statement(&format!("DELETE FROM {table} WHERE company_id = ? AND user_id = ?"), params![company, user])?,
+        );
+        statements.push(db.statement(
+            &format!(
+                "INSERT INTO {table} (company_id, user_id, {column}) SELECT ?1, ?2, id FROM {source} \
+                 WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?3))"
+            ),
+            params![company, user, serde_json::to_string(ids).unwrap_or_default()],
+        )?);
+    }
+    statements.push(audit::entry(
+        db,
+        company,
+        Some(actor),
+        "user.permissions",
+        Some(&user.to_string()),
+        &json!({
+            "profiles": holding.profiles, "personal": holding.personal,
+            "all_users": holding.all_users, "groups": holding.groups,
+            "all_bases": holding.all_bases, "bases": holding.bases,
+        }),
+    )?);
+    db.batch(statements).await?;
     Ok(())
 }
