@@ -111,7 +111,7 @@ async function route() {
     if (section === 'jobs') return await views.jobs(session, param);
     if (section === 'outbox') return await views.outbox(session);
     if (section === 'invite') return await views.invitations(session);
-    if (section === 'activities' && param) return await views.activity(Number(param));
+    if (section === 'activities' && param) return await views.activity(session, Number(param));
     if (section === 'activities') return await views.activities(session);
     if (section === 'contacts') return await views.contacts(session);
     if (section === 'profiles' && session.advanced_permissions) return await views.profiles();

@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import { may } from '../access.js';
 import { h, show, toast } from '../dom.js';
 import { lang, t, when } from '../i18n.js';
 import { messageText } from '../pkg/roster_wasm.js';
@@ -10,7 +11,8 @@ const problems = (error) => Object.entries(error.fields || {})
   .join(' · ') || (error.status ? error.message : t('error.network'));
 
 /** Activities (A6): list, create, rename, archive. */
-export async function activities() {
+export async function activities(session) {
+  const editing = may(session, 'edit_activities');
   const types = labels('activity_type');
   const body = h('tbody');
   const archived = h('input', { type: 'checkbox', 'aria-label': t('activity.showArchived') });
@@ -19,7 +21,7 @@ export async function activities() {
     body.replaceChildren(...(items.length ? items.map((a) => h('tr', { dataset: { activityId: a.id } },
       h('td', {}, h('a', { href: `#/activities/${a.id}` }, a.title), a.archived ? h('span', { class: 'badge' }, ' ', t('groups.archived')) : ''),
       h('td', {}, types[a.type]), h('td', {}, a.base), h('td', {}, a.invited),
-      h('td', {},
+      h('td', {}, !editing ? '' : [
         h('button', { type: 'button', class: 'link', async onClick() {
           const title = prompt(t('activity.rename'), a.title);
           if (title === null) return;
@@ -29,7 +31,7 @@ export async function activities() {
         h('button', { type: 'button', class: 'link', async onClick() {
           await api('PATCH', `/activities/${a.id}`, { archived: !a.archived }).catch((e) => toast(problems(e)));
           await reload();
-        } }, t(a.archived ? 'groups.unarchive' : 'groups.archive')))))
+        } }, t(a.archived ? 'groups.unarchive' : 'groups.archive'))])))
       : [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, t('activity.none')))]));
   }
   archived.addEventListener('change', reload);
@@ -49,7 +51,7 @@ export async function activities() {
     }
   } }, type, title, base, h('datalist', { id: 'bases' }, bases.map((b) => h('option', { value: b.name }))),
   h('button', { type: 'submit', class: 'primary' }, t('activity.create')), error);
-  show(h('h1', {}, t('activity.list')), create,
+  show(h('h1', {}, t('activity.list')), editing ? create : '',
     h('p', {}, h('label', {}, archived, ' ', t('activity.showArchived'))),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('activity.title')), h('th', {}, t('activity.type')),
       h('th', {}, t('activity.base')), h('th', {}, t('activity.invited')), h('th', {}))), body));
@@ -75,7 +77,10 @@ function peoplePicker(path, label) {
 }
 
 /** One activity: invite groups, users and contacts on a schedule (E1–E3), and its invitations. */
-export async function activity(id) {
+export async function activity(session, id) {
+  // What the page offers follows the user's permissions.
+  const inviting = may(session, 'invite');
+  const linking = may(session, 'manage_public_links');
   const a = await api('GET', `/activities/${id}`);
   const { items: groups } = await api('GET', '/groups');
   const boxes = groups.filter((g) => !g.archived).map((g) => ({ g, box: h('input', { type: 'checkbox', value: g.id, dataset: { groupId: g.id } }) }));
@@ -131,6 +136,7 @@ export async function activity(id) {
   });
 
   async function reload() {
+    if (!inviting) return;
     const { items } = await api('GET', `/activities/${id}/invitations`);
     listBody.replaceChildren(...(items.length ? items.map((i) => h('tr', { dataset: { invitationId: i.id } },
       h('td', {}, i.label), h('td', {}, i.recipients), h('td', {}, i.schedule?.start_local?.replace('T', ' ')),
@@ -140,12 +146,13 @@ export async function activity(id) {
 
   const row = (label, input) => h('p', {}, h('label', {}, label, ' ', input));
   // Only questionnaires and modules can be opened to the public (I1).
-  const canBePublic = a.type === 'questionnaire' || a.type === 'module';
+  const canBePublic = linking && (a.type === 'questionnaire' || a.type === 'module');
   const invitationsTab = h('section', { dataset: { tab: 'invitations' } },
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('activity.batch')), h('th', {}, t('activity.recipients')),
       h('th', {}, t('activity.start')), h('th', {}, t('jobs.status')), h('th', {}, t('activity.made')))), listBody));
   const attemptsTab = canBePublic ? publicAttemptsTab(a) : null;
-  if (attemptsTab) attemptsTab.hidden = true;
+  // Without the invitations, the public tests are the only tab, shown at once.
+  if (attemptsTab) attemptsTab.hidden = inviting;
   const tabButton = (label, section, other) => h('button', { type: 'button', role: 'tab', 'aria-selected': section === invitationsTab,
     onClick: (event) => {
       section.hidden = false;
@@ -159,7 +166,7 @@ export async function activity(id) {
     h('p', {}, h('a', { href: '#/activities' }, `← ${t('activity.back')}`)),
     h('h1', {}, a.title, ' ', h('span', { class: 'badge' }, labels('activity_type')[a.type])),
     h('p', { class: 'muted' }, `${a.base} · ${t('activity.invitedCount', { n: a.invited })}`),
-    a.archived ? h('p', { class: 'error' }, t('activity.archived')) : h('div', { class: 'card' },
+    a.archived ? h('p', { class: 'error' }, t('activity.archived')) : !inviting ? '' : h('div', { class: 'card' },
       h('h2', {}, t('activity.inviteTitle')),
       h('fieldset', {}, h('legend', {}, t('activity.groups')),
         boxes.length ? boxes.map(({ g, box }) => h('label', { class: 'check' }, box, ` ${g.name} (${g.users + g.contacts})`)) : h('p', { class: 'muted' }, t('groups.none'))),
@@ -169,8 +176,8 @@ export async function activity(id) {
       h('div', { class: 'toolbar' }, h('button', { type: 'button', dataset: { action: 'preview' }, onClick: preview }, t('invite.preview')), invite),
       summary),
     canBePublic ? publicLinkCard(a) : '',
-    tabs,
-    invitationsTab,
+    inviting ? tabs : '',
+    inviting ? invitationsTab : '',
     canBePublic ? attemptsTab : '',
   );
   await reload();

@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import { may } from '../access.js';
 import { h, show, toast } from '../dom.js';
 import { lang, t, when } from '../i18n.js';
 import { messageText } from '../pkg/roster_wasm.js';
@@ -8,7 +9,8 @@ const problems = (error) => Object.entries(error.fields || {})
   .join(' · ') || (error.status ? error.message : t('error.network'));
 
 /** Contacts (A3): people without an account; searched, created, made users. */
-export async function contacts() {
+export async function contacts(session) {
+  const editing = may(session, 'edit_users');
   const body = h('tbody');
   const search = h('input', { type: 'search', placeholder: t('users.search'), 'aria-label': t('users.search') });
   async function reload() {
@@ -19,7 +21,7 @@ export async function contacts() {
       h('td', {}, c.email || c.mobile, c.bounced_at ? h('span', { class: 'badge bounced' }, ' ', t('invite.bounced')) : ''),
       h('td', {}, c.organisation || '—'),
       h('td', {}, c.invited_at ? t('invite.sentOn', { at: when(c.invited_at) }) : '—'),
-      h('td', {}, h('button', { type: 'button', class: 'link', async onClick() {
+      h('td', {}, !editing ? '' : h('button', { type: 'button', class: 'link', async onClick() {
         const last = c.last_name || prompt(t('form.last_name'));
         if (!last) return;
         try {
@@ -47,7 +49,7 @@ export async function contacts() {
       error.textContent = problems(e);
     }
   } }, fields, h('button', { type: 'submit', class: 'primary' }, t('contacts.create')), error);
-  show(h('h1', {}, t('contacts.title')), h('p', { class: 'muted' }, t('contacts.intro')), create, search,
+  show(h('h1', {}, t('contacts.title')), h('p', { class: 'muted' }, t('contacts.intro')), editing ? create : '', search,
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('users.name')), h('th', {}, t('invite.address')),
       h('th', {}, t('form.organisation')), h('th', {}, t('user.invited')), h('th', {}))), body));
   await reload();

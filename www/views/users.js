@@ -192,7 +192,7 @@ export async function users(session, query) {
   show(
     h('h1', {}, t('users.title')),
     h('div', { class: 'toolbar' }, search, sort,
-      h('a', { href: '#/users/new' }, h('button', { type: 'button', class: 'primary' }, t('users.new')))),
+      may(session, 'edit_users') ? h('a', { href: '#/users/new' }, h('button', { type: 'button', class: 'primary' }, t('users.new'))) : ''),
     h('div', { class: 'toolbar filters', dataset: { filters: '' } }, status, group, tag, userType, role, licence, access, accessDay),
     selectionBar,
     h('table', {},
