@@ -8,7 +8,6 @@ mod exports;
 mod groups;
 mod hostile;
 mod imports;
-mod insights;
 mod invitation_imports;
 mod invitations;
 mod people;
