@@ -393,7 +393,7 @@ async fn export_users(
                     upload.write(&writer.take_output()).await?;
                 }
                 done += i64::try_from(rows.len()).unwrap_or(0);
-                // The total leaves deleted users out, which a monthly list holds: never past 95.
+                // Progress is an estimate from a count made before; the end says 100.
                 jobs::progress(db, company, &job.id, (5 + done * 90 / total.max(1)).min(95)).await?;
                 match rows.last() {
                     Some(last) if rows.len() == EXPORT_PAGE as usize => query.after = Some(last.cursor(query.sort)),
