@@ -196,16 +196,19 @@ impl Preset {
 }
 
 /// Which part of the company a scoped permission reaches.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Perimeter {
     /// All of it.
     All,
-    /// Only these groups' members, or these bases (ids). Empty by default:
-    /// a permission reaches nothing until an administrator sets the perimeter.
-    #[default]
-    None,
-    /// These ids.
+    /// Only these groups' members, or these bases (ids).
     Only(Vec<i64>),
+}
+
+/// Empty: a permission reaches nothing until an administrator sets the perimeter.
+impl Default for Perimeter {
+    fn default() -> Self {
+        Self::Only(Vec::new())
+    }
 }
 
 impl Perimeter {
@@ -214,7 +217,6 @@ impl Perimeter {
     pub fn meets(&self, ids: &[i64]) -> bool {
         match self {
             Self::All => true,
-            Self::None => false,
             Self::Only(mine) => ids.iter().any(|id| mine.contains(id)),
         }
     }
@@ -419,7 +421,7 @@ mod tests {
     }
 
     fn admin(role: Role) -> Actor {
-        Actor { role, ..member(&[], Perimeter::None, Perimeter::None) }
+        Actor { role, ..member(&[], Perimeter::default(), Perimeter::default()) }
     }
 
     const SALES: i64 = 10;
@@ -460,8 +462,8 @@ mod tests {
         let base_out = Target::Base(99);
         let own_job = Target::Job { requested_by: 7 };
         let other_job = Target::Job { requested_by: 8 };
-        let manager = member(&[P::SeeUsers, P::ExportUsers], Perimeter::Only(vec![SALES]), Perimeter::None);
-        let contributor = member(&[P::EditActivities], Perimeter::None, Perimeter::Only(vec![SECURITY_BASE]));
+        let manager = member(&[P::SeeUsers, P::ExportUsers], Perimeter::Only(vec![SALES]), Perimeter::default());
+        let contributor = member(&[P::EditActivities], Perimeter::default(), Perimeter::Only(vec![SECURITY_BASE]));
         let everywhere = member(&[P::SeeUsers], Perimeter::All, Perimeter::All);
         let learner = member(&[], Perimeter::All, Perimeter::All);
         let simple = Actor { advanced: false, ..manager.clone() };
@@ -599,7 +601,7 @@ mod tests {
     /// Every role, plan option, permission, perimeter, need and target.
     #[test]
     fn every_combination_keeps_the_rules() {
-        let perimeters = [Perimeter::All, Perimeter::None, Perimeter::Only(vec![SALES])];
+        let perimeters = [Perimeter::All, Perimeter::default(), Perimeter::Only(vec![SALES])];
         let mut needs = vec![Need::SignedIn, Need::Administrator, Need::CompanyAdministrator];
         needs.extend(Permission::ALL.iter().map(|&p| Need::Permission(p)));
         let mut sets = vec![Permissions::NONE, Permission::ALL.iter().copied().collect()];
