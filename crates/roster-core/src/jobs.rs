@@ -338,7 +338,7 @@ mod tests {
         let stored = serde_json::to_string(&export).unwrap();
         assert_eq!(JobParams::read(JobKind::Export, &stored), Some(export.clone()));
         assert_eq!(JobParams::read(JobKind::Import, &stored), None);
-        assert_eq!((export.kind(), export.subject()), (JobKind::Export, "users"));
+        assert_eq!((export.kind(), export.subject()), (JobKind::Export, "monthly_active"));
         let import = JobParams::UserImport(UserImport { file_name: "a.csv".into(), bytes: 3, key: "k".into() });
         assert_eq!(JobParams::read(JobKind::Import, &serde_json::to_string(&import).unwrap()), Some(import));
         let invitations = JobParams::InvitationImport(InvitationImport {
