@@ -14,6 +14,7 @@ const views = {
   newUser: (await import('./views/user-form.js')).newUser,
   editUser: (await import('./views/user-form.js')).editUser,
   dashboard: (await import('./views/dashboard.js')).dashboard,
+  insights: (await import('./views/insights.js')).insights,
   groups: (await import('./views/groups.js')).groups,
   memberships: (await import('./views/memberships.js')).memberships,
   tags: (await import('./views/tags.js')).tags,
@@ -96,6 +97,7 @@ async function route() {
     if (section === 'users' && param && sub === 'edit') return await views.editUser(session, Number(param));
     if (section === 'users' && param) return await views.user(session, Number(param));
     if (section === 'dashboard') return await views.dashboard();
+    if (section === 'insights') return await views.insights();
     if (section === 'groups' && param === 'matrix') return await views.memberships(null);
     if (section === 'groups' && param) return await views.memberships(Number(param));
     if (section === 'groups') return await views.groups(session);

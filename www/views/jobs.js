@@ -17,6 +17,17 @@ function size(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** What an export job is, as its row names it. */
+function exportTitle(job) {
+  const format = String(job.params?.format ?? '').toUpperCase();
+  if (job.subject === 'group_members') return t('jobs.groupExport', { names: (job.params?.group_names ?? []).join(', '), format });
+  if (job.subject === 'monthly_active') {
+    const [month, measure] = job.params?.month ?? [];
+    return t('jobs.monthlyExport', { measure: t(`insights.${measure}`), month, format });
+  }
+  return t('jobs.export', { format });
+}
+
 /** The imports and exports dashboard (J1): the last 30 days, live. */
 export async function jobs(session, highlighted) {
   const bulkActions = labels('bulk_action');
@@ -33,9 +44,7 @@ export async function jobs(session, highlighted) {
       import: () => t(job.subject === 'invitations' ? 'jobs.invitationImport' : 'jobs.import', { name }),
       invitation: () => t('jobs.invitation'),
       bulk: () => t('jobs.bulk', { action: bulkActions[job.params?.action?.action] ?? '', n: job.params?.selected }),
-    }[job.kind]?.() ?? (job.subject === 'group_members'
-      ? t('jobs.groupExport', { names: (job.params?.group_names ?? []).join(', '), format: String(job.params?.format ?? '').toUpperCase() })
-      : t('jobs.export', { format: String(job.params?.format ?? '').toUpperCase() }));
+    }[job.kind]?.() ?? exportTitle(job);
     const state = running
       ? h('div', {}, h('progress', { max: 100, value: job.progress }), ' ', `${job.progress} %`)
       : h('span', { class: `badge ${job.status === 'done' ? 'good' : 'bad'}` }, t(`jobs.${job.status}`));

@@ -95,6 +95,9 @@ pub struct UserQuery {
     /// Only members of any of these groups (an export of group members):
     /// set by the server, never read from the query string.
     pub in_groups: Vec<i64>,
+    /// Only users a monthly figure counted: the month, and whether only
+    /// signed-in accounts count. Set by the server.
+    pub active_in: Option<(String, bool)>,
 }
 
 /// A filter on when users last signed in. Its parts combine as every
@@ -166,6 +169,7 @@ impl UserQuery {
             limit,
             within_perimeter_of: None,
             in_groups: Vec::new(),
+            active_in: None,
         }
     }
 
@@ -223,6 +227,7 @@ impl UserQuery {
             limit,
             within_perimeter_of: None,
             in_groups: Vec::new(),
+            active_in: None,
         })
     }
 }

@@ -190,12 +190,22 @@ pub struct UserExport {
     /// Those groups' names when it was asked, to say what the job is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group_names: Vec<String>,
+    /// For the list behind a monthly figure (J5): the month (`2026-11`)
+    /// and the figure whose users it lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<(String, crate::insights::Measure)>,
 }
 
 impl UserExport {
     /// The files it writes: the members of its groups, or every user in three.
     pub fn files(&self) -> &'static [UserFile] {
-        if self.groups.is_empty() { &UserFile::ALL } else { &[UserFile::GroupMembers] }
+        if self.month.is_some() {
+            &[UserFile::MonthlyActive]
+        } else if self.groups.is_empty() {
+            &UserFile::ALL
+        } else {
+            &[UserFile::GroupMembers]
+        }
     }
 }
 
@@ -214,6 +224,7 @@ impl JobParams {
     pub fn subject(&self) -> &'static str {
         match self {
             Self::UserExport(export) if !export.groups.is_empty() => "group_members",
+            Self::UserExport(export) if export.month.is_some() => "monthly_active",
             Self::UserImport(_) | Self::UserExport(_) | Self::BulkAction(_) => "users",
             Self::ActivityInvitation(_) => "activity",
             Self::InvitationImport(_) => "invitations",
@@ -334,6 +345,7 @@ mod tests {
             within_perimeter_of: Some(4),
             groups: Vec::new(),
             group_names: Vec::new(),
+            month: Some(("2026-11".into(), crate::insights::Measure::ActiveAccounts)),
         });
         let stored = serde_json::to_string(&export).unwrap();
         assert_eq!(JobParams::read(JobKind::Export, &stored), Some(export.clone()));

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod export;
 pub mod form;
 pub mod import;
+pub mod insights;
 pub mod invitation;
 pub mod jobs;
 pub mod licences;

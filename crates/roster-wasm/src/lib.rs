@@ -329,6 +329,18 @@ pub fn report_file(remarks: JsValue, lang: &str, format: &str, now_millis: f64) 
     table.to_file(format, sheet, Timestamp::from_unix_millis(now_millis)).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// The twelve months' figures (as `GET /api/v1/insights` gives them) as
+/// the CSV a chart's data download holds, headers in `lang`.
+///
+/// # Errors
+/// When `months` is not a list of month figures.
+#[wasm_bindgen(js_name = insightsCsv)]
+pub fn insights_csv(months: JsValue, lang: &str) -> Result<String, JsError> {
+    let months: Vec<roster_core::insights::MonthFigures> =
+        serde_wasm_bindgen::from_value(months).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(roster_core::insights::figures_csv(&months, language(lang)))
+}
+
 /// The language to start the console in, from the browser's preferences.
 #[wasm_bindgen(js_name = preferredLanguage)]
 pub fn preferred_language(accept_language: &str) -> String {

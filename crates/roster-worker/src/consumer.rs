@@ -12,6 +12,7 @@ use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 use roster_core::directory::UserQuery;
 use roster_core::export::users::{UsersWriter, ready_notice};
+use roster_core::insights::Measure;
 
 use roster_core::bulk::{Action, ReportWriter};
 use roster_core::import::invitations;
@@ -371,6 +372,7 @@ async fn export_users(
     let everyone = UserQuery {
         within_perimeter_of: params.within_perimeter_of,
         in_groups: params.groups.clone(),
+        active_in: params.month.as_ref().map(|(month, measure)| (month.clone(), *measure == Measure::ActiveAccounts)),
         ..UserQuery::everyone(EXPORT_PAGE)
     };
     let total = users::count(db, company, &everyone).await?;

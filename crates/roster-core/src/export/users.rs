@@ -35,6 +35,9 @@ pub enum UserFile {
     /// The members of chosen groups, whatever their status (deleted aside),
     /// each with all their groups.
     GroupMembers,
+    /// The users a monthly figure counted, deleted ones included (they
+    /// were counted): the figure's list (J5).
+    MonthlyActive,
 }
 
 impl UserFile {
@@ -48,6 +51,7 @@ impl UserFile {
             Self::Deactivated => &[UserStatus::Inactive],
             Self::PendingInvitations => &[UserStatus::Invited, UserStatus::Created],
             Self::GroupMembers => &[UserStatus::Active, UserStatus::Inactive, UserStatus::Invited, UserStatus::Created],
+            Self::MonthlyActive => UserStatus::ALL,
         }
     }
 
@@ -64,6 +68,7 @@ impl UserFile {
             Self::Deactivated => "deactivated-users",
             Self::PendingInvitations => "pending-invitations",
             Self::GroupMembers => "group-members",
+            Self::MonthlyActive => "monthly-active",
         };
         format!("{stem}.{}", format.extension())
     }
@@ -79,6 +84,8 @@ impl UserFile {
             (Self::PendingInvitations, _) => "Pending invitations",
             (Self::GroupMembers, Language::Fr) => "Membres des groupes",
             (Self::GroupMembers, _) => "Group members",
+            (Self::MonthlyActive, Language::Fr) => "Actifs du mois",
+            (Self::MonthlyActive, _) => "Active in the month",
         }
     }
 }

@@ -119,9 +119,17 @@ pub async fn trust_device(db: &Db, company: CompanyId, user_id: i64, secret: &st
     Ok(())
 }
 
-/// Opens a session for a verified administrator: stores the digest of
-/// `secret`, records the sign-in.
-pub async fn open_session(db: &Db, company: CompanyId, user_id: i64, secret: &str, now: Timestamp) -> DbResult<()> {
+/// Opens a session for a verified user: stores the digest of `secret`,
+/// records the sign-in and counts the account active in `month` (the
+/// company's month of `now`).
+pub async fn open_session(
+    db: &Db,
+    company: CompanyId,
+    user_id: i64,
+    secret: &str,
+    now: Timestamp,
+    month: &str,
+) -> DbResult<()> {
     let at = now.to_string();
     db.batch(vec![
         db.statement(
@@ -135,6 +143,11 @@ pub async fn open_session(db: &Db, company: CompanyId, user_id: i64, secret: &st
         db.statement(
             "INSERT INTO activity_events (company_id, user_id, kind, at) VALUES (?, ?, 'login', ?)",
             params![company, user_id, at],
+        )?,
+        db.statement(
+            "INSERT INTO monthly_activity (company_id, month, user_id, signed_in) VALUES (?, ?, ?, 1) \
+             ON CONFLICT (company_id, month, user_id) DO UPDATE SET signed_in = 1",
+            params![company, month, user_id],
         )?,
         audit::entry(db, company, Some(user_id), "session.create", None, &json!({}))?,
         db.statement("DELETE FROM sessions WHERE expires_at <= ?", params![now.to_string()])?,

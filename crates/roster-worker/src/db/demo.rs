@@ -61,12 +61,14 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
     let company_sql = "(SELECT id FROM companies WHERE name = ?)";
     let company_param = JsValue::from_str(demo.name);
     let at = |days_ago: u32| now.plus_days(-i64::from(days_ago)).to_string();
-    let settings = serde_json::to_string(&roster_core::model::CompanySettings {
+    let settings = roster_core::model::CompanySettings {
         licence_capacity: demo.licence_capacity(),
         invitation_file_import: demo.invitation_file_import,
         advanced_permissions: demo.advanced_permissions,
         ..Default::default()
-    })?;
+    };
+    let zone = settings.time_zone.clone();
+    let settings = serde_json::to_string(&settings)?;
     let mut s = vec![db.statement(
         "INSERT INTO companies (name, plan, settings, created_at) VALUES (?, ?, ?, ?)",
         params![demo.name, demo.plan.code(), settings, at(800)],
@@ -107,7 +109,8 @@ pub async fn store(db: &Db, demo: &DemoCompany, admin_password_hash: &str, now: 
             tagged.push(&json!([email, demo.tags[t].unique_key()]));
         }
         if let Some(days) = person.last_access_days_ago {
-            logins.push(&json!([email, at(days)]));
+            let month = roster_core::insights::month_of(&zone, now.plus_days(-i64::from(days)));
+            logins.push(&json!([email, at(days), month]));
         }
     }
     for (i, group) in demo.groups.iter().enumerate() {
@@ -268,6 +271,13 @@ fn links_by_email(
             logins,
             "activity_events (company_id, user_id, kind, at)",
             "u.company_id, u.id, 'login', json_extract(r.value, '$[1]')",
+            "",
+        ),
+        // Each seeded user signs in once: one active month each.
+        (
+            logins,
+            "monthly_activity (company_id, month, user_id, signed_in)",
+            "u.company_id, json_extract(r.value, '$[2]'), u.id, 1",
             "",
         ),
     ];

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod exports;
 pub mod groups;
 pub mod imports;
+pub mod insights;
 pub mod invitation_imports;
 pub mod jobs;
 pub mod outbox;

@@ -184,7 +184,7 @@ pub async fn record(
     let name = |n: &Option<roster_core::model::PersonName>| n.as_ref().map(|v| v.as_str().to_owned());
     let user = user_match_params(company, answers);
     let found = contact_match_params(company, answers);
-    let mut statements = Vec::with_capacity(3);
+    let mut statements = Vec::with_capacity(4);
     if let Some(c) = contact {
         let (last, first) = (name(&c.last_name), name(&c.first_name));
         let (email, mobile) =
@@ -227,6 +227,12 @@ pub async fn record(
          SELECT company_id, user_id, contact_id, activity_id, 'participation', started_at FROM public_attempts \
          WHERE secret_digest = ? AND (user_id IS NOT NULL OR contact_id IS NOT NULL)",
         params![secret_digest],
+    )?);
+    let month = roster_core::insights::month_of(&link.company_settings().time_zone, now);
+    statements.push(db.statement(
+        "INSERT INTO monthly_activity (company_id, month, user_id) SELECT company_id, ?, user_id FROM public_attempts \
+         WHERE secret_digest = ? AND user_id IS NOT NULL ON CONFLICT DO NOTHING",
+        params![month, secret_digest],
     )?);
     db.batch(statements).await?;
     Ok(())

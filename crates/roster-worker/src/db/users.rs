@@ -188,6 +188,12 @@ pub fn directory_filter(
         sql.push_str(" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id IN (SELECT value FROM json_each(?)))");
         binds.extend([company.to_js_value(), serde_json::to_string(&query.in_groups).unwrap_or_default().into()]);
     }
+    if let Some((month, accounts_only)) = &query.active_in {
+        sql.push_str(
+            " AND id IN (SELECT user_id FROM monthly_activity WHERE company_id = ? AND month = ? AND signed_in >= ?)",
+        );
+        binds.extend([company.to_js_value(), month.as_str().into(), super::Param::to_js(&i64::from(*accounts_only))]);
+    }
     let links = [
         (" AND id IN (SELECT user_id FROM group_users WHERE company_id = ? AND group_id = ?)", query.group),
         (" AND id IN (SELECT user_id FROM user_tags WHERE company_id = ? AND tag_id = ?)", query.tag),

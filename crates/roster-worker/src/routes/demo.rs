@@ -78,6 +78,37 @@ pub async fn licences(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Respon
     json(200, &json!({ "capacity": body.capacity }))
 }
 
+/// The caller's company's monthly figures counted again from its raw
+/// events, month by month in its time zone: what tests compare the
+/// Insights figures with.
+pub async fn raw_insights(req: &Request, db: &Db, env: &Env) -> ApiResult<Response> {
+    use std::collections::{BTreeMap, BTreeSet};
+    check_key(req, env)?;
+    let caller = crate::auth::caller(req, db, roster_core::permissions::Need::Administrator).await?;
+    let months = roster_core::insights::last_months(&caller.time_zone, platform::now());
+    // From two days before the first month in UTC: every zone's month start is after.
+    let since = roster_core::time::Timestamp::parse(&format!("{}-01T00:00:00Z", months[0]))
+        .map_or(platform::now(), |t| t.plus_days(-2));
+    let mut counted: BTreeMap<String, (BTreeSet<i64>, BTreeSet<i64>)> = BTreeMap::new();
+    for (user, at, login) in crate::db::insights::raw_events(db, caller.company, since).await? {
+        let Some(at) = roster_core::time::Timestamp::parse(&at) else { continue };
+        let month = roster_core::insights::month_of(&caller.time_zone, at);
+        let (users, accounts) = counted.entry(month).or_default();
+        users.insert(user);
+        if login {
+            accounts.insert(user);
+        }
+    }
+    let rows: Vec<_> = months
+        .iter()
+        .map(|m| {
+            let (users, accounts) = counted.get(m).map_or((0, 0), |(u, a)| (u.len(), a.len()));
+            json!({ "month": m, "active_users": users, "active_accounts": accounts })
+        })
+        .collect();
+    json(200, &json!({ "months": rows }))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Fill {

@@ -6,6 +6,7 @@ use roster_core::Language;
 use roster_core::directory::{PageBounds, UserQuery};
 use roster_core::export::Format;
 use roster_core::export::users::MAX_EXPORT_USERS;
+use roster_core::insights::Measure;
 use roster_core::jobs::{self as rules, JobKind, JobParams, UserExport};
 use roster_core::permissions::{Need, Permission};
 use roster_core::{FieldError, Message};
@@ -17,6 +18,7 @@ use crate::auth;
 use crate::db::{Db, exports, groups, jobs, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, user_query};
+use crate::tenant::Caller;
 use crate::{platform, queue, views};
 
 #[derive(Deserialize)]
@@ -27,6 +29,12 @@ struct ExportRequest {
     /// For `group_members`: the groups whose members it lists.
     #[serde(default, deserialize_with = "crate::http::ids")]
     groups: Vec<i64>,
+    /// For `monthly_active`: the month (`2026-11`) …
+    #[serde(default, deserialize_with = "crate::http::present")]
+    month: Option<String>,
+    /// … and the figure (`mau` or `maa`) whose users it lists.
+    #[serde(default, deserialize_with = "crate::http::present")]
+    measure: Option<String>,
     /// The language of the headers; the requester's by default.
     #[serde(default, deserialize_with = "crate::http::present")]
     language: Option<String>,
@@ -40,8 +48,15 @@ const EXPORT: Need = Need::Permission(Permission::ExportUsers);
 pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> {
     let caller = auth::caller(req, db, EXPORT).await?;
     let body: ExportRequest = json_body(req).await?;
+    let month = if body.kind == "monthly_active" {
+        monthly(&body, &caller)?
+    } else if body.month.is_some() || body.measure.is_some() {
+        return Err(ApiError::Invalid(vec![FieldError::new("month", Message::UnknownValue)], caller.language));
+    } else {
+        None
+    };
     let group_names = match body.kind.as_str() {
-        "users" if body.groups.is_empty() => Vec::new(),
+        "users" | "monthly_active" if body.groups.is_empty() => Vec::new(),
         "group_members" if !body.groups.is_empty() => {
             // Groups outside the caller's perimeter are absent to them.
             let within = caller.users_perimeter(Permission::ExportUsers);
@@ -51,13 +66,13 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
             groups::names(db, caller.company, &body.groups).await?
         }
         // Groups go with a group members export, and it needs some.
-        "users" | "group_members" => {
+        "users" | "group_members" | "monthly_active" => {
             let message = if body.groups.is_empty() { Message::NothingSelected } else { Message::UnknownValue };
             return Err(ApiError::Invalid(vec![FieldError::new("groups", message)], caller.language));
         }
         other => {
             return Err(ApiError::BadRequest(format!(
-                "There is no export of kind “{other}”; try “users” or “group_members”."
+                "There is no export of kind “{other}”; try “users”, “group_members” or “monthly_active”."
             )));
         }
     };
@@ -79,10 +94,20 @@ pub async fn create(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let id = roster_core::secret::random_id(platform::random_bytes()?);
     let groups = body.groups;
     let params =
-        JobParams::UserExport(UserExport { format, language, origin, within_perimeter_of, groups, group_names });
+        JobParams::UserExport(UserExport { format, language, origin, within_perimeter_of, groups, group_names, month });
     jobs::create(db, caller.company, caller.user_id(), &id, &params, &[]).await?;
     queue::enqueue(env, caller.company, &id).await?;
     views::job_answer(db, caller.company, JobKind::Export, &id, 202).await
+}
+
+/// The month and figure of a `monthly_active` export: one of the twelve
+/// months Insights shows, and `mau` or `maa` (422 otherwise).
+fn monthly(body: &ExportRequest, caller: &Caller) -> ApiResult<Option<(String, Measure)>> {
+    let months = roster_core::insights::last_months(&caller.time_zone, platform::now());
+    let refuse = |field| ApiError::Invalid(vec![FieldError::new(field, Message::UnknownValue)], caller.language);
+    let month = body.month.as_deref().filter(|m| months.iter().any(|k| k == m)).ok_or_else(|| refuse("month"))?;
+    let measure = body.measure.as_deref().and_then(|m| Measure::parse(m).ok()).ok_or_else(|| refuse("measure"))?;
+    Ok(Some((month.to_owned(), measure)))
 }
 
 /// A page of [`list_page`]: up to a thousand users.

@@ -13,6 +13,7 @@ mod demo;
 mod exports;
 mod groups;
 mod imports;
+mod insights;
 mod invitations;
 mod jobs;
 mod outbox;
@@ -172,6 +173,10 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         },
         ["exports", id, "files", name] => match method {
             Method::Get => jobs::download(req, &db, env, JobKind::Export, id, &percent_decoded(name)).await,
+            _ => not_allowed(&["GET"]),
+        },
+        ["insights"] => match method {
+            Method::Get => insights::figures(req, &db).await,
             _ => not_allowed(&["GET"]),
         },
         ["company", "dashboard"] => match method {
@@ -335,6 +340,7 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["demo", "invitations", id, "age"] if method == Method::Post => demo::age_invitation(req, &db, env, id).await,
         ["demo", "challenge"] if method == Method::Post => demo::challenge(req, env).await,
         ["demo", "licences"] if method == Method::Post => demo::licences(req, &db, env).await,
+        ["demo", "insights", "raw"] if method == Method::Get => demo::raw_insights(req, &db, env).await,
         ["demo", "scheduler"] if method == Method::Post => demo::run_scheduler(req, &db, env).await,
         ["demo", "jobs", id, "stored"] if method == Method::Get => demo::stored(req, &db, env, id).await,
         _ => Err(ApiError::NotFound),

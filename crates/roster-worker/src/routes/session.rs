@@ -1,5 +1,6 @@
 //! `/api/v1/session`: sign in, who am I, sign out.
 
+use roster_core::insights;
 use roster_core::model::{CompanySettings, Email, Plan, Role};
 use roster_core::permissions::{self, Actor, Need, Permission, Permissions};
 use roster_core::secret::{self, PASSWORD_MAX_LEN, SecretKind};
@@ -86,7 +87,8 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     access::forget_attempt(db, &attempt_id).await?;
     let company = CompanyId::trusted(found.company_id);
     let session = secret::new_secret(SecretKind::Session, platform::random_bytes()?);
-    access::open_session(db, company, found.id, &session, now).await?;
+    let zone = serde_json::from_str::<CompanySettings>(&found.settings).unwrap_or_default().time_zone;
+    access::open_session(db, company, found.id, &session, now, &insights::month_of(&zone, now)).await?;
     let device = match device.filter(|_| trusted) {
         Some(kept) => kept,
         None => secret::new_secret(SecretKind::Device, platform::random_bytes()?),

@@ -8,6 +8,7 @@ mod exports;
 mod groups;
 mod hostile;
 mod imports;
+mod insights;
 mod invitation_imports;
 mod invitations;
 mod people;
