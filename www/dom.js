@@ -32,7 +32,7 @@ export function toast(text) {
   toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
 }
 
-const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv;charset=utf-8' };
+const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv;charset=utf-8', png: 'image/png' };
 
 /** Saves bytes built in the page (one array, or a list of parts) as a file called `name`. */
 export function download(bytes, name) {

@@ -18,6 +18,10 @@ use crate::vocabulary::vocabulary;
 /// How many months the figures cover, the current one included.
 pub const MONTHS_SHOWN: usize = 12;
 
+/// Pixels per chart unit in the PNG download: sharp on high-density
+/// screens and in slides.
+pub const PNG_SCALE: u32 = 2;
+
 /// The calendar month (`2026-11`) that `at` falls in, in `zone`.
 pub fn month_of(zone: &Zone, at: Timestamp) -> String {
     zone.local(at).chars().take(7).collect()
@@ -107,6 +111,59 @@ pub fn by_month(months: &[String], counted: &[(String, u64, u64)]) -> Vec<MonthF
             }
         })
         .collect()
+}
+
+/// A month's short name and its year, as the charts write them under
+/// each bar: `["nov.", "2026"]`.
+pub fn month_label(month: &str, lang: Language) -> [String; 2] {
+    const FR: [&str; 12] =
+        ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+    const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let Some((year, number)) = parse_month(month) else { return [month.to_owned(), String::new()] };
+    let names = if lang == Language::Fr { FR } else { EN };
+    [names[usize::from(number - 1)].to_owned(), year.to_string()]
+}
+
+impl Measure {
+    /// The chart's title: the figure's name and its initials.
+    pub fn title(self, lang: Language) -> String {
+        let name = self.label(lang);
+        let mut chars = name.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        format!("{first}{} ({})", chars.as_str(), self.code().to_uppercase())
+    }
+}
+
+/// The chart of one figure over `figures`' months, in `lang`: what the
+/// page shows and the PNG download draws. `zone` is the company's.
+pub fn chart(figures: &[MonthFigures], measure: Measure, zone: &str, lang: Language) -> crate::chart::BarChart {
+    let (subtitle, value_axis, category_axis) = match lang {
+        Language::Fr => (format!("12 derniers mois, fuseau horaire {zone}"), "Utilisateurs", "Mois"),
+        _ => (format!("Last 12 months, time zone {zone}"), "Users", "Month"),
+    };
+    let value_axis = if measure == Measure::ActiveAccounts {
+        if lang == Language::Fr { "Comptes" } else { "Accounts" }
+    } else {
+        value_axis
+    };
+    crate::chart::BarChart {
+        title: measure.title(lang),
+        subtitle,
+        value_axis: value_axis.to_owned(),
+        category_axis: category_axis.to_owned(),
+        bars: figures
+            .iter()
+            .map(|f| crate::chart::Bar {
+                key: f.month.clone(),
+                label: month_label(&f.month, lang),
+                value: match measure {
+                    Measure::ActiveUsers => f.active_users,
+                    Measure::ActiveAccounts => f.active_accounts,
+                },
+            })
+            .collect(),
+        language: lang,
+    }
 }
 
 /// The months' figures as CSV, headers in `lang`: what a chart's "data"

@@ -8,6 +8,7 @@ mod vocabulary;
 
 pub mod budget;
 pub mod bulk;
+pub mod chart;
 pub mod delivery;
 pub mod demo;
 pub mod directory;
@@ -23,6 +24,7 @@ pub mod messages;
 pub mod model;
 pub mod numbers;
 pub mod permissions;
+pub mod png;
 pub mod public_link;
 pub mod secret;
 pub mod sheet;

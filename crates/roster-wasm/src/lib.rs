@@ -341,6 +341,39 @@ pub fn insights_csv(months: JsValue, lang: &str) -> Result<String, JsError> {
     Ok(roster_core::insights::figures_csv(&months, language(lang)))
 }
 
+/// One figure's chart over the twelve months, in `lang`, as the page
+/// shows it (SVG).
+///
+/// # Errors
+/// When `months` is not a list of month figures or `measure` is not
+/// `mau` or `maa`.
+#[wasm_bindgen(js_name = insightsChartSvg)]
+pub fn insights_chart_svg(months: JsValue, measure: &str, zone: &str, lang: &str) -> Result<String, JsError> {
+    Ok(insights_chart(months, measure, zone, lang)?.svg())
+}
+
+/// The same chart as the PNG download: the very bytes the server's
+/// `GET /api/v1/insights/{measure}.png` answers for the same figures.
+///
+/// # Errors
+/// As [`insights_chart_svg`].
+#[wasm_bindgen(js_name = insightsChartPng)]
+pub fn insights_chart_png(months: JsValue, measure: &str, zone: &str, lang: &str) -> Result<Vec<u8>, JsError> {
+    Ok(insights_chart(months, measure, zone, lang)?.png(roster_core::insights::PNG_SCALE))
+}
+
+fn insights_chart(
+    months: JsValue,
+    measure: &str,
+    zone: &str,
+    lang: &str,
+) -> Result<roster_core::chart::Chart, JsError> {
+    let months: Vec<roster_core::insights::MonthFigures> =
+        serde_wasm_bindgen::from_value(months).map_err(|e| JsError::new(&e.to_string()))?;
+    let measure = roster_core::insights::Measure::parse(measure).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(roster_core::insights::chart(&months, measure, zone, language(lang)).layout())
+}
+
 /// The language to start the console in, from the browser's preferences.
 #[wasm_bindgen(js_name = preferredLanguage)]
 pub fn preferred_language(accept_language: &str) -> String {

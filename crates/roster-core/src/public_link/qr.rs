@@ -2,7 +2,6 @@
 //! as PNG (to paste into slides and documents).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use qrcodegen::{QrCode, QrCodeEcc};
 
@@ -52,45 +51,19 @@ pub fn png(text: &str, scale: u32) -> Result<Vec<u8>, TooLong> {
     let scale = scale.clamp(1, 32);
     let modules = u32::try_from(qr.size() + 2 * QUIET_ZONE).map_err(|_| TooLong)?;
     let side = modules * scale;
-    // One byte per pixel (8-bit grey), each row led by its filter byte (0: none).
-    let mut pixels = Vec::with_capacity(((side + 1) * side) as usize);
+    let mut pixels = Vec::with_capacity((side * side) as usize);
     for py in 0..side {
-        pixels.push(0);
         let y = i32::try_from(py / scale).map_err(|_| TooLong)? - QUIET_ZONE;
         for px in 0..side {
             let x = i32::try_from(px / scale).map_err(|_| TooLong)? - QUIET_ZONE;
             pixels.push(if qr.get_module(x, y) { 0 } else { 255 });
         }
     }
-    let mut deflated = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    deflated.write_all(&pixels).map_err(|_| TooLong)?;
-    let data = deflated.finish().map_err(|_| TooLong)?;
-
-    let mut header = Vec::with_capacity(13);
-    header.extend_from_slice(&side.to_be_bytes());
-    header.extend_from_slice(&side.to_be_bytes());
-    header.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit depth, greyscale, deflate, no filter, no interlace
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut png, *b"IHDR", &header);
-    chunk(&mut png, *b"IDAT", &data);
-    chunk(&mut png, *b"IEND", &[]);
-    Ok(png)
-}
-
-fn chunk(png: &mut Vec<u8>, kind: [u8; 4], data: &[u8]) {
-    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-    png.extend_from_slice(&len.to_be_bytes());
-    let start = png.len();
-    png.extend_from_slice(&kind);
-    png.extend_from_slice(data);
-    let crc = crc32fast::hash(&png[start..]);
-    png.extend_from_slice(&crc.to_be_bytes());
+    Ok(crate::png::encode(side, side, crate::png::Pixels::Grey, &pixels))
 }
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read as _;
-
     use super::*;
 
     const LINK: &str = "https://roster.example/p/0123456789abcdef0123456789abcdef";
@@ -110,23 +83,11 @@ mod tests {
     #[test]
     fn the_png_holds_the_same_modules_at_its_scale() {
         let qr = code(LINK).unwrap();
-        let png = png(LINK, 4).unwrap();
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        let side = u32::from_be_bytes(png[16..20].try_into().unwrap());
-        assert_eq!(side, u32::try_from(qr.size() + 8).unwrap() * 4);
-        // IDAT follows the 33 bytes of signature and IHDR; inflate it back.
-        let len = u32::from_be_bytes(png[33..37].try_into().unwrap()) as usize;
-        assert_eq!(&png[37..41], b"IDAT");
-        let mut pixels = Vec::new();
-        flate2::read::ZlibDecoder::new(&png[41..41 + len]).read_to_end(&mut pixels).unwrap();
-        let row = side as usize + 1;
-        assert_eq!(pixels.len(), row * side as usize);
-        let pixel = |x: usize, y: usize| pixels[y * row + 1 + x];
+        let (side, height, pixels) = crate::png::decode(&png(LINK, 4).unwrap());
+        assert_eq!((side, height), (u32::try_from(qr.size() + 8).unwrap() * 4, side));
+        let pixel = |x: usize, y: usize| pixels[y * side as usize + x];
         assert_eq!(pixel(0, 0), 255, "quiet zone is white");
         assert_eq!(pixel(16, 16), 0, "finder pattern's corner is black");
-        let crc = crc32fast::hash(&png[37..41 + len]);
-        assert_eq!(png[41 + len..45 + len], crc.to_be_bytes());
-        assert!(png.ends_with(b"IEND\xaeB`\x82"));
     }
 
     #[test]

@@ -179,6 +179,10 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             Method::Get => insights::figures(req, &db).await,
             _ => not_allowed(&["GET"]),
         },
+        ["insights", file] => match method {
+            Method::Get => insights::chart(req, &db, file).await,
+            _ => not_allowed(&["GET"]),
+        },
         ["company", "dashboard"] => match method {
             Method::Get => company::dashboard(req, &db).await,
             _ => not_allowed(&["GET"]),

@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 use crate::DEMO_ADMIN;
 
-/// Reads `read` until two reads in a row agree: other tests sign in meanwhile.
-fn steady(read: impl Fn() -> Value, between: impl Fn() -> Value) -> (Value, Value) {
+/// `read` and `between` once two reads around `between` agree: other
+/// tests sign in meanwhile.
+fn steady<T>(read: impl Fn() -> Value, between: impl Fn() -> T) -> (Value, T) {
     for _ in 0..5 {
         let before = read();
         let other = between();
@@ -85,4 +86,27 @@ fn a_sign_in_counts_in_this_month_and_the_month_s_list_holds_as_many_users() {
     assert_eq!(wrong.body["fields"]["month"]["code"], "unknown_value");
     let manager = Client::sign_in(roster_core::demo::STAFF_MANAGER);
     assert_eq!(manager.get("/api/v1/insights").status, 403, "statistics need their permission");
+}
+
+#[test]
+fn each_chart_is_a_png_the_same_bytes_as_the_core_draws_natively() {
+    use roster_core::insights::{Measure, MonthFigures, PNG_SCALE, chart};
+    let admin = Client::sign_in(DEMO_ADMIN);
+    for &measure in Measure::ALL {
+        let code = measure.code();
+        let (answer, (status, kind, png)) = steady(
+            || admin.get("/api/v1/insights").body,
+            || admin.download(&format!("/api/v1/insights/{code}.png?language=en")),
+        );
+        assert_eq!((status, kind.as_str()), (200, "image/png"), "{code}");
+        let figures: Vec<MonthFigures> = serde_json::from_value(answer["months"].clone()).unwrap();
+        let zone = answer["time_zone"].as_str().unwrap();
+        let native = chart(&figures, measure, zone, roster_core::Language::En).layout().png(PNG_SCALE);
+        assert!(png == native, "{code}: the server's PNG is the one the core draws here");
+        assert_eq!(&png[12..24], b"IHDR\0\0\x05\xa0\0\0\x02\xd0", "1,440 × 720 pixels");
+    }
+    assert_eq!(admin.download("/api/v1/insights/dau.png").0, 404);
+    assert_eq!(admin.download("/api/v1/insights/mau.png?language=xx").0, 400);
+    let manager = Client::sign_in(roster_core::demo::STAFF_MANAGER);
+    assert_eq!(manager.download("/api/v1/insights/mau.png").0, 403);
 }
