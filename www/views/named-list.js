@@ -14,13 +14,18 @@ const fieldMessage = (error) => {
  * - `kind`: the API collection (`groups`, `tags`) and the prefix of the texts;
  * - `columns`: counts shown after the name, each `[text key, item => value]`;
  * - `href(item)`: where the name leads, if anywhere;
- * - `badges(item)` and `actions(item, act)`: extra nodes after the name and
- *   extra buttons; `act(method, payload)` changes the item and reloads;
+ * - `badges(item)` and `actions(item, act, { edit, reload })`: extra nodes
+ *   after the name and extra buttons; `act(method, payload, under)` changes
+ *   the item (or what is `under` its address) and reloads, `edit(form)`
+ *   puts a form in place of the name,
+ *   `reload()` shows the list again;
  * - `links`: nodes shown above the list;
  * - `bulk`: actions on ticked items, each `[text key, async ids => message]`;
- * - `deletable`: whether the delete button is offered (administrators delete).
+ * - `deletable`: whether the delete button is offered (administrators delete);
+ * - `owned(item)`: false for an item another company shares (not renamed
+ *   nor deleted here).
  */
-export async function namedList({ kind, columns, href = () => null, badges = () => [], actions = () => [], links = [], bulk = [], deletable = true }) {
+export async function namedList({ kind, columns, href = () => null, badges = () => [], actions = () => [], links = [], bulk = [], deletable = true, owned = () => true }) {
   const body = h('tbody');
   const name = h('input', { name: 'name', placeholder: t(`${kind}.new`), 'aria-label': t(`${kind}.new`), maxlength: 100 });
   const error = h('span', { class: 'error', role: 'alert' });
@@ -62,7 +67,12 @@ export async function namedList({ kind, columns, href = () => null, badges = () 
   function row(item) {
     const link = href(item);
     const cell = h('td', {}, link ? h('a', { href: link }, item.name) : item.name, ...badges(item));
-    const rename = () => {
+    const rename = (form) => {
+      if (form) {
+        cell.replaceChildren(form);
+        form.querySelector('input')?.focus();
+        return;
+      }
       const input = h('input', { value: item.name, 'aria-label': t(`${kind}.rename`), maxlength: 100 });
       const problem = h('span', { class: 'error', role: 'alert' });
       const save = async (event) => {
@@ -79,9 +89,9 @@ export async function namedList({ kind, columns, href = () => null, badges = () 
         h('button', { type: 'button', onClick: reload }, t('named.cancel')), problem));
       input.select();
     };
-    const act = async (method, payload) => {
+    const act = async (method, payload, under = '') => {
       try {
-        await api(method, `/${kind}/${item.id}`, payload);
+        await api(method, `/${kind}/${item.id}${under}`, payload);
         await reload();
         return true;
       } catch (e) {
@@ -94,9 +104,9 @@ export async function namedList({ kind, columns, href = () => null, badges = () 
       cell,
       ...columns.map(([, value]) => h('td', {}, value(item))),
       h('td', {},
-        h('button', { type: 'button', class: 'link', onClick: rename }, t(`${kind}.rename`)),
-        ...actions(item, act),
-        !deletable ? '' : h('button', { type: 'button', class: 'link danger', onClick: async () => {
+        owned(item) ? h('button', { type: 'button', class: 'link', onClick: () => rename() }, t(`${kind}.rename`)) : '',
+        ...actions(item, act, { edit: rename, reload }),
+        !deletable || !owned(item) ? '' : h('button', { type: 'button', class: 'link danger', onClick: async () => {
           if (!confirm(t(`${kind}.confirmDelete`, { name: item.name }))) return;
           if (await act('DELETE')) toast(t(`${kind}.deleted`));
         } }, t('named.delete'))));

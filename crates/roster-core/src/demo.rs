@@ -382,6 +382,27 @@ pub fn companies() -> Vec<DemoCompany> {
     vec![demo, company("Acme", Plan::Standard, "acme.example", 40, 0x5eed_0002), globex, initech]
 }
 
+/// A group one demo company shares with another (J6).
+#[derive(Clone, Copy, Debug)]
+pub struct DemoShare {
+    /// The company whose group it is.
+    pub owner: &'static str,
+    /// The group's name.
+    pub group: &'static str,
+    /// The partner company it is shared with.
+    pub partner: &'static str,
+    /// How many of the owner's active members (first by id) are in it.
+    pub owner_members: u32,
+    /// How many of the partner's active members (first by id) it puts in.
+    pub partner_members: u32,
+}
+
+/// Demo's "Projet partenaires", with five of its users, shared with Acme,
+/// which puts three of its own in: Demo's exports list them without
+/// address or department, and Acme sees only its own three.
+pub const SHARED_GROUP: DemoShare =
+    DemoShare { owner: "Demo", group: "Projet partenaires", partner: "Acme", owner_members: 5, partner_members: 3 };
+
 /// Demo's staff: a manager who follows the Paris sales team, a trainer of
 /// the Lyon sales team who works in the safety base, and a learner, who
 /// holds no permission and so cannot sign in to the console.
@@ -504,6 +525,7 @@ pub fn exported_users(count: usize, seed: u64) -> impl Iterator<Item = crate::ex
             logins: if active { u32::try_from(dice.below(200)).unwrap_or(0) } else { 0 },
             participations: if active { u32::try_from(dice.below(50)).unwrap_or(0) } else { 0 },
             activities_created: u32::try_from(dice.below(4)).unwrap_or(0),
+            note: None,
         }
     })
 }

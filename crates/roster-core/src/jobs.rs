@@ -231,6 +231,15 @@ impl JobParams {
         }
     }
 
+    /// The groups whose managers may read the job besides its requester
+    /// and the administrators (J4): those of an export of groups' members.
+    pub fn shared_with_managers_of(&self) -> &[i64] {
+        match self {
+            Self::UserExport(export) => &export.groups,
+            _ => &[],
+        }
+    }
+
     /// Stored parameters as people may see them, in a job's view or the
     /// audit log: a password's hash stays in storage only.
     pub fn shown(mut stored: serde_json::Value) -> serde_json::Value {

@@ -27,6 +27,7 @@ pub mod permissions;
 pub mod png;
 pub mod public_link;
 pub mod secret;
+pub mod sharing;
 pub mod sheet;
 pub mod text;
 pub mod throttle;

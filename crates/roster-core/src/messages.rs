@@ -70,6 +70,10 @@ pub enum Message {
     GroupNameTaken,
     /// Another tag of the company already has this name.
     TagNameTaken,
+    /// No company has this partner code.
+    UnknownPartnerCode,
+    /// A group shared with its own company's partner code.
+    OwnPartnerCode,
     /// A bulk action's selection finds nobody.
     NothingSelected,
     /// A bulk action that needs the number of users it touches, confirmed.
@@ -245,6 +249,14 @@ impl Message {
             Self::GroupNameTaken => {
                 ("Un groupe de l’entreprise porte déjà ce nom.", "A group of the company already has this name.")
             }
+            Self::UnknownPartnerCode => (
+                "Aucune entreprise n’a ce code partenaire : demandez-le à un administrateur de l’entreprise partenaire.",
+                "No company has this partner code: ask an administrator of the partner company for it.",
+            ),
+            Self::OwnPartnerCode => (
+                "C’est le code de votre entreprise : saisissez celui de l’entreprise partenaire.",
+                "This is your own company's code: enter the partner company's.",
+            ),
             Self::TagNameTaken => {
                 ("Une étiquette de l’entreprise porte déjà ce nom.", "A tag of the company already has this name.")
             }

@@ -305,6 +305,9 @@ pub enum Target<'a> {
     Job {
         /// Who asked for it.
         requested_by: i64,
+        /// For an export of groups' members, those groups: whoever may
+        /// manage all of them may read it too (J4). Empty otherwise.
+        groups: &'a [i64],
     },
 }
 
@@ -342,8 +345,15 @@ pub fn decide(actor: &Actor, need: Need, target: Target<'_>) -> Result<(), Denia
         Need::SignedIn | Need::Administrator | Need::CompanyAdministrator => None,
     };
     let inside = match (target, permission) {
-        // Work is seen by whoever asked for it, and by administrators.
-        (Target::Job { requested_by }, _) => admin || requested_by == actor.user_id,
+        // Work is seen by whoever asked for it and by administrators; a
+        // group export also by whoever manages all of its groups.
+        (Target::Job { requested_by, groups }, _) => {
+            admin
+                || requested_by == actor.user_id
+                || (!groups.is_empty()
+                    && actor.permissions.contains(Permission::ManageGroups)
+                    && groups.iter().all(|g| actor.users.meets(&[*g])))
+        }
         // Administrators reach the whole company; so does what no permission limits.
         (_, None) | (Target::Company, _) => true,
         _ if admin => true,
@@ -460,8 +470,8 @@ mod tests {
         let person_admin = Target::Person { groups: groups_sales, administrator: true };
         let base_in = Target::Base(SECURITY_BASE);
         let base_out = Target::Base(99);
-        let own_job = Target::Job { requested_by: 7 };
-        let other_job = Target::Job { requested_by: 8 };
+        let own_job = Target::Job { requested_by: 7, groups: &[] };
+        let other_job = Target::Job { requested_by: 8, groups: &[] };
         let manager = member(&[P::SeeUsers, P::ExportUsers], Perimeter::Only(vec![SALES]), Perimeter::default());
         let contributor = member(&[P::EditActivities], Perimeter::default(), Perimeter::Only(vec![SECURITY_BASE]));
         let everywhere = member(&[P::SeeUsers], Perimeter::All, Perimeter::All);
@@ -469,6 +479,7 @@ mod tests {
         let simple = Actor { advanced: false, ..manager.clone() };
         let editor = member(&[P::EditUsers], Perimeter::All, Perimeter::All);
         let inviter = member(&[P::Invite], Perimeter::Only(vec![SALES]), Perimeter::All);
+        let group_keeper = member(&[P::ManageGroups], Perimeter::Only(vec![SALES]), Perimeter::All);
         let team = admin(Role::TeamAdmin);
         let company = admin(Role::CompanyAdmin);
 
@@ -501,6 +512,12 @@ mod tests {
             (&manager, Need::SignedIn, Target::Company, Ok(())),
             (&manager, see, own_job, Ok(())),
             (&manager, see, other_job, outside),
+            // Someone else's export of groups' members: read by whoever manages every one of them.
+            (&group_keeper, Need::SignedIn, Target::Job { requested_by: 8, groups: &[SALES] }, Ok(())),
+            (&group_keeper, Need::SignedIn, Target::Job { requested_by: 8, groups: &[SALES, OTHERS] }, outside),
+            (&group_keeper, Need::SignedIn, other_job, outside),
+            (&manager, Need::SignedIn, Target::Job { requested_by: 8, groups: &[SALES] }, outside),
+            (&team, Need::SignedIn, Target::Job { requested_by: 8, groups: &[SALES, OTHERS] }, Ok(())),
             // Administrators are seen, but changed by administrators only.
             (&everywhere, see, person_admin, Ok(())),
             (&everywhere, see, person_other, Ok(())),
@@ -578,7 +595,11 @@ mod tests {
             Role::Member => match need {
                 Need::Administrator | Need::CompanyAdministrator => Err(Denial::Missing(need)),
                 Need::Permission(p) if !actor.permissions.contains(p) => Err(Denial::Missing(need)),
-                _ if target == (Target::Job { requested_by: 8 }) => Err(Denial::OutsidePerimeter),
+                _ if matches!(target, Target::Job { requested_by: 8, groups }
+                    if !(actor.permissions.contains(P::ManageGroups) && !groups.is_empty() && groups.iter().all(|g| actor.users.meets(&[*g])))) =>
+                {
+                    Err(Denial::OutsidePerimeter)
+                }
                 Need::SignedIn => Ok(()),
                 Need::Permission(p) => {
                     // Refused only by the perimeter, or for an administrator's account.
@@ -616,8 +637,10 @@ mod tests {
             Target::Base(OTHERS),
             Target::BaseAndPeople { base: SALES, groups: sales },
             Target::BaseAndPeople { base: SALES, groups: &[SALES, OTHERS] },
-            Target::Job { requested_by: 7 },
-            Target::Job { requested_by: 8 },
+            Target::Job { requested_by: 7, groups: &[] },
+            Target::Job { requested_by: 8, groups: &[] },
+            Target::Job { requested_by: 8, groups: sales },
+            Target::Job { requested_by: 8, groups: &[SALES, OTHERS] },
         ];
         let mut actors = Vec::new();
         for &role in Role::ALL {

@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 use roster_core::directory::UserQuery;
-use roster_core::export::users::{UsersWriter, ready_notice};
+use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
 use roster_core::insights::Measure;
+use roster_core::permissions::{Need, Target};
 
 use roster_core::bulk::{Action, ReportWriter};
 use roster_core::import::invitations;
@@ -23,7 +24,7 @@ use roster_core::jobs::{
 use crate::db::activity_invitations::{self, PartInvitation, Picks, Split};
 use crate::db::exports::{self, Notice};
 use crate::db::jobs::{self, Claim, JobFile, JobRow, Requester};
-use crate::db::{CompanyId, Db, DbError, bulk, companies, imports, invitation_imports, users};
+use crate::db::{CompanyId, Db, DbError, access, bulk, companies, imports, invitation_imports, users};
 use crate::error::{ApiError, ApiResult};
 use crate::files::{PART_BYTES, PartUpload};
 use crate::platform;
@@ -382,7 +383,9 @@ async fn export_users(
     for &file in params.files() {
         let name = file.file_name(format);
         let key = format!("exports/{}/{}/{name}", company.get(), job.id);
-        let mut writer = UsersWriter::new(format, lang, file.has_statistics(), file.sheet_name(lang), now)?;
+        let notes = file == UserFile::GroupMembers;
+        let mut writer =
+            UsersWriter::for_file(format, lang, (file.has_statistics(), notes), file.sheet_name(lang), now)?;
         let mut upload = PartUpload::new(&bucket, key.clone());
         for &status in file.statuses() {
             let mut query = UserQuery { status: Some(status), ..everyone.clone() };
@@ -403,6 +406,24 @@ async fn export_users(
                 }
             }
         }
+        if notes {
+            // Partner companies' members of shared groups, after the company's own (J6).
+            let mut after = 0;
+            loop {
+                let page = exports::partner_members(db, company, &params.groups, after, EXPORT_PAGE).await?;
+                for member in &page {
+                    writer.add(&roster_core::sharing::masked(member.user.clone(), &member.company_name, lang))?;
+                }
+                if writer.pending_output() >= PART_BYTES {
+                    upload.write(&writer.take_output()).await?;
+                }
+                done += i64::try_from(page.len()).unwrap_or(0);
+                match page.last() {
+                    Some(last) if page.len() == EXPORT_PAGE as usize => after = last.id,
+                    _ => break,
+                }
+            }
+        }
         let rows = writer.rows();
         let mut rest = writer.take_output();
         rest.extend(writer.finish()?);
@@ -418,14 +439,55 @@ async fn export_users(
         "files": files.iter().map(|f| json!({ "name": f.name, "rows": f.rows, "size": f.bytes })).collect::<Vec<_>>(),
     });
     let link = format!("{}/#/jobs/{}", params.origin, job.id);
-    let notice = requester.email.as_ref().map(|email| {
-        let (subject, body) = ready_notice(lang, &link, &listed, rules::files_expire_at(now));
-        Notice { recipient: email.clone(), subject, body }
-    });
-    match exports::finish(db, company, job, &files, &result, notice.as_ref()).await {
+    let notices: Vec<Notice> = readers(db, company, job, params, requester)
+        .await?
+        .into_iter()
+        .map(|(language, recipients)| {
+            let expires = rules::files_expire_at(now);
+            let (subject, body) = ready_notice(language, &link, &listed, expires, &params.group_names);
+            Notice { recipients, subject, body }
+        })
+        .collect();
+    match exports::finish(db, company, job, &files, &result, &notices).await {
         Err(DbError::Unique(_)) => Ok(()), // another delivery finished it first: one set of files
         other => Ok(other?),
     }
+}
+
+/// Who is told an export is ready, by language: its requester (in the
+/// export's language) and, for a group export, every other user who may
+/// read it (J4: administrators and those managing all its groups).
+async fn readers(
+    db: &Db,
+    company: CompanyId,
+    job: &JobRow,
+    params: &UserExport,
+    requester: &Requester,
+) -> ApiResult<Vec<(Language, Vec<String>)>> {
+    let mut by_language: Vec<(Language, Vec<String>)> = Vec::new();
+    let mut add = |language: Language, email: String| match by_language.iter_mut().find(|(l, _)| *l == language) {
+        Some((_, list)) => list.push(email),
+        None => by_language.push((language, vec![email])),
+    };
+    if let Some(email) = &requester.email {
+        add(params.language, email.clone());
+    }
+    if !params.groups.is_empty() {
+        let target = Target::Job { requested_by: job.requested_by, groups: &params.groups };
+        for holder in access::staff(db, company).await? {
+            let Some(email) = holder.email.clone() else { continue };
+            if holder.user_id == job.requested_by {
+                continue;
+            }
+            // Someone who may not use the console any more is skipped.
+            if let Ok(reader) = crate::auth::caller_from(&holder)
+                && reader.allow(Need::SignedIn, target).is_ok()
+            {
+                add(reader.language, email);
+            }
+        }
+    }
+    Ok(by_language)
 }
 
 /// Files deleted per scheduled run at most; the next run takes the rest.

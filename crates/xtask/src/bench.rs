@@ -68,6 +68,7 @@ pub fn all(server_only: bool) -> Result {
     report("Public links (50 concurrent clients, 10 s a run, same run)", &server.public_links);
     if !server_only {
         report(crate::bench_directory::TITLE, &crate::bench_directory::run()?);
+        report(crate::bench_insights::TITLE, &crate::bench_insights::run()?);
     }
     Ok(())
 }

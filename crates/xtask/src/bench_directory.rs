@@ -95,7 +95,7 @@ pub fn run() -> Result<Vec<String>> {
     Ok(lines)
 }
 
-fn admin_email(company: &str) -> String {
+pub fn admin_email(company: &str) -> String {
     format!("admin@{}.example", company.to_lowercase())
 }
 
@@ -109,7 +109,7 @@ fn middle_id(size: u32) -> String {
 /// with the demo password: names from two lists, a tenth deactivated, a
 /// quarter never signed in, the others over the last year, one in a
 /// thousand a team admin.
-fn generate(name: &str, size: u32) -> String {
+pub fn generate(name: &str, size: u32) -> String {
     let last = size - 1;
     let admin = admin_email(name);
     format!(
@@ -146,7 +146,7 @@ const LASTS: &str = r#"["Martin","Bernard","Dubois","Thomas","Robert","Richard",
 const FIRSTS: &str = r#"["Lea","Zoe","Hugo","Lucas","Emma","Louis","Jade","Gabriel","Chloe","Arthur","Manon","Jules","Alice","Adam","Ines","Paul","Sarah","Noah","Lina","Nathan","Oliver","Anna","Leo","Rose","Tom","Eva","Max","Julia","Sacha","Nina","Ethan","Clara","Victor","Camille","Theo","Lou","Raphael","Mila","Axel","Iris"]"#;
 
 /// Runs SQL on the local database in `state`; the answer's JSON.
-fn d1(root: &Path, state: &Path, sql: &str) -> Result<serde_json::Value> {
+pub fn d1(root: &Path, state: &Path, sql: &str) -> Result<serde_json::Value> {
     let file = state.join("statement.sql");
     std::fs::write(&file, sql).map_err(|e| e.to_string())?;
     let mut cmd = local::wrangler(root);
@@ -177,7 +177,7 @@ fn time_requests(server: &Server, cookie: &str, path: &str) -> Result<(Vec<Durat
     Ok((times, rows))
 }
 
-fn percentile(times: &[Duration], p: usize) -> f64 {
+pub fn percentile(times: &[Duration], p: usize) -> f64 {
     let mut sorted = times.to_vec();
     sorted.sort();
     let at = (sorted.len() * p).div_ceil(100).saturating_sub(1);

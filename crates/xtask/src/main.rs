@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_directory;
+mod bench_insights;
 mod build;
 mod fuzz;
 mod local;
@@ -21,12 +22,13 @@ commands:
                    companies and serve the console (default port 8787)
   test             formatting, lints, native, wasm, HTTP end-to-end and
                    browser tests; exits non-zero on any failure
-  bench [server|directory]
+  bench [server|directory|insights]
                    time checking, importing, exporting and inviting 100,000
                    users (native, WebAssembly, SheetJS and the server path),
-                   then the directory at 100,000 and 1,000,000 users
-                   (`server`: the server path alone; `directory`: the
-                   directory alone)
+                   then the directory at 100,000 and 1,000,000 users and
+                   Insights at 100,000 users with a year of events
+                   (`server`: the server path alone; `directory`,
+                   `insights`: that part alone)
 
 environment:
   ROSTER_DEMO_PASSWORD   the demo administrators' password (default roster-demo)";
@@ -38,6 +40,9 @@ fn main() -> ExitCode {
         Some("test") => test::all(),
         Some("bench") if args.get(1).is_some_and(|a| a == "directory") => {
             bench_directory::run().map(|lines| bench::report(bench_directory::TITLE, &lines))
+        }
+        Some("bench") if args.get(1).is_some_and(|a| a == "insights") => {
+            bench_insights::run().map(|lines| bench::report(bench_insights::TITLE, &lines))
         }
         Some("bench") => bench::all(args.get(1).is_some_and(|a| a == "server")),
         _ => {

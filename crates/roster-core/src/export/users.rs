@@ -141,13 +141,17 @@ pub struct ExportedUser {
     /// Activities the user created.
     #[serde(default)]
     pub activities_created: u32,
+    /// Why some of the row is blank: another company's member of a shared
+    /// group (J6). Written in files that have the column.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// The columns without statistics: identity, settings, status and dates.
 const BASE_COLUMNS: usize = 18;
 
-/// Column titles in `lang`, statistics last when asked for.
-pub fn headers(lang: Language, statistics: bool) -> Vec<String> {
+/// Column titles in `lang`, statistics then notes last when asked for.
+pub fn headers(lang: Language, statistics: bool, notes: bool) -> Vec<String> {
     let imported = |column: Column| capitalised(column.label(lang));
     let mut headers = vec![
         imported(Column::LastName),
@@ -186,13 +190,19 @@ pub fn headers(lang: Language, statistics: bool) -> Vec<String> {
     if statistics {
         headers.extend(stats.iter().map(|h| (*h).to_owned()));
     }
+    if notes {
+        headers.push(if lang == Language::Fr { "Remarque" } else { "Note" }.to_owned());
+    }
     headers
 }
 
-fn widths(statistics: bool) -> Vec<u8> {
+fn widths(statistics: bool, notes: bool) -> Vec<u8> {
     let mut widths = vec![18, 16, 30, 16, 14, 18, 14, 16, 12, 12, 12, 10, 28, 20, 17, 17, 17, 17];
     if statistics {
         widths.extend([12, 14, 12]);
+    }
+    if notes {
+        widths.push(48);
     }
     widths
 }
@@ -216,25 +226,53 @@ fn capitalised(label: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// The notice telling the requester their export is ready: subject and
-/// text in `lang`, with the dashboard `link`, each file's name and row
-/// count, and when the files stop being downloadable.
-pub fn ready_notice(lang: Language, link: &str, files: &[(String, u64)], expires_at: Timestamp) -> (String, String) {
+/// The notice telling someone an export is ready: subject and text in
+/// `lang`, with the dashboard `link`, each file's name and row count, and
+/// when the files stop being downloadable. For an export of groups'
+/// members, `groups` names them: every administrator managing them gets
+/// the notice too, so it does not say "your".
+pub fn ready_notice(
+    lang: Language,
+    link: &str,
+    files: &[(String, u64)],
+    expires_at: Timestamp,
+    groups: &[String],
+) -> (String, String) {
     let mut until = expires_at.to_string();
     until.truncate(16);
     let until = until.replace('T', " ");
-    let (subject, intro, rows, outro) = match lang {
-        Language::Fr => (
-            "Votre export des utilisateurs est prêt",
-            "Bonjour,\n\nVotre export des utilisateurs est prêt :",
+    let names = groups.iter().map(|g| format!("« {g} »")).collect::<Vec<_>>().join(", ");
+    let (subject, intro, rows, outro) = match (lang, groups.is_empty()) {
+        (Language::Fr, true) => (
+            "Votre export des utilisateurs est prêt".to_owned(),
+            "Bonjour,\n\nVotre export des utilisateurs est prêt :".to_owned(),
             "lignes",
             format!("Téléchargez-le depuis le tableau des imports et exports jusqu’au {until} (UTC) :"),
         ),
-        _ => (
-            "Your users export is ready",
-            "Hello,\n\nYour users export is ready:",
+        (Language::Fr, false) => (
+            "Un export des membres de groupes est prêt".to_owned(),
+            format!("Bonjour,\n\nL’export des membres des groupes {names} est prêt :"),
+            "lignes",
+            format!(
+                "Vous et les autres administrateurs qui gèrent ces groupes pouvez le télécharger depuis le tableau des imports et exports jusqu’au {until} (UTC) :"
+            ),
+        ),
+        (_, true) => (
+            "Your users export is ready".to_owned(),
+            "Hello,\n\nYour users export is ready:".to_owned(),
             "rows",
             format!("Download it from the imports and exports dashboard until {until} (UTC):"),
+        ),
+        (_, false) => (
+            "A group members export is ready".to_owned(),
+            format!(
+                "Hello,\n\nThe export of the members of the groups {} is ready:",
+                groups.iter().map(|g| format!("“{g}”")).collect::<Vec<_>>().join(", ")
+            ),
+            "rows",
+            format!(
+                "You and the other administrators managing these groups may download it from the imports and exports dashboard until {until} (UTC):"
+            ),
         ),
     };
     let mut body = format!("{intro}\n");
@@ -242,7 +280,7 @@ pub fn ready_notice(lang: Language, link: &str, files: &[(String, u64)], expires
         let _ = writeln!(body, "- {name} ({count} {rows})");
     }
     let _ = write!(body, "\n{outro}\n{link}\n");
-    (subject.to_owned(), body)
+    (subject, body)
 }
 
 /// A users file being written, one user at a time.
@@ -250,6 +288,7 @@ pub struct UsersWriter {
     writer: FileWriter,
     lang: Language,
     statistics: bool,
+    notes: bool,
     rows: u64,
 }
 
@@ -266,8 +305,23 @@ impl UsersWriter {
         sheet: &str,
         now: Timestamp,
     ) -> Result<Self, ExportError> {
-        let writer = FileWriter::new(format, sheet, headers(lang, statistics), widths(statistics), now)?;
-        Ok(Self { writer, lang, statistics, rows: 0 })
+        Self::for_file(format, lang, (statistics, false), sheet, now)
+    }
+
+    /// Starts a file of `format` like [`UsersWriter::new`], with the note
+    /// column last when `notes` (group members files, J6).
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn for_file(
+        format: Format,
+        lang: Language,
+        (statistics, notes): (bool, bool),
+        sheet: &str,
+        now: Timestamp,
+    ) -> Result<Self, ExportError> {
+        let writer = FileWriter::new(format, sheet, headers(lang, statistics, notes), widths(statistics, notes), now)?;
+        Ok(Self { writer, lang, statistics, notes, rows: 0 })
     }
 
     /// Adds one user.
@@ -276,7 +330,7 @@ impl UsersWriter {
     /// When the writer fails.
     pub fn add(&mut self, user: &ExportedUser) -> Result<(), ExportError> {
         let lang = self.lang;
-        let mut cells = [Cell::Empty; BASE_COLUMNS + 3];
+        let mut cells = [Cell::Empty; BASE_COLUMNS + 4];
         cells[..BASE_COLUMNS].copy_from_slice(&[
             Cell::Text(&user.last_name),
             text(user.first_name.as_ref()),
@@ -297,16 +351,19 @@ impl UsersWriter {
             date(user.activated_at.as_ref()),
             date(user.last_access_at.as_ref()),
         ]);
-        let width = if self.statistics {
-            cells[BASE_COLUMNS..].copy_from_slice(&[
+        let mut width = BASE_COLUMNS;
+        if self.statistics {
+            cells[width..width + 3].copy_from_slice(&[
                 Cell::Number(f64::from(user.logins)),
                 Cell::Number(f64::from(user.participations)),
                 Cell::Number(f64::from(user.activities_created)),
             ]);
-            cells.len()
-        } else {
-            BASE_COLUMNS
-        };
+            width += 3;
+        }
+        if self.notes {
+            cells[width] = text(user.note.as_ref());
+            width += 1;
+        }
         self.rows += 1;
         self.writer.row(&cells[..width])
     }
@@ -427,11 +484,16 @@ mod tests {
     fn the_ready_notice_lists_the_files_and_the_last_day_in_the_requesters_language() {
         let files = [("active-users.csv".to_owned(), 12), ("pending-invitations.csv".to_owned(), 0)];
         let expires = Timestamp::parse("2026-11-26T09:30:00Z").unwrap();
-        let (subject, body) = ready_notice(Language::Fr, "http://127.0.0.1:8787/#/jobs", &files, expires);
+        let (subject, body) = ready_notice(Language::Fr, "http://127.0.0.1:8787/#/jobs", &files, expires, &[]);
         assert_eq!(subject, "Votre export des utilisateurs est prêt");
         assert!(body.contains("- active-users.csv (12 lignes)"), "{body}");
         assert!(body.contains("jusqu’au 2026-11-26 09:30 (UTC)"), "{body}");
         assert!(body.ends_with("http://127.0.0.1:8787/#/jobs\n"));
+        let groups = ["Ventes Paris".to_owned()];
+        let (subject, body) = ready_notice(Language::En, "http://x/#/jobs/1", &files[..1], expires, &groups);
+        assert_eq!(subject, "A group members export is ready");
+        assert!(body.contains("the groups “Ventes Paris” is ready"), "{body}");
+        assert!(body.contains("You and the other administrators managing these groups"), "{body}");
     }
 
     #[test]

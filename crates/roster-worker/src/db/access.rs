@@ -190,6 +190,9 @@ pub struct Holder {
     pub allowed_groups: Option<String>,
     /// The ids of the bases of their perimeter, separated by commas.
     pub allowed_bases: Option<String>,
+    /// Their e-mail address, where it was asked for ([`staff`]).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// A user's permissions, personal and from profiles, as one column.
@@ -203,6 +206,22 @@ const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.role, u.language, 
     (SELECT group_concat(group_id) FROM user_allowed_groups WHERE user_id = u.id) AS allowed_groups, \
     (SELECT group_concat(base_id) FROM user_allowed_bases WHERE user_id = u.id) AS allowed_bases \
     FROM users u JOIN companies c ON c.id = u.company_id";
+
+/// The company's active users who may hold rights (administrators, and
+/// users with permissions) and have an e-mail address: whom a notice about
+/// shared work may reach, once each is checked.
+pub async fn staff(db: &Db, company: CompanyId) -> DbResult<Vec<Holder>> {
+    db.all(
+        &format!(
+            "{} WHERE u.company_id = ? AND u.status = 'active' AND u.email IS NOT NULL \
+             AND (u.role <> 'member' OR u.permissions <> '' \
+                  OR EXISTS (SELECT 1 FROM user_profiles up WHERE up.user_id = u.id))",
+            HOLDER.replace("{scope}", "NULL").replace("{permissions}", &format!("{PERMISSIONS}, u.email"))
+        ),
+        params![company],
+    )
+    .await
+}
 
 /// The active administrator holding an unexpired session with this secret.
 pub async fn session_holder(db: &Db, secret: &str, now: Timestamp) -> DbResult<Option<Holder>> {

@@ -292,3 +292,45 @@ fn links_by_email(
     }
     Ok(())
 }
+
+/// Makes `share`'s group with the first active members of its owner,
+/// shares it with its partner and puts the partner's first active members
+/// in it; changes nothing when done already.
+pub async fn share_group(db: &Db, share: &roster_core::demo::DemoShare, now: Timestamp) -> DbResult<()> {
+    let at = now.to_string();
+    let name = roster_core::model::GroupName::parse(share.group)
+        .map_err(|e| super::DbError::Platform(format!("demo group name: {e:?}")))?;
+    let group = "SELECT g.id FROM groups g JOIN companies o ON o.id = g.company_id WHERE o.name = ?1 AND g.name = ?2";
+    // The first `count` active members of company `?3`, placed once.
+    let members = |count: u32, company: &str| -> DbResult<worker::D1PreparedStatement> {
+        db.statement(
+            &format!(
+                "INSERT OR IGNORE INTO group_users (company_id, group_id, user_id, added_at) \
+                 SELECT u.company_id, ({group}), u.id, ?4 FROM users u JOIN companies p ON p.id = u.company_id \
+                 WHERE p.name = ?3 AND u.status = 'active' AND u.role = 'member' \
+                 AND NOT EXISTS (SELECT 1 FROM group_users m WHERE m.group_id = ({group}) AND m.company_id = p.id) \
+                 ORDER BY u.id LIMIT ?5"
+            ),
+            params![share.owner, share.group, company, at.clone(), count],
+        )
+    };
+    db.batch(vec![
+        db.statement(
+            "INSERT OR IGNORE INTO groups (company_id, name, name_key, created_at) \
+             SELECT id, ?, ?, ? FROM companies WHERE name = ?",
+            params![name.as_str(), name.unique_key(), at.clone(), share.owner],
+        )?,
+        db.statement(
+            &format!(
+                "INSERT OR IGNORE INTO group_partners (group_id, company_id, owner_id, shared_at) \
+                 SELECT g.id, p.id, g.company_id, ?4 FROM groups g, companies p \
+                 WHERE g.id = ({group}) AND p.name = ?3"
+            ),
+            params![share.owner, share.group, share.partner, at.clone()],
+        )?,
+        members(share.owner_members, share.owner)?,
+        members(share.partner_members, share.partner)?,
+    ])
+    .await?;
+    Ok(())
+}

@@ -58,10 +58,48 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery, since: Timesta
     db.all(&sql, &binds).await
 }
 
-/// A message for the outbox.
+/// A partner company's member of the company's shared groups (J6).
+#[derive(Debug, Deserialize)]
+pub struct PartnerMember {
+    /// The user's id (the next page starts after it).
+    pub id: i64,
+    /// Their company's name.
+    pub company_name: String,
+    /// What the row may show; [`roster_core::sharing::masked`] blanks the rest.
+    #[serde(flatten)]
+    pub user: ExportedUser,
+}
+
+/// Up to `limit` members, by id after `after`, that partner companies put
+/// in the company's groups `groups` shared with them. Only what a partner
+/// may see is read: names, settings, status, and the company's own groups.
+pub async fn partner_members(
+    db: &Db,
+    company: CompanyId,
+    groups: &[i64],
+    after: i64,
+    limit: u32,
+) -> DbResult<Vec<PartnerMember>> {
+    db.all(
+        "SELECT u.id, c.name AS company_name, u.last_name, u.first_name, u.user_type, u.role, u.licence_level, \
+         u.status, u.preferred_channel, u.language, u.created_at, \
+         (SELECT group_concat(name, ', ') FROM (SELECT g.name FROM group_users m JOIN groups g ON g.id = m.group_id \
+            WHERE m.company_id = u.company_id AND m.user_id = u.id AND g.company_id = ?1 ORDER BY g.name_key)) AS groups \
+         FROM users u JOIN companies c ON c.id = u.company_id \
+         WHERE u.company_id <> ?1 AND u.status <> 'deleted' AND u.id > ?3 AND u.id IN ( \
+            SELECT gu.user_id FROM group_users gu \
+            JOIN group_partners gp ON gp.group_id = gu.group_id AND gp.company_id = gu.company_id \
+            WHERE gp.owner_id = ?1 AND gu.group_id IN (SELECT value FROM json_each(?2))) \
+         ORDER BY u.id LIMIT ?4",
+        params![company, serde_json::to_string(groups).unwrap_or_default(), after, limit],
+    )
+    .await
+}
+
+/// A message for the outbox, the same for each of its recipients.
 pub struct Notice {
-    /// The address it goes to.
-    pub recipient: String,
+    /// The addresses it goes to.
+    pub recipients: Vec<String>,
     /// Its subject.
     pub subject: String,
     /// Its text.
@@ -69,7 +107,8 @@ pub struct Notice {
 }
 
 /// Ends an export job with its files, in one batch: the files become
-/// downloadable until they expire, the requester is notified
+/// downloadable until they expire, the requester (and, for a group
+/// export, every administrator managing its groups) is notified
 /// and the audit log records it. The first statement records the commit,
 /// so a second delivery of the job fails whole: one set of files, one
 /// entry, one notice.
@@ -82,7 +121,7 @@ pub async fn finish(
     job: &jobs::JobRow,
     files: &[JobFile],
     result: &Value,
-    notice: Option<&Notice>,
+    notices: &[Notice],
 ) -> DbResult<()> {
     let now = platform::now();
     let expires = roster_core::jobs::files_expire_at(now).to_string();
@@ -99,10 +138,18 @@ pub async fn finish(
         params![result.to_string(), now.clone(), expires, company, job.id.as_str()],
     )?);
     statements.push(audit::entry(db, company, Some(job.requested_by), "export.done", Some(&job.id), result)?);
-    if let Some(notice) = notice {
+    // One statement per notice whatever the number of its recipients.
+    for notice in notices.iter().filter(|n| !n.recipients.is_empty()) {
         statements.push(db.statement(
-            "INSERT INTO outbox (company_id, channel, recipient, subject, body, created_at) VALUES (?, 'email', ?, ?, ?, ?)",
-            params![company, notice.recipient.as_str(), notice.subject.as_str(), notice.body.as_str(), now],
+            "INSERT INTO outbox (company_id, channel, recipient, subject, body, created_at) \
+             SELECT ?, 'email', value, ?, ?, ? FROM json_each(?)",
+            params![
+                company,
+                notice.subject.as_str(),
+                notice.body.as_str(),
+                now.clone(),
+                serde_json::to_string(&notice.recipients)?
+            ],
         )?);
     }
     db.batch(statements).await?;

@@ -250,12 +250,14 @@ pub async fn requeue(db: &Db, company: CompanyId, id: &str) -> DbResult<()> {
 }
 
 /// The company's jobs asked for since `since`, newest first, at most
-/// [`rules::DASHBOARD_MAX_JOBS`].
+/// [`rules::DASHBOARD_MAX_JOBS`]; with `requested_by`, that user's and
+/// every group export (for the caller to keep those they may read).
 pub async fn recent(db: &Db, company: CompanyId, since: Timestamp, requested_by: Option<i64>) -> DbResult<Vec<JobRow>> {
     let mut sql = format!("{JOB} WHERE company_id = ? AND created_at >= ?");
     let mut binds = params![company, since].to_vec();
     if let Some(user) = requested_by {
-        sql.push_str(" AND requested_by = ?");
+        // Theirs, and group exports others may share with them.
+        sql.push_str(" AND (requested_by = ? OR subject = 'group_members')");
         binds.push(super::Param::to_js(&user));
     }
     sql.push_str(" ORDER BY created_at DESC, id LIMIT ?");

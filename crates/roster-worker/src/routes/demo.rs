@@ -180,6 +180,7 @@ pub async fn seed(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response> 
         let created = existing.is_none();
         report.push(json!({ "name": company.name, "created": created, "users": company.users.len() + 1 }));
     }
+    store::share_group(db, &demo::SHARED_GROUP, now).await?;
     json(200, &json!({ "companies": report }))
 }
 

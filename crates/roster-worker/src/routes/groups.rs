@@ -178,3 +178,50 @@ pub async fn archive(req: &mut Request, db: &Db) -> ApiResult<Response> {
     let changed = groups::set_archived(db, caller.company, caller.user_id(), &body.groups, body.archived).await?;
     json(200, &json!({ "changed": changed }))
 }
+
+/// The code the caller's company gives partners who want to share a group
+/// with it (J6).
+pub async fn partner_code(req: &Request, db: &Db) -> ApiResult<Response> {
+    let caller = auth::caller(req, db, Need::Administrator).await?;
+    let fresh = roster_core::secret::random_id(crate::platform::random_bytes()?);
+    let code = groups::partner_code(db, caller.company, &roster_core::sharing::partner_code(&fresh)).await?;
+    json(200, &json!({ "code": code }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareRequest {
+    code: String,
+}
+
+/// The company's own group `id` (404 for one shared with it, or unknown).
+async fn own_group(db: &Db, caller: &Caller, id: i64) -> ApiResult<groups::GroupRow> {
+    groups::get_owned(db, caller.company, id).await?.ok_or(ApiError::NotFound)
+}
+
+/// Shares one of the company's groups with a partner company, named by
+/// its partner code (J6): 200 with the group as it now is; 422 for a code
+/// no company has, or the company's own.
+pub async fn share(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
+    let caller = auth::caller(req, db, Need::Administrator).await?;
+    own_group(db, &caller, id).await?;
+    let body: ShareRequest = json_body(req).await?;
+    let code = roster_core::sharing::read_partner_code(&body.code);
+    let refuse = |message| ApiError::Invalid(vec![FieldError::new("code", message)], caller.language);
+    match groups::share(db, caller.company, caller.user_id(), id, &code).await? {
+        groups::Shared::With(..) => json(200, &own_group(db, &caller, id).await?),
+        groups::Shared::UnknownCode => Err(refuse(Message::UnknownPartnerCode)),
+        groups::Shared::OwnCode => Err(refuse(Message::OwnPartnerCode)),
+    }
+}
+
+/// Stops sharing one of the company's groups with a partner (204); the
+/// partner's members leave the group.
+pub async fn unshare(req: &Request, db: &Db, id: i64, partner: i64) -> ApiResult<Response> {
+    let caller = auth::caller(req, db, Need::Administrator).await?;
+    own_group(db, &caller, id).await?;
+    if !groups::unshare(db, caller.company, caller.user_id(), id, partner).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Response::empty()?.with_status(204))
+}

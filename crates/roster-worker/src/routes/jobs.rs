@@ -10,9 +10,10 @@ use worker::{Env, Request, Response};
 use roster_core::permissions::{Need, Target};
 
 use crate::db::Db;
-use crate::db::jobs::{self, JobFile};
+use crate::db::jobs::{self, JobFile, JobRow};
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
+use crate::tenant::Caller;
 use crate::{auth, files, platform, views};
 
 /// The company's jobs of the last 30 days, newest first: two statements
@@ -21,9 +22,11 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::SignedIn).await?;
     let now = platform::now();
     let since = rules::dashboard_since(now);
-    // Administrators follow everyone's work; others their own.
+    // Administrators follow everyone's work; others their own, and the
+    // group exports of groups they manage.
     let own = (!caller.role().is_admin()).then_some(caller.user_id());
-    let recent = jobs::recent(db, caller.company, since, own).await?;
+    let mut recent = jobs::recent(db, caller.company, since, own).await?;
+    recent.retain(|job| may_read(&caller, job).is_ok());
     let files = jobs::files_since(db, caller.company, since).await?;
     let items: Vec<Value> = recent
         .iter()
@@ -39,7 +42,7 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
 pub async fn show(req: &Request, db: &Db, kind: JobKind, id: &str) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::SignedIn).await?;
     let job = jobs::job_of_kind(db, caller.company, kind, id).await?.ok_or(ApiError::NotFound)?;
-    caller.allow(Need::SignedIn, Target::Job { requested_by: job.requested_by })?;
+    may_read(&caller, &job)?;
     views::job_answer(db, caller.company, kind, id, 200).await
 }
 
@@ -47,6 +50,14 @@ pub async fn show(req: &Request, db: &Db, kind: JobKind, id: &str) -> ApiResult<
 pub async fn download(req: &Request, db: &Db, env: &Env, kind: JobKind, id: &str, name: &str) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::SignedIn).await?;
     let job = jobs::job_of_kind(db, caller.company, kind, id).await?.ok_or(ApiError::NotFound)?;
-    caller.allow(Need::SignedIn, Target::Job { requested_by: job.requested_by })?;
+    may_read(&caller, &job)?;
     files::download(db, env, &caller, &job, name).await
+}
+
+/// Whether `caller` may follow `job` and download its files: its
+/// requester, administrators, and for a group export those who manage
+/// all its groups (J4).
+fn may_read(caller: &Caller, job: &JobRow) -> ApiResult<()> {
+    let groups = job.params().map(|p| p.shared_with_managers_of().to_vec()).unwrap_or_default();
+    caller.allow(Need::SignedIn, Target::Job { requested_by: job.requested_by, groups: &groups })
 }

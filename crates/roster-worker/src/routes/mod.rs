@@ -183,6 +183,10 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
             Method::Get => insights::chart(req, &db, file).await,
             _ => not_allowed(&["GET"]),
         },
+        ["company", "partner-code"] => match method {
+            Method::Get => groups::partner_code(req, &db).await,
+            _ => not_allowed(&["GET"]),
+        },
         ["company", "dashboard"] => match method {
             Method::Get => company::dashboard(req, &db).await,
             _ => not_allowed(&["GET"]),
@@ -220,6 +224,14 @@ pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
         ["groups", "archive"] => match method {
             Method::Post => groups::archive(req, &db).await,
             _ => not_allowed(&["POST"]),
+        },
+        ["groups", id, "partners"] => match method {
+            Method::Post => groups::share(req, &db, id_from(id)?).await,
+            _ => not_allowed(&["POST"]),
+        },
+        ["groups", id, "partners", partner] => match method {
+            Method::Delete => groups::unshare(req, &db, id_from(id)?, id_from(partner)?).await,
+            _ => not_allowed(&["DELETE"]),
         },
         ["groups", id] => match method {
             Method::Get => groups::show(req, &db, id_from(id)?).await,

@@ -15,6 +15,7 @@ mod people;
 mod permissions;
 mod provider;
 mod public_links;
+mod sharing;
 mod tags;
 mod tenancy;
 

@@ -283,7 +283,10 @@ fn every_route_answers_each_predefined_profile_as_the_catalogue_says() {
     }
     // Ids that exist nowhere: an allowed call finds nothing and changes nothing.
     let absent = |path: &str| {
-        path.replace("{id}", "9007199254740991").replace("{tag}", "9007199254740991").replace("{name}", "nothing.csv")
+        path.replace("{id}", "9007199254740991")
+            .replace("{tag}", "9007199254740991")
+            .replace("{name}", "nothing.csv")
+            .replace("{partner}", "9007199254740991")
     };
     for &preset in Preset::ALL {
         let (_, email) = staff_member(&admin, &every_user_and_base(&[preset_id(&admin, preset)], &[]));
