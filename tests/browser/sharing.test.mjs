@@ -16,7 +16,9 @@ test('a group is shared with a partner by its code, each side seeing its own (fr
   const acme = await open(browser, 'fr-FR');
   await signIn(acme.p, 'admin@acme.example', 'Acme');
   await acme.p.click('a[data-nav=groups]');
-  const code = (await acme.p.locator('[data-partner-code]').textContent()).trim();
+  const shown = acme.p.locator('[data-partner-code]');
+  await shown.filter({ hasText: /^[0-9a-f]{4}-/ }).waitFor();
+  const code = (await shown.textContent()).trim();
   assert.match(code, /^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
 
   const demo = await open(browser, 'fr-FR');
@@ -51,10 +53,11 @@ test('a group is shared with a partner by its code, each side seeing its own (fr
   const [download] = await Promise.all([demo.p.waitForEvent('download'), file.click()]);
   const book = XLSX.read(readFileSync(await download.path()));
   const rows = XLSX.utils.sheet_to_json(book.Sheets[book.SheetNames[0]], { header: 1, defval: '' });
-  const [email, note] = [rows[0].indexOf('E-mail'), rows[0].indexOf('Remarque')];
+  const [email, department, note] = ['Adresse mail', 'Service', 'Remarque'].map((h) => rows[0].indexOf(h));
+  assert.ok(email >= 0 && department >= 0 && note >= 0, String(rows[0]));
   const partners = rows.slice(1).filter((r) => r[note]);
   assert.ok(partners.length >= 3, 'Acme’s members are listed');
-  assert.ok(partners.every((r) => r[email] === '' && /^Membre de l’entreprise Acme : adresse e-mail et service non communiqués$/.test(r[note])));
+  assert.ok(partners.every((r) => r[email] === '' && r[department] === '' && /^Membre de l’entreprise Acme : adresse e-mail et service non communiqués$/.test(r[note])));
   assert.ok(!JSON.stringify(rows).includes('@acme.example'));
 
   // Stopping the sharing takes the group away from Acme.
