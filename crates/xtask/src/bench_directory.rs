@@ -43,17 +43,8 @@ const COMPARED: [(&str, &[&str]); 4] = [
 /// compares the two search plans on the same data.
 pub fn run() -> Result<Vec<String>> {
     let root = root();
-    tools::ensure_build_tools(&root)?;
-    build::all(&root)?;
-    let state = local::fresh_state_dir(&root)?;
-    local::migrate(&root, Some(&state))?;
+    let state = seeded_state(&root)?;
     let mut lines = Vec::new();
-    {
-        let server = Server::start(&root, local::free_port()?, Some(&state), true)?;
-        server.wait_ready(Duration::from_mins(2))?;
-        server.seed(&local::demo_password())?;
-        drop(server);
-    }
     for (name, size) in COMPANIES {
         say(&format!("Generating {name}: {size} users, one statement in the local database"));
         let started = Instant::now();
@@ -93,6 +84,20 @@ pub fn run() -> Result<Vec<String>> {
     lines.extend(compare(&root, &state)?);
     let _ = std::fs::remove_dir_all(&state);
     Ok(lines)
+}
+
+/// Builds everything, then makes a fresh local database with the demo
+/// companies (their settings and administrator password are copied into
+/// generated companies): the folder it lives in.
+pub fn seeded_state(root: &Path) -> Result<std::path::PathBuf> {
+    tools::ensure_build_tools(root)?;
+    build::all(root)?;
+    let state = local::fresh_state_dir(root)?;
+    local::migrate(root, Some(&state))?;
+    let server = Server::start(root, local::free_port()?, Some(&state), true)?;
+    server.wait_ready(Duration::from_mins(2))?;
+    server.seed(&local::demo_password())?;
+    Ok(state)
 }
 
 pub fn admin_email(company: &str) -> String {

@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::bench_directory::{admin_email, d1, generate, percentile};
+use crate::bench_directory::{admin_email, d1, generate, percentile, seeded_state};
 use crate::local::{self, Server};
 use crate::run::say;
-use crate::{Result, build, root, tools};
+use crate::{Result, root};
 
 /// The generated company.
 const COMPANY: (&str, u32) = ("Hundred", 100_000);
@@ -42,15 +42,7 @@ fn year_of_events(name: &str) -> String {
 /// exports the busiest month's list.
 pub fn run() -> Result<Vec<String>> {
     let root = root();
-    tools::ensure_build_tools(&root)?;
-    build::all(&root)?;
-    let state = local::fresh_state_dir(&root)?;
-    local::migrate(&root, Some(&state))?;
-    {
-        let server = Server::start(&root, local::free_port()?, Some(&state), true)?;
-        server.wait_ready(Duration::from_mins(2))?;
-        server.seed(&local::demo_password())?;
-    }
+    let state = seeded_state(&root)?;
     let (name, size) = COMPANY;
     say(&format!("Generating {name}: {size} users and a year of their events"));
     let started = Instant::now();
