@@ -137,14 +137,15 @@ impl Measure {
 /// The chart of one figure over `figures`' months, in `lang`: what the
 /// page shows and the PNG download draws. `zone` is the company's.
 pub fn chart(figures: &[MonthFigures], measure: Measure, zone: &str, lang: Language) -> crate::chart::BarChart {
-    let (subtitle, value_axis, category_axis) = match lang {
-        Language::Fr => (format!("12 derniers mois, fuseau horaire {zone}"), "Utilisateurs", "Mois"),
-        _ => (format!("Last 12 months, time zone {zone}"), "Users", "Month"),
+    let (subtitle, category_axis) = match lang {
+        Language::Fr => (format!("12 derniers mois, fuseau horaire {zone}"), "Mois"),
+        _ => (format!("Last 12 months, time zone {zone}"), "Month"),
     };
-    let value_axis = if measure == Measure::ActiveAccounts {
-        if lang == Language::Fr { "Comptes" } else { "Accounts" }
-    } else {
-        value_axis
+    let value_axis = match (measure, lang) {
+        (Measure::ActiveUsers, Language::Fr) => "Utilisateurs",
+        (Measure::ActiveUsers, _) => "Users",
+        (Measure::ActiveAccounts, Language::Fr) => "Comptes",
+        (Measure::ActiveAccounts, _) => "Accounts",
     };
     crate::chart::BarChart {
         title: measure.title(lang),

@@ -54,11 +54,17 @@ fn partners<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Partner>, D::E
 }
 
 /// The groups company `?1` sees: its own, and those shared with it.
-const VISIBLE: &str = "(g.company_id = ?1 OR g.id IN (SELECT group_id FROM group_partners WHERE company_id = ?1))";
+macro_rules! visible {
+    () => {
+        "(g.company_id = ?1 OR g.id IN (SELECT group_id FROM group_partners WHERE company_id = ?1))"
+    };
+}
+const VISIBLE: &str = visible!();
 
 /// Groups with the counts of company `?1`, among those it sees; further
 /// conditions bind `?2` on.
-const SELECT: &str = "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived, g.created_at, \
+const SELECT: &str = concat!(
+    "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived, g.created_at, \
     (SELECT count(*) FROM group_users m WHERE m.company_id = ?1 AND m.group_id = g.id) AS users, \
     (SELECT count(*) FROM group_contacts c WHERE c.company_id = ?1 AND c.group_id = g.id) AS contacts, \
     (SELECT name FROM companies o WHERE o.id = g.company_id AND g.company_id <> ?1) AS shared_by, \
@@ -66,8 +72,9 @@ const SELECT: &str = "SELECT g.id, g.name, g.archived_at IS NOT NULL AS archived
         (SELECT count(*) FROM group_users pm WHERE pm.company_id = p.id AND pm.group_id = g.id))) \
      FROM group_partners gp JOIN companies p ON p.id = gp.company_id \
      WHERE gp.group_id = g.id AND g.company_id = ?1) AS partners \
-    FROM groups g WHERE (g.company_id = ?1 OR g.id IN (SELECT group_id FROM group_partners WHERE company_id = ?1))";
-// SELECT's last condition is VISIBLE: keep the two the same.
+    FROM groups g WHERE ",
+    visible!()
+);
 
 /// Every group of the company, by name.
 /// Only the groups of `within_perimeter_of`'s perimeter, when given.
