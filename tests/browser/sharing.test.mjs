@@ -57,7 +57,7 @@ test('a group is shared with a partner by its code, each side seeing its own (fr
   assert.ok(email >= 0 && department >= 0 && note >= 0, String(rows[0]));
   const partners = rows.slice(1).filter((r) => r[note]);
   assert.ok(partners.length >= 3, 'Acme’s members are listed');
-  assert.ok(partners.every((r) => r[email] === '' && r[department] === '' && /^Membre de l’entreprise Acme : adresse e-mail et service non communiqués$/.test(r[note])));
+  assert.ok(partners.every((r) => r[email] === '' && r[department] === '' && /^Membre de l’entreprise Acme : adresse e-mail, service et activité non communiqués$/.test(r[note])));
   assert.ok(!JSON.stringify(rows).includes('@acme.example'));
 
   // Stopping the sharing takes the group away from Acme.

@@ -77,6 +77,9 @@ vocabulary! {
         NoLicence = "no_licence" { fr: "plus de licence disponible", en: "no licence left" },
         /// The groups or tags were already as asked.
         Unchanged = "unchanged" { fr: "déjà à jour", en: "nothing to change" },
+        /// The user holds a role, a permission or a perimeter the asker
+        /// lacks (H6): only someone holding at least as much changes them.
+        Outranked = "outranked" { fr: "droits supérieurs aux vôtres", en: "holds rights you lack" },
     }
 }
 
@@ -271,6 +274,9 @@ pub struct Target<'a> {
     pub licence_level: LicenceLevel,
     /// Whether it is the admin who asked.
     pub is_admin_self: bool,
+    /// Whether the user holds powers the asker lacks
+    /// ([`covers`](crate::permissions::covers) said no).
+    pub outranked: bool,
     /// For groups and tags: the ids the user holds now (sorted).
     pub held: &'a [i64],
 }
@@ -301,6 +307,9 @@ impl Action {
         let apply = || Decision::Apply { add: Vec::new(), remove: Vec::new() };
         if target.status == S::Deleted {
             return Decision::Skip(Skip::Deleted);
+        }
+        if target.outranked {
+            return Decision::Skip(Skip::Outranked);
         }
         match self {
             Self::Delete if target.is_admin_self => Decision::Skip(Skip::Yourself),
@@ -347,6 +356,35 @@ impl Action {
                 }
             }
         }
+    }
+}
+
+impl Action {
+    /// For each status a user may have when the change is written, the
+    /// outcome code of a user the action was decided to apply to:
+    /// `applied` when the status still lets it apply, else the reason.
+    /// Decisions are taken on a read made before the write; parallel
+    /// actions may have changed a status since, and only what the write
+    /// really changes is reported applied.
+    pub fn outcome_by_status(&self) -> Vec<(UserStatus, &'static str)> {
+        UserStatus::ALL
+            .iter()
+            .map(|&status| {
+                let target = Target {
+                    status,
+                    licence_level: LicenceLevel::Participant,
+                    is_admin_self: false,
+                    outranked: false,
+                    held: &[],
+                };
+                let code = match self.decide(&target, &mut Seats(i64::MAX)) {
+                    // A set action's change is checked apart: only the status matters here.
+                    Decision::Apply { .. } | Decision::Skip(Skip::Unchanged) => "applied",
+                    Decision::Skip(reason) => reason.code(),
+                };
+                (status, code)
+            })
+            .collect()
     }
 }
 
@@ -441,7 +479,7 @@ mod tests {
 
     fn decide(action: &Action, status: S, held: &[i64]) -> Decision {
         action.decide(
-            &Target { status, licence_level: LicenceLevel::Creator, is_admin_self: false, held },
+            &Target { status, licence_level: LicenceLevel::Creator, is_admin_self: false, outranked: false, held },
             &mut Seats(10),
         )
     }
@@ -500,8 +538,52 @@ mod tests {
     }
 
     #[test]
+    fn a_user_holding_more_than_the_asker_is_skipped_by_every_action() {
+        let above = Target {
+            status: S::Inactive,
+            licence_level: LicenceLevel::Participant,
+            is_admin_self: false,
+            outranked: true,
+            held: &[],
+        };
+        for action in [
+            Action::Delete,
+            Action::Activate(Some("hash".into())),
+            Action::Deactivate,
+            Action::ResetPassword,
+            Action::LoginCode,
+            Action::Groups(SetChange::Add, vec![1]),
+            Action::Tags(SetChange::Add, vec![1]),
+            Action::Profiles(SetChange::Add, vec![1]),
+        ] {
+            assert_eq!(action.decide(&above, &mut Seats(5)), Decision::Skip(Skip::Outranked), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn a_status_changed_since_the_decision_gives_the_reason_it_now_has() {
+        let of = |action: Action, status: S| {
+            action.outcome_by_status().into_iter().find(|(s, _)| *s == status).map(|(_, code)| code)
+        };
+        assert_eq!(of(Action::Deactivate, S::Active), Some("applied"));
+        assert_eq!(of(Action::Deactivate, S::Inactive), Some("already_inactive"));
+        assert_eq!(of(Action::Deactivate, S::Deleted), Some("deleted"));
+        assert_eq!(of(Action::Activate(None), S::Inactive), Some("applied"));
+        assert_eq!(of(Action::Activate(None), S::Active), Some("already_active"));
+        assert_eq!(of(Action::ResetPassword, S::Inactive), Some("deactivated"));
+        assert_eq!(of(Action::Tags(SetChange::Add, vec![1]), S::Inactive), Some("applied"));
+        assert_eq!(of(Action::Delete, S::Deleted), Some("deleted"));
+    }
+
+    #[test]
     fn the_admin_neither_deletes_nor_deactivates_themselves() {
-        let me = Target { status: S::Active, licence_level: LicenceLevel::Creator, is_admin_self: true, held: &[] };
+        let me = Target {
+            status: S::Active,
+            licence_level: LicenceLevel::Creator,
+            is_admin_self: true,
+            outranked: false,
+            held: &[],
+        };
         assert_eq!(Action::Delete.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert_eq!(Action::Deactivate.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
         assert_eq!(Action::ResetPassword.decide(&me, &mut Seats(1)), Decision::Skip(Skip::Yourself));
@@ -515,7 +597,8 @@ mod tests {
     #[test]
     fn activation_stops_at_the_licence_capacity_but_created_and_invited_users_hold_a_seat() {
         let mut seats = Seats(1);
-        let target = |status, licence_level| Target { status, licence_level, is_admin_self: false, held: &[] };
+        let target =
+            |status, licence_level| Target { status, licence_level, is_admin_self: false, outranked: false, held: &[] };
         let creator = LicenceLevel::Creator;
         assert!(matches!(
             Action::Activate(None).decide(&target(S::Inactive, creator), &mut seats),

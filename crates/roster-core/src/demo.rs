@@ -522,9 +522,9 @@ pub fn exported_users(count: usize, seed: u64) -> impl Iterator<Item = crate::ex
             invited_at: (status != "created").then(|| day(n).plus_days(1).to_string()),
             activated_at: active.then(|| day(n).plus_days(2).to_string()),
             last_access_at: active.then(|| day(n).plus_days(30).to_string()),
-            logins: if active { u32::try_from(dice.below(200)).unwrap_or(0) } else { 0 },
-            participations: if active { u32::try_from(dice.below(50)).unwrap_or(0) } else { 0 },
-            activities_created: u32::try_from(dice.below(4)).unwrap_or(0),
+            logins: Some(if active { u32::try_from(dice.below(200)).unwrap_or(0) } else { 0 }),
+            participations: Some(if active { u32::try_from(dice.below(50)).unwrap_or(0) } else { 0 }),
+            activities_created: Some(u32::try_from(dice.below(4)).unwrap_or(0)),
             note: None,
         }
     })

@@ -18,11 +18,15 @@ pub const MAX_ID: i64 = 9_007_199_254_740_991;
 /// The longest cursor read.
 pub const MAX_CURSOR_LEN: usize = 1040;
 
-/// A position in the directory: the sort key and id of the last user shown.
-/// Opaque to clients; pages stay fast at any depth because the next page
-/// starts from an index position rather than skipping rows.
+/// A position in the directory: the order it was taken in, and the sort
+/// key and id of the last user shown. Opaque to clients; pages stay fast
+/// at any depth because the next page starts from an index position
+/// rather than skipping rows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cursor {
+    /// The order of the page it was taken from: a position in one order
+    /// means nothing in another.
+    pub sort: Sort,
     /// The last row's sort key.
     pub sort_key: String,
     /// The last row's id, which breaks ties between equal sort keys.
@@ -33,19 +37,21 @@ impl Cursor {
     /// The cursor as an opaque URL-safe text.
     pub fn encode(&self) -> String {
         use std::fmt::Write;
-        let mut out = format!("{:x}.", self.id);
+        let mut out = format!("{}{:x}.", self.sort.letter(), self.id);
         for b in self.sort_key.as_bytes() {
             let _ = write!(out, "{b:02x}");
         }
         out
     }
 
-    /// Reads a text of the shape [`Cursor::encode`] writes (`<hex id>.<hex
-    /// bytes>`, at most [`MAX_CURSOR_LEN`] characters); `None` for any other.
-    /// Any text of that shape is a position, even one this server did not
-    /// give: a page simply starts there.
+    /// Reads a text of the shape [`Cursor::encode`] writes (`<order
+    /// letter><hex id>.<hex bytes>`, at most [`MAX_CURSOR_LEN`]
+    /// characters); `None` for any other. Any text of that shape is a
+    /// position, even one this server did not give: a page simply starts
+    /// there.
     pub fn decode(raw: &str) -> Option<Self> {
-        let (id, key) = raw.split_once('.')?;
+        let sort = Sort::ALL.iter().copied().find(|s| raw.starts_with(s.letter()))?;
+        let (id, key) = raw[1..].split_once('.')?;
         if raw.len() > MAX_CURSOR_LEN || id.is_empty() || id.len() > 15 || !key.len().is_multiple_of(2) {
             return None;
         }
@@ -56,7 +62,7 @@ impl Cursor {
         let id = i64::from_str_radix(id, 16).ok()?;
         let bytes: Option<Vec<u8>> =
             (0..key.len()).step_by(2).map(|i| u8::from_str_radix(&key[i..i + 2], 16).ok()).collect();
-        Some(Self { sort_key: String::from_utf8_lossy(&bytes?).into_owned(), id })
+        Some(Self { sort, sort_key: String::from_utf8_lossy(&bytes?).into_owned(), id })
     }
 }
 
@@ -118,7 +124,7 @@ vocabulary! {
     pub enum Sort {
         /// By last name then first name, accents and case ignored. The default.
         Name = "name" { fr: "nom", en: "name" },
-        /// Newest first.
+        /// Newest first, by the creation date shown.
         Created = "created" { fr: "date de création", en: "creation date" },
         /// Most recent sign-in first; those who never signed in last.
         LastAccess = "last_access" { fr: "dernier accès", en: "last access" },
@@ -126,15 +132,24 @@ vocabulary! {
 }
 
 impl Sort {
-    /// The position just after a row shown in this order. Rows carry their
-    /// name's sort key and last access; creation order is the id's.
-    pub fn cursor(self, sort_key: &str, last_access_at: Option<&str>, id: i64) -> Cursor {
+    /// The position just after a row shown in this order, from the row's
+    /// name sort key, creation date and last access.
+    pub fn cursor(self, sort_key: &str, created_at: &str, last_access_at: Option<&str>, id: i64) -> Cursor {
         let key = match self {
             Self::Name => sort_key,
-            Self::Created => "",
+            Self::Created => created_at,
             Self::LastAccess => last_access_at.unwrap_or_default(),
         };
-        Cursor { sort_key: key.to_owned(), id }
+        Cursor { sort: self, sort_key: key.to_owned(), id }
+    }
+
+    /// The letter a cursor of this order starts with.
+    const fn letter(self) -> char {
+        match self {
+            Self::Name => 'n',
+            Self::Created => 'c',
+            Self::LastAccess => 'a',
+        }
     }
 }
 
@@ -213,6 +228,11 @@ impl UserQuery {
                 Err(_) => return Err(QueryError::Limit),
             },
         };
+        let sort = named("sort", given("sort")?, |v| Sort::parse(v).ok())?.unwrap_or(Sort::Name);
+        let after = given("cursor")?.map(|c| Cursor::decode(&c).ok_or(QueryError::Cursor)).transpose()?;
+        if after.as_ref().is_some_and(|c| c.sort != sort) {
+            return Err(QueryError::CursorOrder);
+        }
         Ok(Self {
             search,
             status: named("status", given("status")?, |v| UserStatus::parse(v).ok())?,
@@ -222,8 +242,8 @@ impl UserQuery {
             role: named("role", given("role")?, |v| Role::parse(v).ok())?,
             licence_level: named("licence_level", given("licence_level")?, |v| LicenceLevel::parse(v).ok())?,
             access,
-            sort: named("sort", given("sort")?, |v| Sort::parse(v).ok())?.unwrap_or(Sort::Name),
-            after: given("cursor")?.map(|c| Cursor::decode(&c).ok_or(QueryError::Cursor)).transpose()?,
+            sort,
+            after,
             limit,
             within_perimeter_of: None,
             in_groups: Vec::new(),
@@ -242,6 +262,9 @@ pub enum QueryError {
     /// `cursor` was not given by a previous page.
     #[error("the cursor is not one this server gave")]
     Cursor,
+    /// `cursor` was given by a page of another order than `sort` asks.
+    #[error("the cursor was given for another order: start again from the first page")]
+    CursorOrder,
     /// `limit` is not a whole number.
     #[error("the limit is not a whole number")]
     Limit,
@@ -288,13 +311,16 @@ mod tests {
 
     #[test]
     fn a_cursor_survives_its_round_trip() {
-        let cursor = Cursor { sort_key: "müller\u{1}zoé".into(), id: 123_456 };
-        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        for sort in Sort::ALL.iter().copied() {
+            let cursor = Cursor { sort, sort_key: "müller\u{1}zoé".into(), id: 123_456 };
+            assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        }
     }
 
     #[test]
     fn forged_cursors_are_refused() {
-        for raw in ["", "0", "zz.00", "1.0", "1.zz", "1.C3", ".00", "1234567890abcdef0.00"] {
+        for raw in ["", "0", "n", "nzz.00", "n1.0", "n1.zz", "n1.C3", "n.00", "n1234567890abcdef0.00", "1.00", "x1.00"]
+        {
             assert_eq!(Cursor::decode(raw), None, "{raw}");
         }
         assert_eq!(parse(&[("cursor", "nope")]), Err(QueryError::Cursor));
@@ -382,9 +408,21 @@ mod tests {
 
     #[test]
     fn each_sort_resumes_from_its_own_key() {
-        assert_eq!(Sort::Name.cursor("martin\u{1}zoe", Some("2026-01-01T00:00:00Z"), 4).sort_key, "martin\u{1}zoe");
-        assert_eq!(Sort::Created.cursor("martin", None, 4), Cursor { sort_key: String::new(), id: 4 });
-        assert_eq!(Sort::LastAccess.cursor("m", Some("2026-01-01T00:00:00Z"), 4).sort_key, "2026-01-01T00:00:00Z");
-        assert_eq!(Sort::LastAccess.cursor("m", None, 4).sort_key, "");
+        let created = "2025-01-13T09:00:00Z";
+        let at = Some("2026-01-01T00:00:00Z");
+        assert_eq!(Sort::Name.cursor("martin\u{1}zoe", created, at, 4).sort_key, "martin\u{1}zoe");
+        assert_eq!(
+            Sort::Created.cursor("martin", created, None, 4),
+            Cursor { sort: Sort::Created, sort_key: created.into(), id: 4 }
+        );
+        assert_eq!(Sort::LastAccess.cursor("m", created, at, 4).sort_key, "2026-01-01T00:00:00Z");
+        assert_eq!(Sort::LastAccess.cursor("m", created, None, 4).sort_key, "");
+    }
+
+    #[test]
+    fn a_cursor_of_one_order_is_refused_in_another() {
+        let by_name = Sort::Name.cursor("martin", "2025-01-13T09:00:00Z", None, 4).encode();
+        assert_eq!(parse(&[("cursor", &by_name), ("sort", "created")]), Err(QueryError::CursorOrder));
+        assert!(parse(&[("cursor", &by_name)]).is_ok());
     }
 }

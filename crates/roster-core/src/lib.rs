@@ -14,6 +14,7 @@ pub mod demo;
 pub mod directory;
 pub mod export;
 pub mod form;
+pub mod idempotency;
 pub mod import;
 pub mod insights;
 pub mod invitation;

@@ -67,8 +67,9 @@ impl Permission {
 }
 
 impl Permission {
-    /// True for permissions that change people's accounts, which only
-    /// administrators may do to administrators.
+    /// True for permissions that change people's accounts: used on a
+    /// person, they reach only people holding no more power than the
+    /// actor ([`covers`]).
     pub const fn changes_accounts(self) -> bool {
         matches!(self, Self::EditUsers | Self::ManageGroups | Self::CreateWithCode)
     }
@@ -179,6 +180,13 @@ vocabulary! {
 }
 
 impl Preset {
+    /// True when `name` is, in any language the product speaks and
+    /// whatever its case or accents, the name of a predefined profile: no
+    /// other profile may take it.
+    pub fn reserves(name: &str) -> bool {
+        Self::parse(name).is_ok()
+    }
+
     /// The permissions the profile starts with, from the product notes' examples.
     pub fn permissions(self) -> Permissions {
         use Permission as P;
@@ -220,6 +228,49 @@ impl Perimeter {
             Self::Only(mine) => ids.iter().any(|id| mine.contains(id)),
         }
     }
+
+    /// True when everything this perimeter takes in, `outer` takes in too.
+    pub fn within(&self, outer: &Self) -> bool {
+        match (self, outer) {
+            (_, Self::All) => true,
+            (Self::All, Self::Only(_)) => false,
+            (Self::Only(mine), Self::Only(theirs)) => mine.iter().all(|id| theirs.contains(id)),
+        }
+    }
+}
+
+/// What a person may do, as far as changing them is concerned: their role,
+/// their permissions and the perimeters those reach.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Powers {
+    /// Their role.
+    pub role: Role,
+    /// Their permissions: profiles' and personal ones together.
+    pub permissions: Permissions,
+    /// The users their scoped permissions reach, by group.
+    pub users: Perimeter,
+    /// The thematic bases their scoped permissions reach.
+    pub bases: Perimeter,
+}
+
+/// True when `actor` holds every power of `person` (H6): a role of at
+/// least the same rank (member < team administrator < company
+/// administrator) and, between members, each of the person's permissions
+/// with a perimeter taking in the person's on every axis it is scoped by.
+/// Only then may the actor change, deactivate, delete, reset or give
+/// credentials to the person: whoever could set a password on someone
+/// holding more could sign in as them and use what they lack.
+pub fn covers(actor: &Actor, person: &Powers) -> bool {
+    if actor.role.rank() != person.role.rank() {
+        return actor.role.rank() > person.role.rank();
+    }
+    // Administrators of one rank hold the same: everything in the company.
+    actor.role.is_admin()
+        || person.permissions.iter().all(|p| {
+            actor.permissions.contains(p)
+                && (!p.reach().users || person.users.within(&actor.users))
+                && (!p.reach().bases || person.bases.within(&actor.bases))
+        })
 }
 
 /// Who is asking, as far as access is concerned.
@@ -254,6 +305,16 @@ pub enum Need {
 }
 
 impl Need {
+    /// True when the need, asked about a person, changes them: their
+    /// account, their groups, their rights.
+    pub const fn changes_people(self) -> bool {
+        match self {
+            Self::Permission(p) => p.changes_accounts(),
+            Self::Administrator | Self::CompanyAdministrator => true,
+            Self::SignedIn => false,
+        }
+    }
+
     /// The stable code a refusal names.
     pub const fn code(self) -> &'static str {
         match self {
@@ -280,17 +341,28 @@ impl Need {
     }
 }
 
+/// Why a change to a person was refused ([`Denial::Outranked`]), for
+/// people speaking `lang`.
+pub const fn outranked_text(lang: crate::Language) -> &'static str {
+    match lang {
+        crate::Language::Fr => {
+            "Cette personne a des droits que vous n'avez pas : seul quelqu'un qui les a peut la modifier."
+        }
+        _ => "This person holds rights you do not have: only someone who holds them may change this person.",
+    }
+}
+
 /// What an action is about, when it is about something in particular.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target<'a> {
     /// The company as a whole, or a list (filtered as [`visible`] says).
     Company,
-    /// A person: the ids of their groups, and whether they administer.
+    /// A person: the ids of their groups, and what they may do.
     Person {
         /// Their groups.
         groups: &'a [i64],
-        /// True for an administrator, whom only administrators change.
-        administrator: bool,
+        /// Their powers: changing them needs at least as much ([`covers`]).
+        powers: &'a Powers,
     },
     /// Something in a thematic base: an activity.
     Base(i64),
@@ -318,6 +390,9 @@ pub enum Denial {
     Missing(Need),
     /// The target is outside the actor's perimeter: answered as absent (404).
     OutsidePerimeter,
+    /// The target is a person holding powers the actor lacks, whom the
+    /// actor may see but not change (403).
+    Outranked,
 }
 
 /// True when this user may open the console at all: administrators, and,
@@ -357,9 +432,6 @@ pub fn decide(actor: &Actor, need: Need, target: Target<'_>) -> Result<(), Denia
         // Administrators reach the whole company; so does what no permission limits.
         (_, None) | (Target::Company, _) => true,
         _ if admin => true,
-        (Target::Person { administrator: true, .. }, Some(p)) if p.changes_accounts() => {
-            return Err(Denial::Missing(Need::Administrator));
-        }
         (Target::Person { groups, .. }, Some(p)) => !p.reach().users || actor.users.meets(groups),
         (Target::Base(base), Some(p)) => !p.reach().bases || actor.bases.meets(&[base]),
         (Target::BaseAndPeople { base, groups }, Some(p)) => {
@@ -367,7 +439,13 @@ pub fn decide(actor: &Actor, need: Need, target: Target<'_>) -> Result<(), Denia
                 && (!p.reach().users || groups.iter().all(|g| actor.users.meets(&[*g])))
         }
     };
-    if inside { Ok(()) } else { Err(Denial::OutsidePerimeter) }
+    if !inside {
+        return Err(Denial::OutsidePerimeter);
+    }
+    match target {
+        Target::Person { powers, .. } if need.changes_people() && !covers(actor, powers) => Err(Denial::Outranked),
+        _ => Ok(()),
+    }
 }
 
 /// How lists read under `permission` are filtered for `actor` (who has
@@ -434,6 +512,10 @@ mod tests {
         Actor { role, ..member(&[], Perimeter::default(), Perimeter::default()) }
     }
 
+    fn powers(role: Role) -> Powers {
+        Powers { role, ..Powers::default() }
+    }
+
     const SALES: i64 = 10;
     const OTHERS: i64 = 11;
     const SECURITY_BASE: i64 = 20;
@@ -453,6 +535,14 @@ mod tests {
     }
 
     #[test]
+    fn predefined_profile_names_are_reserved_in_every_spelling() {
+        for name in ["Formateur", "trainer", "TUTEUR VAE", "Suivi des compe\u{301}tences", "vae_tutor"] {
+            assert!(Preset::reserves(name), "{name}");
+        }
+        assert!(!Preset::reserves("Formateurs Lyon"));
+    }
+
+    #[test]
     fn every_preset_holds_permissions_and_reads_in_both_languages() {
         for &preset in Preset::ALL {
             assert!(!preset.permissions().is_empty(), "{preset}");
@@ -462,12 +552,29 @@ mod tests {
 
     /// The table: for each actor and each need on each target, the verdict.
     #[test]
+    #[allow(clippy::too_many_lines)] // one row a case: the table reads best whole
     fn the_verdict_table_holds_for_every_actor_need_and_target() {
         let groups_sales: &[i64] = &[SALES];
         let groups_other: &[i64] = &[OTHERS];
-        let person_sales = Target::Person { groups: groups_sales, administrator: false };
-        let person_other = Target::Person { groups: groups_other, administrator: false };
-        let person_admin = Target::Person { groups: groups_sales, administrator: true };
+        let (nobody, team_powers, company_powers) =
+            (Powers::default(), powers(Role::TeamAdmin), powers(Role::CompanyAdmin));
+        let person_sales = Target::Person { groups: groups_sales, powers: &nobody };
+        let person_other = Target::Person { groups: groups_other, powers: &nobody };
+        let person_admin = Target::Person { groups: groups_sales, powers: &company_powers };
+        let person_team_admin = Target::Person { groups: groups_sales, powers: &team_powers };
+        // A member who sees and edits everyone, and one who edits Sales only.
+        let wide_editor = Powers {
+            permissions: Permissions::of(&[P::SeeUsers, P::EditUsers]),
+            users: Perimeter::All,
+            ..Powers::default()
+        };
+        let sales_editor = Powers {
+            permissions: Permissions::of(&[P::EditUsers]),
+            users: Perimeter::Only(vec![SALES]),
+            ..Powers::default()
+        };
+        let person_wide_editor = Target::Person { groups: groups_sales, powers: &wide_editor };
+        let person_sales_editor = Target::Person { groups: groups_sales, powers: &sales_editor };
         let base_in = Target::Base(SECURITY_BASE);
         let base_out = Target::Base(99);
         let own_job = Target::Job { requested_by: 7, groups: &[] };
@@ -478,6 +585,8 @@ mod tests {
         let learner = member(&[], Perimeter::All, Perimeter::All);
         let simple = Actor { advanced: false, ..manager.clone() };
         let editor = member(&[P::EditUsers], Perimeter::All, Perimeter::All);
+        let scoped_editor = member(&[P::EditUsers], Perimeter::Only(vec![SALES]), Perimeter::All);
+        let scoped_wide_editor = member(&[P::SeeUsers, P::EditUsers], Perimeter::Only(vec![SALES]), Perimeter::All);
         let inviter = member(&[P::Invite], Perimeter::Only(vec![SALES]), Perimeter::All);
         let group_keeper = member(&[P::ManageGroups], Perimeter::Only(vec![SALES]), Perimeter::All);
         let team = admin(Role::TeamAdmin);
@@ -489,6 +598,7 @@ mod tests {
         let stats = Need::Permission(P::SeeStatistics);
         let missing = |need| Err(Denial::Missing(need));
         let outside = Err(Denial::OutsidePerimeter);
+        let outranked = Err(Denial::Outranked);
         let signed_out = Err(Denial::Missing(Need::SignedIn));
         let table: Vec<(&Actor, Need, Target<'_>, Result<(), Denial>)> = vec![
             // Company administrators may do everything.
@@ -500,7 +610,12 @@ mod tests {
             // Team administrators too, except the company's settings, audit and tokens.
             (&team, Need::CompanyAdministrator, Target::Company, missing(Need::CompanyAdministrator)),
             (&team, Need::Administrator, Target::Company, Ok(())),
-            (&team, edit, person_admin, Ok(())),
+            (&team, edit, person_team_admin, Ok(())),
+            (&team, Need::Administrator, person_team_admin, Ok(())),
+            // … but never change a company administrator: they may look only.
+            (&team, edit, person_admin, outranked),
+            (&team, Need::Administrator, person_admin, outranked),
+            (&team, see, person_admin, Ok(())),
             (&team, stats, Target::Company, Ok(())),
             // A manager of Sales sees Sales, not the others, and nothing they lack.
             (&manager, see, person_sales, Ok(())),
@@ -521,7 +636,16 @@ mod tests {
             // Administrators are seen, but changed by administrators only.
             (&everywhere, see, person_admin, Ok(())),
             (&everywhere, see, person_other, Ok(())),
-            (&editor, edit, person_admin, missing(Need::Administrator)),
+            (&editor, edit, person_admin, outranked),
+            (&editor, edit, person_team_admin, outranked),
+            // Members change only members holding no more than they do.
+            (&editor, edit, person_sales_editor, Ok(())),
+            (&editor, edit, person_wide_editor, outranked),
+            (&scoped_editor, edit, person_sales_editor, Ok(())),
+            (&scoped_editor, edit, person_sales, Ok(())),
+            (&scoped_editor, Need::Permission(P::SeeUsers), person_wide_editor, missing(see)),
+            (&scoped_wide_editor, edit, person_wide_editor, outranked),
+            (&scoped_wide_editor, see, person_wide_editor, Ok(())),
             // A contributor works in their bases only.
             (&contributor, activities, base_in, Ok(())),
             (&contributor, activities, base_out, outside),
@@ -549,7 +673,7 @@ mod tests {
     fn an_empty_perimeter_reaches_nobody() {
         let fresh = member(&[P::SeeUsers], Perimeter::default(), Perimeter::default());
         assert_eq!(
-            decide(&fresh, Need::Permission(P::SeeUsers), Target::Person { groups: &[1], administrator: false }),
+            decide(&fresh, Need::Permission(P::SeeUsers), Target::Person { groups: &[1], powers: &Powers::default() }),
             Err(Denial::OutsidePerimeter)
         );
         assert_eq!(visible(&fresh, P::SeeUsers), Reach { bases: false, users: true });
@@ -588,8 +712,11 @@ mod tests {
     fn keeps_the_rules(actor: &Actor, need: Need, target: Target<'_>) {
         let verdict = decide(actor, need, target);
         let context = format!("{actor:?} {need:?} {target:?}");
+        let outranked =
+            matches!(target, Target::Person { powers, .. } if need.changes_people() && !covers(actor, powers));
         let expected = match actor.role {
             Role::TeamAdmin if need == Need::CompanyAdministrator => Err(Denial::Missing(need)),
+            Role::CompanyAdmin | Role::TeamAdmin if outranked => Err(Denial::Outranked),
             Role::CompanyAdmin | Role::TeamAdmin => Ok(()),
             Role::Member if !actor.advanced || actor.permissions.is_empty() => Err(Denial::Missing(Need::SignedIn)),
             Role::Member => match need {
@@ -601,14 +728,12 @@ mod tests {
                     Err(Denial::OutsidePerimeter)
                 }
                 Need::SignedIn => Ok(()),
-                Need::Permission(p) => {
-                    // Refused only by the perimeter, or for an administrator's account.
-                    let admin_account =
-                        matches!(target, Target::Person { administrator: true, .. }) && p.changes_accounts();
+                Need::Permission(_) => {
+                    // Refused only by the perimeter, or for a person holding more.
                     let everywhere = actor.users == Perimeter::All && actor.bases == Perimeter::All;
                     match verdict {
-                        Ok(()) => assert!(!admin_account, "{context}"),
-                        Err(Denial::Missing(Need::Administrator)) => assert!(admin_account, "{context}"),
+                        Ok(()) => assert!(!outranked, "{context}"),
+                        Err(Denial::Outranked) => assert!(outranked, "{context}"),
                         Err(Denial::OutsidePerimeter) => assert!(!everywhere && target != Target::Company, "{context}"),
                         Err(other) => panic!("{other:?}: {context}"),
                     }
@@ -619,20 +744,86 @@ mod tests {
         assert_eq!(verdict, expected, "{context}");
     }
 
+    /// The roles, permission sets and perimeters the exhaustive tests combine.
+    fn every_actor(user_id: i64, advanced: &[bool]) -> Vec<Actor> {
+        let perimeters = [Perimeter::All, Perimeter::default(), Perimeter::Only(vec![SALES])];
+        let mut sets = vec![Permissions::NONE, Permission::ALL.iter().copied().collect()];
+        sets.extend(Permission::ALL.iter().map(|&p| Permissions::of(&[p])));
+        sets.push(Permissions::of(&[P::SeeUsers, P::EditUsers]));
+        let mut actors = Vec::new();
+        for &role in Role::ALL {
+            for &advanced in advanced {
+                for &permissions in &sets {
+                    for (users, bases) in perimeters.iter().flat_map(|u| perimeters.iter().map(move |b| (u, b))) {
+                        let (users, bases) = (users.clone(), bases.clone());
+                        actors.push(Actor { user_id, role, advanced, permissions, users, bases });
+                    }
+                }
+            }
+        }
+        actors
+    }
+
+    fn every_need() -> Vec<Need> {
+        let mut needs = vec![Need::SignedIn, Need::Administrator, Need::CompanyAdministrator];
+        needs.extend(Permission::ALL.iter().map(|&p| Need::Permission(p)));
+        needs
+    }
+
+    /// Covering is not a rule of its own: an actor covers a person exactly
+    /// when the actor may do everything the person may do, on every target
+    /// that tells perimeters apart.
+    #[test]
+    fn an_actor_covers_exactly_those_whose_every_power_they_hold() {
+        let (sales, others, both): (&[i64], &[i64], &[i64]) = (&[SALES], &[OTHERS], &[SALES, OTHERS]);
+        let nobody = Powers::default();
+        let mut targets = vec![Target::Company];
+        for groups in [sales, others] {
+            targets.push(Target::Person { groups, powers: &nobody });
+            targets.push(Target::Job { requested_by: 8, groups });
+        }
+        for base in [SALES, OTHERS] {
+            targets.push(Target::Base(base));
+            for groups in [sales, others, both] {
+                targets.push(Target::BaseAndPeople { base, groups });
+            }
+        }
+        let needs = every_need();
+        let actors = every_actor(7, &[true]);
+        for person in every_actor(9, &[true]) {
+            let powers = Powers {
+                role: person.role,
+                permissions: person.permissions,
+                users: person.users.clone(),
+                bases: person.bases.clone(),
+            };
+            for actor in &actors {
+                let may_all = needs.iter().all(|&need| {
+                    targets.iter().all(|&t| decide(&person, need, t).is_err() || decide(actor, need, t).is_ok())
+                });
+                assert_eq!(covers(actor, &powers), may_all, "{actor:?} over {powers:?}");
+            }
+        }
+    }
+
     /// Every role, plan option, permission, perimeter, need and target.
     #[test]
     fn every_combination_keeps_the_rules() {
-        let perimeters = [Perimeter::All, Perimeter::default(), Perimeter::Only(vec![SALES])];
-        let mut needs = vec![Need::SignedIn, Need::Administrator, Need::CompanyAdministrator];
-        needs.extend(Permission::ALL.iter().map(|&p| Need::Permission(p)));
-        let mut sets = vec![Permissions::NONE, Permission::ALL.iter().copied().collect()];
-        sets.extend(Permission::ALL.iter().map(|&p| Permissions::of(&[p])));
+        let needs = every_need();
         let (sales, others): (&[i64], &[i64]) = (&[SALES], &[OTHERS]);
+        let (nobody, team, company) = (Powers::default(), powers(Role::TeamAdmin), powers(Role::CompanyAdmin));
+        let editor = Powers {
+            permissions: Permissions::of(&[P::SeeUsers, P::EditUsers]),
+            users: Perimeter::Only(vec![SALES]),
+            ..Powers::default()
+        };
         let targets = [
             Target::Company,
-            Target::Person { groups: sales, administrator: false },
-            Target::Person { groups: others, administrator: false },
-            Target::Person { groups: sales, administrator: true },
+            Target::Person { groups: sales, powers: &nobody },
+            Target::Person { groups: others, powers: &nobody },
+            Target::Person { groups: sales, powers: &team },
+            Target::Person { groups: sales, powers: &company },
+            Target::Person { groups: sales, powers: &editor },
             Target::Base(SALES),
             Target::Base(OTHERS),
             Target::BaseAndPeople { base: SALES, groups: sales },
@@ -642,19 +833,8 @@ mod tests {
             Target::Job { requested_by: 8, groups: sales },
             Target::Job { requested_by: 8, groups: &[SALES, OTHERS] },
         ];
-        let mut actors = Vec::new();
-        for &role in Role::ALL {
-            for advanced in [false, true] {
-                for &permissions in &sets {
-                    for (users, bases) in perimeters.iter().flat_map(|u| perimeters.iter().map(move |b| (u, b))) {
-                        let (users, bases) = (users.clone(), bases.clone());
-                        actors.push(Actor { user_id: 7, role, advanced, permissions, users, bases });
-                    }
-                }
-            }
-        }
         let mut checked = 0;
-        for actor in &actors {
+        for actor in &every_actor(7, &[false, true]) {
             for &need in &needs {
                 for &target in &targets {
                     keeps_the_rules(actor, need, target);

@@ -25,8 +25,10 @@ pub fn read_partner_code(typed: &str) -> String {
 /// access or activity), with a note saying why in `lang`.
 pub fn masked(user: ExportedUser, company: &str, lang: Language) -> ExportedUser {
     let note = match lang {
-        Language::Fr => format!("Membre de l’entreprise {company} : adresse e-mail et service non communiqués"),
-        _ => format!("Member of {company}: e-mail address and department not shown"),
+        Language::Fr => {
+            format!("Membre de l’entreprise {company} : adresse e-mail, service et activité non communiqués")
+        }
+        _ => format!("Member of {company}: e-mail address, department and activity not shown"),
     };
     ExportedUser {
         email: None,
@@ -37,9 +39,9 @@ pub fn masked(user: ExportedUser, company: &str, lang: Language) -> ExportedUser
         invited_at: None,
         activated_at: None,
         last_access_at: None,
-        logins: 0,
-        participations: 0,
-        activities_created: 0,
+        logins: None,
+        participations: None,
+        activities_created: None,
         note: Some(note),
         ..user
     }
@@ -67,15 +69,15 @@ mod tests {
             department: Some("Finance".into()),
             mobile: Some("+33612345678".into()),
             groups: Some("Projet commun".into()),
-            logins: 4,
+            logins: Some(4),
             ..ExportedUser::default()
         };
         let shown = masked(user, "Acme", Language::Fr);
         assert_eq!((shown.last_name.as_str(), shown.groups.as_deref()), ("Martin", Some("Projet commun")));
-        assert_eq!((shown.email, shown.department, shown.mobile, shown.logins), (None, None, None, 0));
+        assert_eq!((shown.email, shown.department, shown.mobile, shown.logins), (None, None, None, None));
         assert_eq!(
             shown.note.as_deref(),
-            Some("Membre de l’entreprise Acme : adresse e-mail et service non communiqués")
+            Some("Membre de l’entreprise Acme : adresse e-mail, service et activité non communiqués")
         );
     }
 }

@@ -2,6 +2,8 @@
 
 /// Lower-cases `raw` and strips Latin accents, so that "Élodie", "elodie"
 /// and "ÉLODIE" compare equal. Ligatures expand ("Œ" → "oe", "ß" → "ss").
+/// An accent typed as a separate combining mark (`E` then U+0301, as some
+/// systems store "É") is dropped too: both spellings fold alike.
 pub fn fold(raw: &str) -> String {
     if raw.is_ascii() {
         return raw.to_ascii_lowercase(); // most cells: no accent to drop
@@ -10,10 +12,16 @@ pub fn fold(raw: &str) -> String {
     for c in raw.chars() {
         match unaccent(c) {
             Some(base) => out.push_str(base),
+            None if is_combining_mark(c) => {}
             None => out.extend(c.to_lowercase()),
         }
     }
     out
+}
+
+/// The combining diacritical marks: accents stored apart from their letter.
+const fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// Folds `raw` into an identifier-like key: accents and case dropped, every
@@ -181,6 +189,13 @@ pub fn one_line(raw: &str, max: usize) -> Result<String, TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_accent_stored_as_a_combining_mark_folds_like_the_accented_letter() {
+        assert_eq!(fold("E\u{301}quipe Rouge"), fold("Équipe Rouge"));
+        assert_eq!(key("E\u{301}quipe Rouge"), key("équipe rouge"));
+        assert_eq!(fold("Noe\u{308}l"), "noel");
+    }
 
     #[test]
     fn keys_are_borrowed_only_when_already_keys() {

@@ -2,14 +2,15 @@
 //! automation, and the refusal of cross-site requests riding on a cookie.
 
 use roster_core::Language;
-use roster_core::model::{CompanySettings, Plan, Role};
-use roster_core::permissions::{self, Actor, Need, Perimeter, Permissions, Target};
+use roster_core::directory::{PageBounds, UserQuery};
+use roster_core::model::CompanySettings;
+use roster_core::permissions::{self, Need, Permission, Target};
 use roster_core::secret::{SecretKind, TokenScope, looks_like};
 use worker::{Method, Request};
 
 use crate::db::Db;
 use crate::db::access::{self, Holder};
-use crate::db::users;
+use crate::db::{groups, users};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
 use crate::tenant::{Caller, CompanyId};
@@ -141,8 +142,50 @@ pub async fn session_caller(req: &Request, db: &Db, need: Need) -> ApiResult<Cal
 /// outside the perimeter; [`ApiError::Denied`] as [`Caller::allow`].
 pub async fn on_user(db: &Db, caller: &Caller, need: Need, id: i64) -> ApiResult<()> {
     let reach = users::reach(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
-    let administrator = Role::parse(&reach.role).is_ok_and(Role::is_admin);
-    caller.allow(need, Target::Person { groups: &reach.group_ids(), administrator })
+    caller.allow(need, Target::Person { groups: &reach.group_ids(), powers: &reach.powers.read()? })
+}
+
+/// Allows `need` on each of the company's users `ids`, as [`on_user`]
+/// does for one, in one read.
+///
+/// # Errors
+/// [`ApiError::NotFound`] when one is not the company's or is outside the
+/// perimeter; [`ApiError::Denied`] as [`Caller::allow`].
+pub async fn on_users(db: &Db, caller: &Caller, need: Need, ids: &[i64]) -> ApiResult<()> {
+    let found = users::reach_all(db, caller.company, ids).await?;
+    let distinct: std::collections::HashSet<&i64> = ids.iter().collect();
+    if found.len() != distinct.len() {
+        return Err(ApiError::NotFound);
+    }
+    for person in &found {
+        caller.allow(need, Target::Person { groups: &person.group_ids(), powers: &person.powers.read()? })?;
+    }
+    Ok(())
+}
+
+/// The directory query of the request (filters, order, cursor), narrowed
+/// to the users `caller` reaches under `permission`. A `group` filter
+/// naming a group outside that perimeter answers 404, as another
+/// company's group does.
+///
+/// # Errors
+/// [`ApiError::BadRequest`] for a query that does not read;
+/// [`ApiError::NotFound`] for a group out of reach.
+pub async fn directory_query(
+    req: &Request,
+    db: &Db,
+    caller: &Caller,
+    permission: Permission,
+    bounds: PageBounds,
+) -> ApiResult<UserQuery> {
+    let mut query = crate::http::user_query(req, bounds, &caller.time_zone)?;
+    query.within_perimeter_of = caller.users_perimeter(permission);
+    if let Some(group) = query.group
+        && !groups::all_within(db, caller.company, &[group], query.within_perimeter_of).await?
+    {
+        return Err(ApiError::NotFound);
+    }
+    Ok(query)
 }
 
 async fn holder(req: &Request, db: &Db) -> ApiResult<(Caller, Option<TokenScope>)> {
@@ -175,21 +218,9 @@ async fn holder(req: &Request, db: &Db) -> ApiResult<(Caller, Option<TokenScope>
 /// # Errors
 /// [`ApiError::Unauthenticated`] for a user who may not use the console.
 pub fn caller_from(holder: &Holder) -> ApiResult<Caller> {
-    let role = Role::parse(&holder.role).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let actor = holder.actor()?;
     let settings: CompanySettings = serde_json::from_str(&holder.settings)?;
-    let plan = Plan::parse(&holder.plan).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let ids =
-        |list: &Option<String>| list.as_deref().unwrap_or("").split(',').filter_map(|id| id.parse().ok()).collect();
-    let perimeter = |all: bool, list: &Option<String>| if all { Perimeter::All } else { Perimeter::Only(ids(list)) };
-    let actor = Actor {
-        user_id: holder.user_id,
-        role,
-        advanced: settings.permission_profiles_on(plan),
-        permissions: Permissions::from_stored(&holder.permissions),
-        users: perimeter(holder.all_users != 0, &holder.allowed_groups),
-        bases: perimeter(holder.all_bases != 0, &holder.allowed_bases),
-    };
-    if !permissions::may_sign_in(role, actor.advanced, actor.permissions) {
+    if !permissions::may_sign_in(actor.role, actor.advanced, actor.permissions) {
         return Err(ApiError::Unauthenticated);
     }
     Ok(Caller {

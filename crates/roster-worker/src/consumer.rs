@@ -135,13 +135,19 @@ pub async fn bulk_action(
     let origin = params.origin.clone().unwrap_or_default();
     let reset_links =
         personal.then(|| bulk::LinkContext { company_name: &company_name, origin: &origin, zone: &settings.time_zone });
+    // The asker's rights as they stand now: whom they may change is decided per user.
+    let asker = access::user_holder(db, company, job.requested_by)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("job {} has no requester", job.id)))?
+        .actor()?;
     let total = params.selected.max(1);
     let mut done = bulk::decided(db, company, &job.id).await?;
     loop {
         let before = done;
         let progress = |n: usize| rules::progress(5, 95, before + n as u64, total);
         let step =
-            bulk::step(db, company, job, &action, settings.licence_capacity, reset_links.as_ref(), progress).await?;
+            bulk::step(db, company, job, &asker, &action, settings.licence_capacity, reset_links.as_ref(), progress)
+                .await?;
         done += step.decided as u64;
         if !step.more {
             break;
@@ -505,13 +511,17 @@ pub async fn clean_expired(env: &Env) -> ApiResult<usize> {
     Ok(expired.len())
 }
 
-/// What a finished user import reports: counts, outcome and the first remarks.
+/// What a finished user import reports: counts, outcome and the first
+/// remarks. The counts say what was done: nothing when it failed.
 fn summary(report: &Report, lang: Language) -> Value {
     let mut result = remarks_summary(&report.remarks, report.outcome, report.rows, lang);
-    result["created"] = report.plan.counts.creates.into();
-    result["updated"] = report.plan.counts.updates.into();
-    result["unchanged"] = report.plan.counts.unchanged.into();
-    result["groups_created"] = serde_json::to_value(&report.plan.groups_to_create).unwrap_or_default();
+    let done = report.outcome != Outcome::Failed;
+    let counts = &report.plan.counts;
+    let groups: &[String] = if done { &report.plan.groups_to_create } else { &[] };
+    result["created"] = (if done { counts.creates } else { 0 }).into();
+    result["updated"] = (if done { counts.updates } else { 0 }).into();
+    result["unchanged"] = (if done { counts.unchanged } else { 0 }).into();
+    result["groups_created"] = serde_json::to_value(groups).unwrap_or_default();
     result
 }
 

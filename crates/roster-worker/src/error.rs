@@ -16,6 +16,8 @@ pub enum ApiError {
     Forbidden(&'static str),
     /// Signed in, but lacking what the route needs (403), named in the body.
     Denied(roster_core::permissions::Need, Language),
+    /// A change to a person holding powers the caller lacks (403).
+    Outranked(Language),
     /// A state-changing cookie request from another site (403).
     CrossSite,
     /// Nothing here for this company (404): also what another company's ids get.
@@ -30,6 +32,10 @@ pub enum ApiError {
     Invalid(Vec<FieldError>, Language),
     /// The request clashes with the current state (409).
     Conflict,
+    /// The first request with this idempotency key is still running (409).
+    KeyInProgress(Language),
+    /// This idempotency key came with another request (422).
+    KeyReused(Language),
     /// The thing existed but is gone for good: an expired download, a used
     /// sign-up link (410), with what to do about it.
     Gone(String),
@@ -46,13 +52,13 @@ impl ApiError {
     fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::BadCredentials(_) => 401,
-            Self::Forbidden(_) | Self::Denied(..) | Self::CrossSite => 403,
+            Self::Forbidden(_) | Self::Denied(..) | Self::Outranked(_) | Self::CrossSite => 403,
             Self::NotFound => 404,
             Self::BadRequest(_) => 400,
             Self::TooLarge => 413,
             Self::MethodNotAllowed(_) => 405,
-            Self::Invalid(..) => 422,
-            Self::Conflict => 409,
+            Self::Invalid(..) | Self::KeyReused(_) => 422,
+            Self::Conflict | Self::KeyInProgress(_) => 409,
             Self::Gone(_) => 410,
             Self::TooManyAttempts { .. } => 429,
             Self::Internal(_) => 500,
@@ -72,6 +78,7 @@ impl ApiError {
             ),
             Self::Forbidden(why) => ("forbidden", (*why).to_owned()),
             Self::Denied(need, lang) => ("missing_permission", need.explain(*lang)),
+            Self::Outranked(lang) => ("outranked", roster_core::permissions::outranked_text(*lang).to_owned()),
             Self::CrossSite => ("cross_site", "Requests from other sites are refused.".to_owned()),
             Self::NotFound => ("not_found", "Not found.".to_owned()),
             Self::BadRequest(why) => ("bad_request", why.clone()),
@@ -79,6 +86,22 @@ impl ApiError {
             Self::MethodNotAllowed(allowed) => ("method_not_allowed", format!("This address takes {allowed}.")),
             Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
             Self::Conflict => ("conflict", "This clashes with changes made meanwhile.".to_owned()),
+            Self::KeyInProgress(lang) => (
+                "idempotency_key_in_progress",
+                match lang {
+                    Language::Fr => "La première requête portant cette clé d'idempotence est encore en cours : réessayez dans un instant.",
+                    _ => "The first request with this idempotency key is still running: try again in a moment.",
+                }
+                .to_owned(),
+            ),
+            Self::KeyReused(lang) => (
+                "idempotency_key_reused",
+                match lang {
+                    Language::Fr => "Cette clé d'idempotence a déjà servi pour une autre requête : prenez-en une nouvelle.",
+                    _ => "This idempotency key was already used for another request: use a new one.",
+                }
+                .to_owned(),
+            ),
             Self::Gone(why) => ("gone", why.clone()),
             Self::TooManyAttempts { .. } => ("too_many_attempts", "Too many attempts; wait a few minutes.".to_owned()),
             Self::Internal(_) => ("internal", "Something went wrong on our side.".to_owned()),

@@ -6,6 +6,7 @@
 use futures_util::StreamExt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use roster_core::directory::{PageBounds, UserQuery};
+use roster_core::idempotency::BodyDigest;
 use roster_core::numbers;
 use roster_core::time::Zone;
 use serde::de::DeserializeOwned;
@@ -70,10 +71,11 @@ pub async fn body_within(req: &mut Request, max: usize) -> ApiResult<Vec<u8>> {
 /// Streams the request's body into storage at `key`, a part at a time, and
 /// gives its size. Past `max` bytes the upload is abandoned and refused: at
 /// no point is more than one part held in memory.
-pub async fn upload_body(req: &mut Request, bucket: &Bucket, key: String, max: usize) -> ApiResult<u64> {
+pub async fn upload_body(req: &mut Request, bucket: &Bucket, key: String, max: usize) -> ApiResult<(u64, String)> {
     refuse_declared(req, max)?;
     let mut upload = PartUpload::new(bucket, key);
     let mut size = 0usize;
+    let mut digest = BodyDigest::default();
     if let Ok(mut stream) = req.stream() {
         while let Some(chunk) = stream.next().await {
             let chunk = chunk?;
@@ -83,11 +85,32 @@ pub async fn upload_body(req: &mut Request, bucket: &Bucket, key: String, max: u
                 drain(&mut stream).await;
                 return Err(ApiError::TooLarge);
             }
+            digest.update(&chunk);
             upload.write(&chunk).await?;
         }
     }
     // An empty file is stored too: its job fails saying so, in the admin's language.
-    upload.finish(&[]).await
+    Ok((upload.finish(&[]).await?, digest.finish()))
+}
+
+/// The digest of the request's body, read chunk by chunk and never held
+/// whole; refused past `max` bytes.
+pub async fn body_digest_within(req: &mut Request, max: usize) -> ApiResult<String> {
+    refuse_declared(req, max)?;
+    let mut digest = BodyDigest::default();
+    let mut size = 0usize;
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            size += chunk.len();
+            if size > max {
+                drain(&mut stream).await;
+                return Err(ApiError::TooLarge);
+            }
+            digest.update(&chunk);
+        }
+    }
+    Ok(digest.finish())
 }
 
 /// The request's JSON body: an object (never an array or a bare value),

@@ -10,6 +10,7 @@ mod db;
 mod error;
 mod files;
 mod http;
+mod idempotency;
 mod platform;
 mod queue;
 mod routes;

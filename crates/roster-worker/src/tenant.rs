@@ -5,7 +5,7 @@ use roster_core::form::FormContext;
 use roster_core::model::{CountryCode, OptionalField, Role};
 use roster_core::permissions::{self, Actor, Denial, Need, Permission, Target};
 
-use crate::db::users::Bounds;
+use crate::db::users::{Bounds, Sight};
 use crate::error::{ApiError, ApiResult};
 use roster_core::time::Zone;
 
@@ -82,6 +82,7 @@ impl Caller {
             Denial::Missing(Need::SignedIn) => ApiError::Unauthenticated,
             Denial::Missing(need) => ApiError::Denied(need, self.language),
             Denial::OutsidePerimeter => ApiError::NotFound,
+            Denial::Outranked => ApiError::Outranked(self.language),
         })
     }
 
@@ -99,6 +100,15 @@ impl Caller {
             _ => (None, true),
         };
         Bounds { within_perimeter_of, members_only: changes_accounts && !self.actor.role.is_admin() }
+    }
+
+    /// Which of the company's people they see: lists and counts of people
+    /// keep only those.
+    pub fn sight(&self) -> Sight {
+        if permissions::decide(&self.actor, Need::Permission(Permission::SeeUsers), Target::Company).is_err() {
+            return Sight::Nobody;
+        }
+        self.users_perimeter(Permission::SeeUsers).map_or(Sight::Everyone, Sight::PerimeterOf)
     }
 
     /// Whose perimeter bounds the bases they see under `permission`.

@@ -30,6 +30,12 @@ pub struct Answer {
     pub set_cookies: Vec<String>,
     /// The `Retry-After` header, if any.
     pub retry_after: Option<String>,
+    /// Whether the answer is one kept for an idempotency key, given again.
+    pub replayed: bool,
+}
+
+fn replayed(response: &ureq::http::Response<ureq::Body>) -> bool {
+    response.headers().get("idempotent-replayed").is_some_and(|v| v == "true")
 }
 
 /// A caller: anonymous, or holding a session cookie or a bearer token.
@@ -154,10 +160,11 @@ impl Client {
             .collect();
         let set_cookie = set_cookies.first().cloned();
         let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(ToOwned::to_owned);
+        let replayed = replayed(&response);
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body =
             if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, body, set_cookie, set_cookies, retry_after }
+        Answer { status, body, set_cookie, set_cookies, retry_after, replayed }
     }
 
     /// Uploads `bytes` as a user import file; returns the job answer.
@@ -182,9 +189,13 @@ impl Client {
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
+        for (name, value) in &self.extra {
+            request = request.header(name, value);
+        }
         let request = request.body(bytes.to_vec()).expect("a well-formed request");
         let mut response = agent().run(request).unwrap_or_else(|e| panic!("upload: {e}"));
         let status = response.status().as_u16();
+        let replayed = replayed(&response);
         let text = response.body_mut().read_to_string().unwrap_or_default();
         Answer {
             status,
@@ -192,6 +203,7 @@ impl Client {
             set_cookie: None,
             set_cookies: Vec::new(),
             retry_after: None,
+            replayed,
         }
     }
 
@@ -216,7 +228,7 @@ impl Client {
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Ok(Answer { status, body, set_cookie: None, set_cookies: Vec::new(), retry_after: None })
+        Ok(Answer { status, body, set_cookie: None, set_cookies: Vec::new(), retry_after: None, replayed: false })
     }
 
     /// The response headers of `GET path`.

@@ -132,15 +132,16 @@ pub struct ExportedUser {
     pub activated_at: Option<String>,
     /// Last sign-in time.
     pub last_access_at: Option<String>,
-    /// Sign-ins over the last twelve months.
+    /// Sign-ins over the last twelve months; `None` where it may not be
+    /// shown (another company's member), never a false 0.
     #[serde(default)]
-    pub logins: u32,
-    /// Participations in activities over the last twelve months.
+    pub logins: Option<u32>,
+    /// Participations in activities over the last twelve months, likewise.
     #[serde(default)]
-    pub participations: u32,
-    /// Activities the user created.
+    pub participations: Option<u32>,
+    /// Activities the user created, likewise.
     #[serde(default)]
-    pub activities_created: u32,
+    pub activities_created: Option<u32>,
     /// Why some of the row is blank: another company's member of a shared
     /// group (J6). Written in files that have the column.
     #[serde(default)]
@@ -209,6 +210,11 @@ fn widths(statistics: bool, notes: bool) -> Vec<u8> {
 
 fn text(value: Option<&String>) -> Cell<'_> {
     value.map_or(Cell::Empty, |v| Cell::Text(v))
+}
+
+/// A count, or an empty cell where it may not be shown.
+fn count(value: Option<u32>) -> Cell<'static> {
+    value.map_or(Cell::Empty, |n| Cell::Number(f64::from(n)))
 }
 
 fn date(value: Option<&String>) -> Cell<'static> {
@@ -354,9 +360,9 @@ impl UsersWriter {
         let mut width = BASE_COLUMNS;
         if self.statistics {
             cells[width..width + 3].copy_from_slice(&[
-                Cell::Number(f64::from(user.logins)),
-                Cell::Number(f64::from(user.participations)),
-                Cell::Number(f64::from(user.activities_created)),
+                count(user.logins),
+                count(user.participations),
+                count(user.activities_created),
             ]);
             width += 3;
         }
@@ -419,9 +425,9 @@ mod tests {
             groups: Some("Paris, Lyon".into()),
             created_at: "2026-01-02T03:04:05Z".into(),
             last_access_at: Some("2026-11-20T08:00:00Z".into()),
-            logins: 41,
-            participations: 7,
-            activities_created: 2,
+            logins: Some(41),
+            participations: Some(7),
+            activities_created: Some(2),
             ..ExportedUser::default()
         }
     }

@@ -356,6 +356,10 @@ fn identity_keys(email: Option<&str>, mobile: Option<&str>, employee_id: Option<
 }
 
 /// A row's cells, read.
+/// The last name a row without one is checked with, when it may update
+/// an existing person: valid, and never stored.
+const NAMELESS: &str = "-";
+
 #[derive(Default)]
 struct Filled {
     form: NewUserForm,
@@ -518,15 +522,27 @@ impl<'a> Checker<'a> {
         let number = row.number;
         let filled = self.fill(row, &columns);
         self.columns = Some(columns);
-        let Filled { form, groups, allowed_groups, tags, given, blocked } = filled;
+        let Filled { mut form, groups, allowed_groups, tags, given, blocked } = filled;
         let context = FormContext {
             admin_language: self.context.language,
             admin_role: self.context.admin_role,
             country_code: self.context.country_code,
         };
+        // The last name is required to create a person; a row that updates
+        // someone needs only what identifies them (a person invited by
+        // address has no last name yet, and their exported row comes back
+        // without one). The stand-in is never written: an update changes
+        // only the columns the row fills.
+        let nameless = !given.contains(&Column::LastName);
+        if nameless {
+            form.last_name = Some(NAMELESS.to_owned());
+        }
         let user = match form.parse(context) {
             Ok(user) => user,
             Err(errors) => {
+                if nameless {
+                    self.remarks.add(number, Column::LastName.code(), Message::Required, Severity::Blocking, None);
+                }
                 for e in errors {
                     let detail = UserField::from_code(e.field).and_then(|f| form.raw(f).cloned());
                     self.remarks.add(number, e.field, e.code, Severity::Blocking, detail);
@@ -542,6 +558,10 @@ impl<'a> Checker<'a> {
             user.mobile.as_ref().map(crate::model::Mobile::as_str),
             user.employee_id.as_ref().map(crate::model::EmployeeId::as_str),
         );
+        if nameless && !keys.iter().any(|k| self.existing.by_key.contains_key(k)) {
+            self.remarks.add(number, Column::LastName.code(), Message::Required, Severity::Blocking, None);
+            return;
+        }
         if !self.unique_in_file(number, &keys) {
             return;
         }
@@ -742,6 +762,20 @@ mod tests {
             language: "fr".into(),
             ..ExistingUser::default()
         }
+    }
+
+    #[test]
+    fn a_row_without_last_name_updates_whom_it_identifies_and_creates_no_one() {
+        let mut invited = existing(7, "invite@x.fr", None);
+        invited.last_name = String::new(); // invited by address: no name yet
+        let snapshot = Snapshot { users: vec![invited], groups: vec![], seats_left: None };
+        let report = check("nom;email;type\n;invite@x.fr;collaborateur\n;inconnu@x.fr;collaborateur\n", &snapshot);
+        assert_eq!(found(&report), [(3, "last_name", Message::Required, Severity::Blocking)]);
+        let report = check("nom;email;type;service\n;invite@x.fr;collaborateur;Ventes\n", &snapshot);
+        assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", found(&report));
+        assert_eq!(report.plan.counts.updates, 1);
+        let update = &report.plan.updates[0];
+        assert!(update.changes.iter().all(|c| c.field != Column::LastName), "the name stays as it is");
     }
 
     #[test]

@@ -103,6 +103,10 @@ fn mobile_reading(raw: &str, home: CountryCode) -> Result<Address, Message> {
     Mobile::parse(raw, home).map(Address::Sms).map_err(MobileError::message)
 }
 
+/// The most words one mobile number is written in (`+33 6 12 34 56 78`
+/// is six).
+const MAX_NUMBER_WORDS: usize = 8;
+
 struct Reader {
     home: CountryCode,
     entries: Vec<Entry>,
@@ -141,7 +145,10 @@ impl Reader {
     }
 
     /// Reads the pending number-like words: as one number when they make
-    /// one, else each on its own.
+    /// one, else as the numbers they make one after the other, each the
+    /// longest run of words that reads as a number (`06 12 34 56 78 07 11
+    /// 22 33 44` is two); words no run takes are reported together, as the
+    /// one entry they were likely meant to be.
     fn flush_digits(&mut self) {
         if self.digits.is_empty() {
             return;
@@ -155,10 +162,31 @@ impl Reader {
             self.push(&joined, name, whole);
             return;
         }
-        let readings: Vec<_> = words.iter().map(|w| mobile_reading(w, self.home)).collect();
-        if readings.iter().any(Result::is_ok) {
-            for (word, reading) in words.iter().zip(readings) {
-                self.push(word, None, reading);
+        let mut runs = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let longest = (start + 1..=words.len().min(start + MAX_NUMBER_WORDS))
+                .rev()
+                .find_map(|end| mobile_reading(&words[start..end].join(" "), self.home).ok().map(|a| (end, a)));
+            if let Some((end, address)) = longest {
+                runs.push((words[start..end].join(" "), Ok(address)));
+                start = end;
+                continue;
+            }
+            match runs.last_mut() {
+                Some((text, Err(_))) => {
+                    text.push(' ');
+                    text.push_str(&words[start]);
+                }
+                _ => runs.push((words[start].clone(), Err(Message::InvalidMobile))),
+            }
+            start += 1;
+        }
+        if runs.iter().any(|(_, reading)| reading.is_ok()) {
+            for (text, reading) in runs {
+                // A failed run is reported with what reading it whole says.
+                let reading = reading.or_else(|_| mobile_reading(&text, self.home));
+                self.push(&text, None, reading);
             }
         } else {
             self.push(&joined, name, whole);
@@ -389,6 +417,21 @@ mod tests {
             addresses("06 12 34 56 78\n+33 6 98 76 54 32, 0612345679 0612345670"),
             ["+33612345678", "+33698765432", "+33612345679", "+33612345670"]
         );
+    }
+
+    #[test]
+    fn numbers_written_with_spaces_one_after_the_other_are_each_an_entry() {
+        assert_eq!(addresses("06 12 34 56 78 07 81 22 33 44"), ["+33612345678", "+33781223344"]);
+        // A number that exists nowhere is still one entry, refused with its reason.
+        let entries = read("06 12 34 56 78 07 11 22 33 44", CountryCode::FRANCE);
+        assert_eq!(entries.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), ["06 12 34 56 78", "07 11 22 33 44"]);
+        assert_eq!(
+            addresses("+33 6 12 34 56 78 06 98 76 54 32 0612345679"),
+            ["+33612345678", "+33698765432", "+33612345679"]
+        );
+        let entries = read("06 12 34 56 78 12 06 98 76 54 32", CountryCode::FRANCE);
+        assert_eq!(entries.len(), 3, "{entries:?}");
+        assert!(entries[0].address.is_ok() && entries[1].address.is_err() && entries[2].address.is_ok());
     }
 
     #[test]

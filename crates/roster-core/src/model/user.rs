@@ -46,15 +46,21 @@ impl Role {
         matches!(self, Self::TeamAdmin | Self::CompanyAdmin)
     }
 
+    /// Where the role stands among roles: a member below a team
+    /// administrator, below a company administrator (H6).
+    pub const fn rank(self) -> u8 {
+        match self {
+            Self::Member => 0,
+            Self::TeamAdmin => 1,
+            Self::CompanyAdmin => 2,
+        }
+    }
+
     /// True when a holder of `self` may give `other` to someone.
     /// Only company administrators create administrators of their rank, and
     /// only administrators grant administrator rights (H6).
     pub const fn may_grant(self, other: Self) -> bool {
-        match self {
-            Self::CompanyAdmin => true,
-            Self::TeamAdmin => !matches!(other, Self::CompanyAdmin),
-            Self::Member => matches!(other, Self::Member),
-        }
+        other.rank() <= self.rank()
     }
 }
 

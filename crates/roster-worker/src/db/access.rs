@@ -6,8 +6,10 @@ use roster_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::DbResult;
-use super::{CompanyId, Db, audit, params};
+use roster_core::model::{CompanySettings, Plan, Role};
+use roster_core::permissions::{Actor, Perimeter, Permissions, Powers};
+
+use super::{CompanyId, Db, DbError, DbResult, audit, params};
 use crate::platform;
 
 /// How long a console session lasts.
@@ -169,8 +171,6 @@ pub struct Holder {
     pub company_id: i64,
     /// User id.
     pub user_id: i64,
-    /// Role code.
-    pub role: String,
     /// Language code.
     pub language: String,
     /// Company settings JSON.
@@ -179,6 +179,74 @@ pub struct Holder {
     pub plan: String,
     /// For a token, what it may do; a session may do everything.
     pub scope: Option<String>,
+    /// Their role, permissions and perimeters.
+    #[serde(flatten)]
+    pub powers: StoredPowers,
+    /// Their e-mail address, where it was asked for ([`staff`]).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl Holder {
+    /// Who they are as the access rules see them.
+    ///
+    /// # Errors
+    /// [`DbError::Platform`] for stored settings, plan or role the
+    /// product cannot read.
+    pub fn actor(&self) -> DbResult<Actor> {
+        let Powers { role, permissions, users, bases } = self.powers.read()?;
+        let settings: CompanySettings = serde_json::from_str(&self.settings)?;
+        let plan = Plan::parse(&self.plan).map_err(|e| DbError::Platform(format!("stored plan: {e}")))?;
+        Ok(Actor {
+            user_id: self.user_id,
+            role,
+            advanced: settings.permission_profiles_on(plan),
+            permissions,
+            users,
+            bases,
+        })
+    }
+}
+
+/// The company's user `user_id` with what they may do now: whom a job
+/// acts for, checked again when it runs.
+pub async fn user_holder(db: &Db, company: CompanyId, user_id: i64) -> DbResult<Option<Holder>> {
+    db.first(
+        &format!(
+            "{} WHERE u.company_id = ? AND u.id = ?",
+            HOLDER.replace("{scope}", "NULL").replace("{powers}", POWERS)
+        ),
+        params![company, user_id],
+    )
+    .await
+}
+
+/// The expression of a user's permissions, personal and from profiles, as
+/// one column (`u` the users row).
+macro_rules! permissions_column {
+    () => {
+        "u.permissions || ',' || coalesce((SELECT group_concat(p.permissions) FROM user_profiles up \
+         JOIN permission_profiles p ON p.id = up.profile_id WHERE up.user_id = u.id), '') AS permissions"
+    };
+}
+
+/// A user's permissions as one column.
+const PERMISSIONS: &str = permissions_column!();
+
+/// The columns of [`StoredPowers`] for the user `u`.
+pub const POWERS: &str = concat!(
+    "u.role, ",
+    permissions_column!(),
+    ", u.perimeter_all_users AS all_users, u.perimeter_all_bases AS all_bases, \
+     (SELECT group_concat(group_id) FROM user_allowed_groups WHERE user_id = u.id) AS allowed_groups, \
+     (SELECT group_concat(base_id) FROM user_allowed_bases WHERE user_id = u.id) AS allowed_bases"
+);
+
+/// What a user may do, as stored: read with [`POWERS`].
+#[derive(Debug, Deserialize)]
+pub struct StoredPowers {
+    /// Role code.
+    pub role: String,
     /// Permission codes, personal and from profiles, separated by commas
     /// (repeats and blanks included).
     pub permissions: String,
@@ -190,22 +258,33 @@ pub struct Holder {
     pub allowed_groups: Option<String>,
     /// The ids of the bases of their perimeter, separated by commas.
     pub allowed_bases: Option<String>,
-    /// Their e-mail address, where it was asked for ([`staff`]).
-    #[serde(default)]
-    pub email: Option<String>,
 }
 
-/// A user's permissions, personal and from profiles, as one column.
-const PERMISSIONS: &str = "u.permissions || ',' || coalesce((SELECT group_concat(p.permissions) FROM user_profiles up \
-    JOIN permission_profiles p ON p.id = up.profile_id WHERE up.user_id = u.id), '') AS permissions";
+impl StoredPowers {
+    /// The powers, typed.
+    ///
+    /// # Errors
+    /// [`DbError::Platform`] for a stored role the product does not know.
+    pub fn read(&self) -> DbResult<Powers> {
+        let perimeter = |all: i64, ids: &Option<String>| {
+            if all != 0 {
+                Perimeter::All
+            } else {
+                Perimeter::Only(ids.as_deref().unwrap_or("").split(',').filter_map(|id| id.parse().ok()).collect())
+            }
+        };
+        Ok(Powers {
+            role: Role::parse(&self.role).map_err(|e| DbError::Platform(format!("stored role: {e}")))?,
+            permissions: Permissions::from_stored(&self.permissions),
+            users: perimeter(self.all_users, &self.allowed_groups),
+            bases: perimeter(self.all_bases, &self.allowed_bases),
+        })
+    }
+}
 
 /// A user with what they may do, in one read.
-const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.role, u.language, c.settings, c.plan, {scope} AS scope, \
-    {permissions}, \
-    u.perimeter_all_users AS all_users, u.perimeter_all_bases AS all_bases, \
-    (SELECT group_concat(group_id) FROM user_allowed_groups WHERE user_id = u.id) AS allowed_groups, \
-    (SELECT group_concat(base_id) FROM user_allowed_bases WHERE user_id = u.id) AS allowed_bases \
-    FROM users u JOIN companies c ON c.id = u.company_id";
+const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.language, c.settings, c.plan, {scope} AS scope, \
+    {powers} FROM users u JOIN companies c ON c.id = u.company_id";
 
 /// The company's active users who may hold rights (administrators, and
 /// users with permissions) and have an e-mail address: whom a notice about
@@ -216,7 +295,7 @@ pub async fn staff(db: &Db, company: CompanyId) -> DbResult<Vec<Holder>> {
             "{} WHERE u.company_id = ? AND u.status = 'active' AND u.email IS NOT NULL \
              AND (u.role <> 'member' OR u.permissions <> '' \
                   OR EXISTS (SELECT 1 FROM user_profiles up WHERE up.user_id = u.id))",
-            HOLDER.replace("{scope}", "NULL").replace("{permissions}", &format!("{PERMISSIONS}, u.email"))
+            HOLDER.replace("{scope}", "NULL").replace("{powers}", &format!("{POWERS}, u.email"))
         ),
         params![company],
     )
@@ -229,7 +308,7 @@ pub async fn session_holder(db: &Db, secret: &str, now: Timestamp) -> DbResult<O
         &format!(
             "{} JOIN sessions s ON s.user_id = u.id AND s.company_id = u.company_id \
              WHERE s.digest = ? AND s.expires_at > ? AND u.status = 'active'",
-            HOLDER.replace("{scope}", "NULL").replace("{permissions}", PERMISSIONS)
+            HOLDER.replace("{scope}", "NULL").replace("{powers}", POWERS)
         ),
         params![secret_digest(secret), now.to_string()],
     )
@@ -245,7 +324,7 @@ pub async fn token_holder(db: &Db, secret: &str, now: Timestamp) -> DbResult<Opt
             &format!(
                 "{} JOIN api_tokens t ON t.user_id = u.id AND t.company_id = u.company_id \
                  WHERE t.digest = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.status = 'active'",
-                HOLDER.replace("{scope}", "t.scope").replace("{permissions}", PERMISSIONS)
+                HOLDER.replace("{scope}", "t.scope").replace("{powers}", POWERS)
             ),
             params![digest.clone(), now],
         )

@@ -92,14 +92,20 @@ pub struct BaseRow {
     pub activities: i64,
 }
 
-/// The company's thematic bases, by name.
-pub async fn bases(db: &Db, company: CompanyId) -> DbResult<Vec<BaseRow>> {
-    db.all(
+/// The company's thematic bases, by name: only those of
+/// `within_perimeter_of`'s perimeter, when given.
+pub async fn bases(db: &Db, company: CompanyId, within_perimeter_of: Option<i64>) -> DbResult<Vec<BaseRow>> {
+    let mut sql = String::from(
         "SELECT b.id, b.name, (SELECT count(*) FROM activities a WHERE a.company_id = b.company_id AND a.base_id = b.id) \
-         AS activities FROM thematic_bases b WHERE b.company_id = ? ORDER BY b.name_key",
-        params![company],
-    )
-    .await
+         AS activities FROM thematic_bases b WHERE b.company_id = ?",
+    );
+    let mut binds = params![company].to_vec();
+    if let Some(viewer) = within_perimeter_of {
+        sql.push_str(" AND b.id IN (SELECT base_id FROM user_allowed_bases WHERE user_id = ?)");
+        binds.push(super::Param::to_js(&viewer));
+    }
+    sql.push_str(" ORDER BY b.name_key");
+    db.all(&sql, &binds).await
 }
 
 /// Creates an activity in the base named `base`, which is created when the

@@ -10,13 +10,14 @@ use roster_core::directory::UserQuery;
 use roster_core::invitation::{PASSWORD_LINK_DAYS, message};
 use roster_core::jobs::JobParams;
 use roster_core::model::{Channel, LicenceLevel, UserStatus};
+use roster_core::permissions::{self, Actor};
 use roster_core::secret::{self, SecretKind};
 use roster_core::time::{Timestamp, Zone};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::D1PreparedStatement;
 
-use super::{CompanyId, Db, DbError, DbResult, JsonRows, audit, jobs, params, users};
+use super::{CompanyId, Db, DbError, DbResult, JsonRows, access, audit, jobs, params, users};
 use crate::platform;
 
 /// Who a bulk action is for.
@@ -125,6 +126,8 @@ struct Pending {
     employee_id: Option<String>,
     preferred_channel: String,
     language: String,
+    #[serde(flatten)]
+    powers: access::StoredPowers,
 }
 
 impl Pending {
@@ -389,6 +392,67 @@ async fn held(db: &Db, company: CompanyId, action: &Action, ids: &str) -> DbResu
     .await
 }
 
+/// `[user, id]` pairs of what `pick` gives each applied user, as a JSON array.
+fn pairs(applied: &[Applied], pick: fn(&Applied) -> &[i64]) -> String {
+    json!(applied.iter().flat_map(|a| pick(a).iter().map(|g| [a.id, *g])).collect::<Vec<_>>()).to_string()
+}
+
+/// The statements that record the outcome of each user of a step, as the
+/// change statements after them will find the users: decided on a read
+/// made before, an outcome `applied` is checked again inside the write's
+/// transaction, so that a user a parallel action changed meanwhile is
+/// reported with the reason they are skipped now, and counts, report and
+/// audit tell only what was changed.
+fn outcome_statements(
+    db: &Db,
+    company: CompanyId,
+    job: &str,
+    action: &Action,
+    outcomes: &[Value],
+    applied: &[Applied],
+) -> DbResult<Vec<D1PreparedStatement>> {
+    let ids = json!(applied.iter().map(|a| a.id).collect::<Vec<_>>()).to_string();
+    let mut by_status = String::from(
+        "CASE (SELECT u.status FROM users u WHERE u.company_id = bulk_targets.company_id \
+         AND u.id = bulk_targets.user_id)",
+    );
+    let mut binds = Vec::new();
+    for (status, code) in action.outcome_by_status() {
+        by_status.push_str(" WHEN ? THEN ?");
+        binds.extend(params![status.code(), code].iter().cloned());
+    }
+    by_status.push_str(" ELSE outcome END");
+    binds.extend(params![company, job, ids.clone()].iter().cloned());
+    let mine = "bulk_targets.company_id = ? AND bulk_targets.job_id = ? AND bulk_targets.outcome = 'applied' \
+        AND bulk_targets.user_id IN (SELECT value FROM json_each(?))";
+    let mut statements = vec![
+        db.statement(
+            "UPDATE bulk_targets SET outcome = json_extract(o.value, '$[1]'), person = json_extract(o.value, '$[2]') \
+             FROM json_each(?) o WHERE bulk_targets.company_id = ? AND bulk_targets.job_id = ? \
+             AND bulk_targets.user_id = json_extract(o.value, '$[0]')",
+            params![json!(outcomes).to_string(), company, job],
+        )?,
+        db.statement(&format!("UPDATE bulk_targets SET outcome = {by_status} WHERE {mine}"), &binds)?,
+    ];
+    if let Some((table, column, _)) = set_tables(action) {
+        // Nothing left to add nor to take off: a parallel action did it.
+        let held = format!(
+            "SELECT 1 FROM {table} m WHERE m.company_id = bulk_targets.company_id \
+             AND m.user_id = bulk_targets.user_id AND m.{column} = json_extract(p.value, '$[1]')"
+        );
+        let theirs = "json_extract(p.value, '$[0]') = bulk_targets.user_id";
+        statements.push(db.statement(
+            &format!(
+                "UPDATE bulk_targets SET outcome = 'unchanged' WHERE {mine} \
+                 AND NOT EXISTS (SELECT 1 FROM json_each(?) p WHERE {theirs} AND NOT EXISTS ({held})) \
+                 AND NOT EXISTS (SELECT 1 FROM json_each(?) p WHERE {theirs} AND EXISTS ({held}))"
+            ),
+            params![company, job, ids, pairs(applied, |a| &a.add), pairs(applied, |a| &a.remove)],
+        )?);
+    }
+    Ok(statements)
+}
+
 /// The statements that apply `action` to the users it fits in one step.
 fn change_statements(
     db: &Db,
@@ -419,10 +483,7 @@ fn change_statements(
         ],
         Action::Groups(..) | Action::Tags(..) | Action::Profiles(..) => {
             let Some((table, column, named)) = set_tables(action) else { return Ok(Vec::new()) };
-            let pairs = |pick: fn(&Applied) -> &[i64]| {
-                json!(applied.iter().flat_map(|a| pick(a).iter().map(|g| [a.id, *g])).collect::<Vec<_>>()).to_string()
-            };
-            let (added, removed) = (pairs(|a| &a.add), pairs(|a| &a.remove));
+            let (added, removed) = (pairs(applied, |a| &a.add), pairs(applied, |a| &a.remove));
             let (extra_column, extra_value) =
                 if matches!(action, Action::Groups(..)) { (", added_at", ", ?") } else { ("", "") };
             let mut insert_params = params![company].to_vec();
@@ -451,13 +512,16 @@ fn change_statements(
     })
 }
 
-/// Does the next step of a bulk job: reads up to [`STEP_USERS`] users not
-/// yet decided, decides each, then changes those it fits and records every
-/// outcome in one transaction with the job's progress.
+/// Does the next step of a bulk job for `asker` (who asked it, as they
+/// stand now): reads up to [`STEP_USERS`] users not yet decided, decides
+/// each, then changes those it fits and records every outcome in one
+/// transaction with the job's progress.
+#[allow(clippy::too_many_arguments)] // each is a different fact of the step
 pub async fn step(
     db: &Db,
     company: CompanyId,
     job: &jobs::JobRow,
+    asker: &Actor,
     action: &Action,
     licence_capacity: u32,
     links: Option<&LinkContext<'_>>,
@@ -465,10 +529,13 @@ pub async fn step(
 ) -> DbResult<Step> {
     let pending: Vec<Pending> = db
         .all(
-            "SELECT u.id, u.status, u.licence_level, u.last_name, u.first_name, u.email, u.mobile, u.employee_id, \
-             u.preferred_channel, u.language FROM bulk_targets t \
-             JOIN users u ON u.company_id = t.company_id AND u.id = t.user_id \
-             WHERE t.company_id = ? AND t.job_id = ? AND t.outcome IS NULL ORDER BY t.user_id LIMIT ?",
+            &format!(
+                "SELECT u.id, u.status, u.licence_level, u.last_name, u.first_name, u.email, u.mobile, \
+                 u.employee_id, u.preferred_channel, u.language, {} FROM bulk_targets t \
+                 JOIN users u ON u.company_id = t.company_id AND u.id = t.user_id \
+                 WHERE t.company_id = ? AND t.job_id = ? AND t.outcome IS NULL ORDER BY t.user_id LIMIT ?",
+                access::POWERS
+            ),
             params![company, job.id.as_str(), STEP_USERS],
         )
         .await?;
@@ -489,6 +556,7 @@ pub async fn step(
             status: UserStatus::parse(&user.status).unwrap_or(UserStatus::Deleted),
             licence_level: LicenceLevel::parse(&user.licence_level).unwrap_or_default(),
             is_admin_self: user.id == job.requested_by,
+            outranked: !permissions::covers(asker, &user.powers.read()?),
             held: &mine,
         };
         let outcome = match action.decide(&target, &mut seats) {
@@ -501,7 +569,9 @@ pub async fn step(
         let person = json!([user.last_name, user.first_name, user.email, user.employee_id]).to_string();
         outcomes.push(json!([user.id, outcome, person]));
     }
-    let mut statements = match action {
+    // Outcomes first: they read the users as the changes will find them.
+    let mut statements = outcome_statements(db, company, &job.id, action, &outcomes, &applied)?;
+    statements.extend(match action {
         Action::ResetPassword | Action::LoginCode if !applied.is_empty() => {
             let links = links.ok_or_else(|| DbError::Platform("a personal message without its context".into()))?;
             // Only users a message can reach are changed: every active user has an address.
@@ -518,13 +588,7 @@ pub async fn step(
         }
         _ if applied.is_empty() => Vec::new(),
         _ => change_statements(db, company, action, &applied)?,
-    };
-    statements.push(db.statement(
-        "UPDATE bulk_targets SET outcome = json_extract(o.value, '$[1]'), person = json_extract(o.value, '$[2]') \
-         FROM json_each(?) o WHERE bulk_targets.company_id = ? AND bulk_targets.job_id = ? \
-         AND bulk_targets.user_id = json_extract(o.value, '$[0]')",
-        params![json!(outcomes).to_string(), company, job.id.as_str()],
-    )?);
+    });
     statements.push(jobs::progress_statement(db, company, &job.id, progress(pending.len()))?);
     db.batch(statements).await?;
     let more = pending.len() == STEP_USERS as usize;

@@ -84,7 +84,8 @@ pub async fn holdings(db: &Db, company: CompanyId, since: &str) -> DbResult<Hold
 /// Sets how many licence seats the company has bought.
 pub async fn set_licence_capacity(db: &Db, company: CompanyId, capacity: u32) -> DbResult<()> {
     db.run(
-        "UPDATE companies SET settings = json_set(settings, '$.licence_capacity', ?) WHERE id = ?",
+        // D1 binds numbers as doubles: cast, or the JSON would hold `1000000.0`.
+        "UPDATE companies SET settings = json_set(settings, '$.licence_capacity', CAST(? AS INTEGER)) WHERE id = ?",
         params![capacity, company],
     )
     .await?;

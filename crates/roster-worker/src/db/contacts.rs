@@ -3,7 +3,7 @@
 //! the list; its groups, invitations, messages, public attempts and history
 //! follow the user.
 
-use roster_core::directory::{Cursor, UserQuery};
+use roster_core::directory::{Cursor, Sort, UserQuery};
 use roster_core::form::{search_text, sort_key};
 use roster_core::model::Contact;
 use serde::{Deserialize, Serialize};
@@ -90,7 +90,7 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<Ve
 impl ContactRow {
     /// The position just after this contact.
     pub fn cursor(&self) -> Cursor {
-        Cursor { sort_key: self.sort_key.clone(), id: self.id }
+        Sort::Name.cursor(&self.sort_key, &self.created_at, None, self.id)
     }
 }
 

@@ -27,7 +27,7 @@ pub struct ExportRow {
 impl ExportRow {
     /// The position just after this user in the directory's `sort`.
     pub fn cursor(&self, sort: Sort) -> Cursor {
-        sort.cursor(&self.sort_key, self.user.last_access_at.as_deref(), self.id)
+        sort.cursor(&self.sort_key, &self.user.created_at, self.user.last_access_at.as_deref(), self.id)
     }
 }
 

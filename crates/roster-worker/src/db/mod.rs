@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod demo;
 pub mod exports;
 pub mod groups;
+pub mod idempotency;
 pub mod imports;
 pub mod insights;
 pub mod invitation_imports;

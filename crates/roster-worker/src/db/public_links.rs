@@ -5,6 +5,8 @@
 //! recorded by the same statements whatever they find: the answer's
 //! timing does not tell who exists.
 
+use std::fmt::Write as _;
+
 use roster_core::form::{search_text, sort_key};
 use roster_core::model::{CompanySettings, Contact};
 use roster_core::public_link::{Answers, LinkSettings};
@@ -12,6 +14,7 @@ use roster_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::users::Sight;
 use super::{CompanyId, Db, DbResult, audit, params};
 
 /// A link as its administrators see it.
@@ -318,16 +321,18 @@ pub enum AttemptsOf {
     Contact(i64),
 }
 
-/// The latest public attempts of an activity, a user or a contact, newest first.
-pub async fn attempts(db: &Db, company: CompanyId, of: AttemptsOf) -> DbResult<Vec<AttemptRow>> {
+/// The latest public attempts of an activity, a user or a contact, newest
+/// first: those of guests, and of users and contacts in `sight`.
+pub async fn attempts(db: &Db, company: CompanyId, of: AttemptsOf, sight: Sight) -> DbResult<Vec<AttemptRow>> {
     let (column, id) = match of {
         AttemptsOf::Activity(id) => ("activity_id", id),
         AttemptsOf::User(id) => ("user_id", id),
         AttemptsOf::Contact(id) => ("contact_id", id),
     };
-    db.all(
-        &format!("{ATTEMPTS} AND p.{column} = ? ORDER BY p.started_at DESC, p.id DESC LIMIT {ATTEMPTS_SHOWN}"),
-        params![company, id],
-    )
-    .await
+    let mut sql = format!("{ATTEMPTS} AND p.{column} = ?");
+    let mut binds = params![company, id].to_vec();
+    sight.narrow(company, "p.user_id", false, &mut sql, &mut binds);
+    sight.narrow(company, "p.contact_id", true, &mut sql, &mut binds);
+    let _ = write!(sql, " ORDER BY p.started_at DESC, p.id DESC LIMIT {ATTEMPTS_SHOWN}");
+    db.all(&sql, &binds).await
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::DbResult;
+use super::users::Sight;
 use super::{CompanyId, Db, audit, params};
 
 /// A tag as the API shows it, with how many users carry it.
@@ -22,9 +23,20 @@ const SELECT: &str = "SELECT t.id, t.name, \
     (SELECT count(*) FROM user_tags l WHERE l.company_id = t.company_id AND l.tag_id = t.id) AS users \
     FROM tags t WHERE t.company_id = ?";
 
-/// Every tag of the company, by name.
-pub async fn list(db: &Db, company: CompanyId) -> DbResult<Vec<TagRow>> {
-    db.all(&format!("{SELECT} ORDER BY t.name_key"), params![company]).await
+/// Every tag of the company, by name, counting only the users in `sight`.
+pub async fn list(db: &Db, company: CompanyId, sight: Sight) -> DbResult<Vec<TagRow>> {
+    let mut counted = String::from("l.company_id = t.company_id AND l.tag_id = t.id");
+    let mut binds = Vec::new();
+    sight.narrow(company, "l.user_id", false, &mut counted, &mut binds);
+    binds.push(company.to_js_value());
+    db.all(
+        &format!(
+            "SELECT t.id, t.name, (SELECT count(*) FROM user_tags l WHERE {counted}) AS users \
+             FROM tags t WHERE t.company_id = ? ORDER BY t.name_key"
+        ),
+        &binds,
+    )
+    .await
 }
 
 /// One tag of the company, or `None` (also for another company's tag).

@@ -1,5 +1,7 @@
 //! Users of a company (A2): the directory (F1) and the web form (B1).
 
+use std::fmt::Write as _;
+
 use roster_core::directory::{Access, Cursor, Sort, UserQuery};
 use roster_core::form::{NewUser, NewUserForm, UserField};
 use roster_core::licences::{Licences, takes_seat};
@@ -73,7 +75,7 @@ pub struct UserRow {
 impl UserRow {
     /// The position just after this user in the directory's `sort`.
     pub fn cursor(&self, sort: Sort) -> Cursor {
-        sort.cursor(&self.sort_key, self.last_access_at.as_deref(), self.id)
+        sort.cursor(&self.sort_key, &self.created_at, self.last_access_at.as_deref(), self.id)
     }
 }
 
@@ -105,7 +107,7 @@ pub async fn page(db: &Db, company: CompanyId, query: &UserQuery) -> DbResult<Ve
 pub const fn order_by(sort: Sort) -> &'static str {
     match sort {
         Sort::Name => "sort_key, id",
-        Sort::Created => "id DESC",
+        Sort::Created => "created_at DESC, id DESC",
         // In descending order the never-signed-in (NULL) come last.
         Sort::LastAccess => "last_access_at DESC, id DESC",
     }
@@ -119,6 +121,48 @@ const INDEXED_WORD: usize = 3;
 /// their allowed groups. Binds the user's id, then the company's.
 const PERIMETER_USERS: &str = " AND id IN (SELECT m.user_id FROM user_allowed_groups a \
     JOIN group_users m ON m.group_id = a.group_id WHERE a.user_id = ? AND m.company_id = ?)";
+
+/// Which of the company's people (users and contacts) someone may see:
+/// what lists and counts about people keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sight {
+    /// Every one of them.
+    Everyone,
+    /// Those in the perimeter of this user.
+    PerimeterOf(i64),
+    /// None: the viewer may not see users.
+    Nobody,
+}
+
+impl Sight {
+    /// Appends ` AND …` keeping the rows whose `column` (a user id, or a
+    /// contact id when `contacts`) is someone in sight; rows where it is
+    /// NULL are kept.
+    pub fn narrow(
+        self,
+        company: CompanyId,
+        column: &str,
+        contacts: bool,
+        sql: &mut String,
+        binds: &mut Vec<wasm_bindgen::JsValue>,
+    ) {
+        let (member, table) = if contacts { ("contact_id", "group_contacts") } else { ("user_id", "group_users") };
+        match self {
+            Self::Everyone => {}
+            Self::Nobody => {
+                let _ = write!(sql, " AND {column} IS NULL");
+            }
+            Self::PerimeterOf(viewer) => {
+                let _ = write!(
+                    sql,
+                    " AND ({column} IS NULL OR {column} IN (SELECT m.{member} FROM user_allowed_groups a \
+                     JOIN {table} m ON m.group_id = a.group_id WHERE a.user_id = ? AND m.company_id = ?))"
+                );
+                binds.extend(params![viewer, company].to_vec());
+            }
+        }
+    }
+}
 
 /// Which users someone may change under a permission: inside their
 /// perimeter when it is scoped, and members only unless they administer.
@@ -234,8 +278,8 @@ pub fn directory_filter(
                 binds.extend([after.sort_key.as_str().into(), id]);
             }
             Sort::Created => {
-                sql.push_str(" AND id < ?");
-                binds.push(id);
+                sql.push_str(" AND (created_at, id) < (?, ?)");
+                binds.extend([after.sort_key.as_str().into(), id]);
             }
             // An empty key: the cursor is among those who never signed in.
             Sort::LastAccess if after.sort_key.is_empty() => {
@@ -251,14 +295,15 @@ pub fn directory_filter(
     (sql, binds)
 }
 
-/// What access rules need to know about a user: whether they administer,
-/// and their groups.
+/// What access rules need to know about a user: their groups, and what
+/// they may do.
 #[derive(Debug, Deserialize)]
 pub struct PersonReach {
-    /// Role code.
-    pub role: String,
     /// Their groups' ids, separated by commas.
     pub groups: Option<String>,
+    /// Their role, permissions and perimeters.
+    #[serde(flatten)]
+    pub powers: super::access::StoredPowers,
 }
 
 impl PersonReach {
@@ -268,13 +313,30 @@ impl PersonReach {
     }
 }
 
+/// The columns of [`PersonReach`] for the user `u`.
+fn reach_columns() -> String {
+    format!(
+        "{}, (SELECT group_concat(group_id) FROM group_users m \
+         WHERE m.company_id = u.company_id AND m.user_id = u.id) AS groups",
+        super::access::POWERS
+    )
+}
+
 /// [`PersonReach`] of the company's user `id`, if any.
 pub async fn reach(db: &Db, company: CompanyId, id: i64) -> DbResult<Option<PersonReach>> {
-    db.first(
-        "SELECT role, (SELECT group_concat(group_id) FROM group_users m \
-         WHERE m.company_id = u.company_id AND m.user_id = u.id) AS groups \
-         FROM users u WHERE company_id = ? AND id = ?",
-        params![company, id],
+    db.first(&format!("SELECT {} FROM users u WHERE company_id = ? AND id = ?", reach_columns()), params![company, id])
+        .await
+}
+
+/// [`PersonReach`] of each of the company's users among `ids` (the others
+/// are not there), in one read.
+pub async fn reach_all(db: &Db, company: CompanyId, ids: &[i64]) -> DbResult<Vec<PersonReach>> {
+    db.all(
+        &format!(
+            "SELECT {} FROM users u WHERE company_id = ? AND id IN (SELECT value FROM json_each(?))",
+            reach_columns()
+        ),
+        params![company, json!(ids).to_string()],
     )
     .await
 }

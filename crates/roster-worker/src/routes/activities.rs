@@ -39,7 +39,8 @@ pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
 /// The company's thematic bases.
 pub async fn bases(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::SignedIn).await?;
-    json(200, &json!({ "items": activities::bases(db, caller.company).await? }))
+    let within = caller.bases_perimeter(Permission::SeeActivities);
+    json(200, &json!({ "items": activities::bases(db, caller.company, within).await? }))
 }
 
 /// One activity of the company.

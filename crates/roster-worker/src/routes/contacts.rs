@@ -14,7 +14,7 @@ use crate::auth;
 use crate::db::contacts::{self, ContactRow, Selector};
 use crate::db::{Db, activity_invitations, public_links, users};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, json_body, user_query};
+use crate::http::{json, json_body};
 use crate::tenant::Caller;
 use crate::views;
 
@@ -33,8 +33,7 @@ async fn contact(db: &Db, caller: &Caller, need: Need, id: i64) -> ApiResult<Con
 /// A page of contacts: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, SEE).await?;
-    let mut query = user_query(req, PageBounds::DIRECTORY, &caller.time_zone)?;
-    query.within_perimeter_of = caller.users_perimeter(Permission::SeeUsers);
+    let query = auth::directory_query(req, db, &caller, Permission::SeeUsers, PageBounds::DIRECTORY).await?;
     if query.status.is_some() {
         return Err(ApiError::BadRequest("Contacts have no status.".into()));
     }
@@ -108,8 +107,9 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let invitations = activity_invitations::of_person(db, caller.company, false, id).await?;
     let mut body = serde_json::to_value(&contact)?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &caller.time_zone)).collect();
-    body["public_attempts"] =
-        serde_json::to_value(public_links::attempts(db, caller.company, public_links::AttemptsOf::Contact(id)).await?)?;
+    body["public_attempts"] = serde_json::to_value(
+        public_links::attempts(db, caller.company, public_links::AttemptsOf::Contact(id), caller.sight()).await?,
+    )?;
     json(200, &body)
 }
 

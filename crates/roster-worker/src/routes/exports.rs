@@ -17,7 +17,7 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::db::{Db, exports, groups, jobs, users};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, json_body, user_query};
+use crate::http::{json, json_body};
 use crate::tenant::Caller;
 use crate::{platform, queue, views};
 
@@ -117,8 +117,7 @@ const EXPORT_PAGE: PageBounds = PageBounds { default: 1_000, max: 1_000 };
 /// the console to build its own file; the first page also counts them all.
 pub async fn list_page(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, EXPORT).await?;
-    let mut query = user_query(req, EXPORT_PAGE, &caller.time_zone)?;
-    query.within_perimeter_of = caller.users_perimeter(Permission::ExportUsers);
+    let query = auth::directory_query(req, db, &caller, Permission::ExportUsers, EXPORT_PAGE).await?;
     let total = if query.after.is_none() { Some(users::count(db, caller.company, &query).await?) } else { None };
     let since = rules::statistics_since(platform::now());
     let one_more = UserQuery { limit: query.limit + 1, ..query.clone() };

@@ -13,7 +13,7 @@ use worker::{Request, Response};
 use crate::db::groups::{self, GroupChange, MembershipOutcome};
 use crate::db::{Db, DbError, users};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, json_body, user_query};
+use crate::http::{json, json_body};
 use crate::tenant::Caller;
 use crate::{auth, views};
 
@@ -120,8 +120,7 @@ pub async fn delete(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
 /// groups they belong to, and the company's groups that are not archived.
 pub async fn matrix(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, MANAGE).await?;
-    let mut query = user_query(req, PageBounds::DIRECTORY, &caller.time_zone)?;
-    query.within_perimeter_of = caller.users_perimeter(Permission::ManageGroups);
+    let query = auth::directory_query(req, db, &caller, Permission::ManageGroups, PageBounds::DIRECTORY).await?;
     let mut page = users::page(db, caller.company, &query).await?;
     let next_cursor = views::next_cursor(&mut page, query.limit, |row| row.cursor(query.sort));
     let ids: Vec<i64> = page.iter().map(|u| u.id).collect();
@@ -146,9 +145,7 @@ pub async fn change_memberships(req: &mut Request, db: &Db) -> ApiResult<Respons
     let caller = auth::caller(req, db, MANAGE).await?;
     let request: MembershipRequest = json_body(req).await?;
     let change = request.checked().map_err(|e| ApiError::Invalid(vec![e], caller.language))?;
-    if !users::all_within(db, caller.company, &change.users(), caller.bounds(MANAGE)).await? {
-        return Err(ApiError::NotFound);
-    }
+    auth::on_users(db, &caller, MANAGE, &change.users()).await?;
     managed(db, &caller, &change.groups()).await?;
     match groups::change_memberships(db, caller.company, caller.user_id(), &change).await? {
         MembershipOutcome::Saved { added, removed } => json(200, &json!({ "added": added, "removed": removed })),

@@ -113,15 +113,16 @@ pub async fn send(req: &mut Request, db: &Db) -> ApiResult<Response> {
         let invitee = Invitee { address, last_name, first_name, user_type, language: caller.language };
         people.push(Invitation { invitee, token_digest, text });
     }
-    if !people.is_empty() {
-        match simple_invitations::invite(db, caller.company, caller.user_id(), &people, body.group, expires).await {
-            Ok(()) => {}
-            // Someone invited or created one of them meanwhile: nothing was sent; look again.
-            Err(DbError::Unique(_)) => return Err(ApiError::Conflict),
-            Err(e) => return Err(e.into()),
-        }
+    if people.is_empty() {
+        // Nobody to invite: nothing was created.
+        return json(200, &plan_view(&plan, caller.language));
     }
-    json(201, &plan_view(&plan, caller.language))
+    match simple_invitations::invite(db, caller.company, caller.user_id(), &people, body.group, expires).await {
+        Ok(()) => json(201, &plan_view(&plan, caller.language)),
+        // Someone invited or created one of them meanwhile: nothing was sent; look again.
+        Err(DbError::Unique(_)) => Err(ApiError::Conflict),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The pending invitations, last sent first.

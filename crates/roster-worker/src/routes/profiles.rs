@@ -4,7 +4,7 @@
 //! permissions (H1): elsewhere these routes do not exist (404).
 
 use roster_core::model::ProfileName;
-use roster_core::permissions::{self, Need, Permission, Permissions};
+use roster_core::permissions::{self, Need, Permission, Permissions, Preset};
 use roster_core::{FieldError, Language, Message};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -69,7 +69,7 @@ fn permission_set(codes: &[String], caller: &Caller) -> ApiResult<Permissions> {
 /// A name that is valid and free in the company (`except` the profile renamed).
 async fn free_name(db: &Db, caller: &Caller, raw: &str, except: Option<i64>) -> ApiResult<ProfileName> {
     let name = ProfileName::parse(raw).map_err(|e| invalid("name", e.message(), caller))?;
-    if profiles::name_taken(db, caller.company, &name, except).await? {
+    if Preset::reserves(name.as_str()) || profiles::name_taken(db, caller.company, &name, except).await? {
         return Err(invalid("name", Message::ProfileNameTaken, caller));
     }
     Ok(name)
@@ -212,6 +212,7 @@ struct HoldingForm {
 /// profile, group or base that is not the company's.
 pub async fn set_for_user(req: &mut Request, db: &Db, user: i64) -> ApiResult<Response> {
     let caller = administrator(req, db).await?;
+    auth::on_user(db, &caller, Need::Administrator, user).await?;
     let form: HoldingForm = json_body(req).await?;
     let holding = Holding {
         profiles: form.profiles,

@@ -137,6 +137,7 @@ fn file_stem(title: &str, kind: ActivityType) -> String {
 pub async fn attempts(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let caller = auth::caller(req, db, MANAGE).await?;
     activity(db, &caller, id).await?;
-    let items = public_links::attempts(db, caller.company, public_links::AttemptsOf::Activity(id)).await?;
+    let items =
+        public_links::attempts(db, caller.company, public_links::AttemptsOf::Activity(id), caller.sight()).await?;
     json(200, &json!({ "items": items, "limit": public_links::ATTEMPTS_SHOWN }))
 }

@@ -15,10 +15,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::tenant::Caller;
 
-/// Every tag of the caller's company with how many users carry it.
+/// Every tag of the caller's company with how many of the users they see carry it.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::SignedIn).await?;
-    json(200, &json!({ "items": tags::list(db, caller.company).await? }))
+    json(200, &json!({ "items": tags::list(db, caller.company, caller.sight()).await? }))
 }
 
 #[derive(Deserialize)]

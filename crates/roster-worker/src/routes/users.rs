@@ -11,14 +11,13 @@ use worker::{Request, Response};
 
 use crate::db::{Db, DbError, activities, activity_invitations, public_links, simple_invitations, users};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, json_body, user_query};
+use crate::http::{json, json_body};
 use crate::{auth, views};
 
 /// A page of the directory: `{"items": […], "next_cursor": "…" | null}`.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::Permission(Permission::SeeUsers)).await?;
-    let mut query = user_query(req, PageBounds::DIRECTORY, &caller.time_zone)?;
-    query.within_perimeter_of = caller.users_perimeter(Permission::SeeUsers);
+    let query = auth::directory_query(req, db, &caller, Permission::SeeUsers, PageBounds::DIRECTORY).await?;
     let mut items = users::page(db, caller.company, &query).await?;
     let next_cursor = views::next_cursor(&mut items, query.limit, |row| row.cursor(query.sort));
     json(200, &json!({ "items": items, "next_cursor": next_cursor }))
@@ -81,6 +80,7 @@ struct Transfer {
 /// is not the company's.
 pub async fn transfer(req: &mut Request, db: &Db, id: i64) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::Administrator).await?;
+    auth::on_user(db, &caller, Need::Administrator, id).await?;
     let body: Transfer = json_body(req).await?;
     let from = users::get(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
     let to = users::get(db, caller.company, body.to).await?.ok_or(ApiError::NotFound)?;
@@ -111,8 +111,9 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
     let invitations = activity_invitations::of_person(db, caller.company, true, id).await?;
     body["invitations"] = invitations.iter().map(|i| views::person_invitation(i, &caller.time_zone)).collect();
     body["activities_created"] = activities::count_created_by(db, caller.company, id).await?.into();
-    body["public_attempts"] =
-        serde_json::to_value(public_links::attempts(db, caller.company, public_links::AttemptsOf::User(id)).await?)?;
+    body["public_attempts"] = serde_json::to_value(
+        public_links::attempts(db, caller.company, public_links::AttemptsOf::User(id), caller.sight()).await?,
+    )?;
     json(200, &body)
 }
 

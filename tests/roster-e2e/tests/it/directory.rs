@@ -206,7 +206,14 @@ fn every_sort_walks_the_same_users_in_its_order() {
     assert_eq!(ids_within(&newest, &by_name), ids(&by_name));
     assert_eq!(ids_within(&recent, &by_name), ids(&by_name));
     let id = |u: &Value| u["id"].as_i64().unwrap();
-    assert!(newest.windows(2).all(|w| id(&w[0]) > id(&w[1])), "newest first");
+    // Newest first by the creation date shown, not by the order rows were written in.
+    let created = |u: &Value| (u["created_at"].as_str().unwrap().to_owned(), id(u));
+    assert!(newest.windows(2).all(|w| created(&w[0]) > created(&w[1])), "newest first");
+    // A cursor of one order means nothing in another: refused.
+    let page = admin.get("/api/v1/users?status=active&limit=2").body;
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let mixed = admin.get(&format!("/api/v1/users?status=active&limit=2&sort=created&cursor={cursor}"));
+    assert_eq!(mixed.status, 400, "{:?}", mixed.body);
     // Most recent first; those who never signed in last, newest first among equals.
     let key = |u: &Value| (u["last_access_at"].as_str().map(str::to_owned), id(u));
     assert!(recent.windows(2).all(|w| key(&w[0]) > key(&w[1])), "most recent access first, never last");

@@ -15,6 +15,8 @@ mod people;
 mod permissions;
 mod provider;
 mod public_links;
+mod rank;
+mod retries;
 mod sharing;
 mod tags;
 mod tenancy;
