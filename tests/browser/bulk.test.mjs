@@ -38,7 +38,7 @@ test('ticked users are activated, then all matching are deleted after the count 
   // Tick two rows: the bar counts them; activate them.
   await p.check(`input[data-select="${ids[0]}"]`);
   await p.check(`input[data-select="${ids[1]}"]`);
-  assert.equal((await p.textContent('[data-selection-count]')).trim(), '2 sélectionné(s)');
+  assert.equal((await p.textContent('[data-selection-count]')).trim(), '2 sélectionnés');
   await p.selectOption('select[name=bulk-action]', 'activate');
   await p.click('[data-bulk-apply]');
   await p.locator('[data-bulk-result] [data-applied="2"]').waitFor();

@@ -47,7 +47,7 @@ test('the change plan shows updates of existing users field by field', async () 
   writeFileSync(file, `last_name;email;user_type;department;groups\r\nAdmin;admin@demo.example;collaborateur;Board ${stamp};Comité ${stamp}\r\nNew;new-${stamp}@demo.example;externe;;Comité ${stamp.toUpperCase()}\r\n`);
   await check(p, file);
   assert.equal(await p.getAttribute('[data-outcome]', 'data-outcome'), 'succeeded');
-  assert.match(await p.textContent('[data-plan]'), /1 users to create, 1 to update, 0 unchanged, 1 groups to create/);
+  assert.match(await p.textContent('[data-plan]'), /1 user to create, 1 to update, 0 unchanged, 1 group to create/);
   assert.match(await p.textContent('body'), new RegExp(`department: .* → Board ${stamp}`));
 });
 
@@ -68,7 +68,7 @@ test('the sample file downloads and checks cleanly, in French', async () => {
   await check(p, path);
   assert.equal(await p.getAttribute('[data-outcome]', 'data-outcome'), 'succeeded');
   // Its rows may match people other tests created: creations and updates together make three.
-  assert.match(await p.textContent('.summary'), /3 lignes, 0 problèmes bloquants/);
+  assert.match(await p.textContent('.summary'), /3 lignes, 0 problème bloquant/);
 });
 
 test('a checked file is imported on the server with progress, then listed', async () => {
@@ -82,7 +82,7 @@ test('a checked file is imported on the server with progress, then listed', asyn
   await p.click('[data-action=import]');
   await p.waitForSelector('[data-job]', { timeout: 60000 });
   assert.equal(await p.getAttribute('[data-job]', 'data-job'), 'done');
-  assert.match(await p.textContent('[data-job]'), /1 users created/);
+  assert.match(await p.textContent('[data-job]'), /1 user created/);
   await p.click('[data-job] a');
   await p.fill('input[name=q]', `imported${stamp}`);
   await p.waitForSelector(`tr[data-user-id]:has-text("Imported${stamp} Ana")`);

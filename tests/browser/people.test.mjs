@@ -122,7 +122,7 @@ test('the matrix gathers ticks across pages and saves or cancels them together; 
   await box(users[1]).check();
   await p.screenshot({ path: `${ARTIFACTS}matrix.png` });
   await p.click('text=Enregistrer les changements');
-  await p.locator('.toast', { hasText: '2 ajout(s)' }).waitFor();
+  await p.locator('.toast', { hasText: '2 ajouts' }).waitFor();
   assert.deepEqual(await members(), users.map((u) => u.id).sort());
 
   // The group's own view: members only, one box each; unticking one and saving takes them out.
@@ -133,7 +133,7 @@ test('the matrix gathers ticks across pages and saves or cancels them together; 
   assert.equal(await p.locator('table[data-matrix=group] tbody tr').count(), 2);
   await box(users[1]).uncheck();
   await p.click('text=Enregistrer les changements');
-  await p.locator('.toast', { hasText: '1 retrait(s)' }).waitFor();
+  await p.locator('.toast', { hasText: '1 retrait' }).waitFor();
   assert.deepEqual(await members(), [users[0].id]);
 
   // Archived from a selection on the groups page, it leaves every picker.

@@ -28,10 +28,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use roster_core::import::users::{Context, Detail, Snapshot, validate_with_progress};
 use roster_core::import::{Outcome, Remarks, sample};
+use roster_core::messages::Noun;
 use roster_core::model::{CountryCode, Role};
 use roster_core::sheet::Limits;
 use roster_core::time::Timestamp;
 use roster_core::{Language, secret};
+
+/// `n` and the noun, as the core writes counts in `lang`.
+fn count(lang: Language, n: impl TryInto<u64>, noun: Noun) -> String {
+    roster_core::messages::count(lang, n.try_into().unwrap_or(u64::MAX), noun)
+}
 use serde_json::json;
 
 const USAGE: &str = "\
@@ -142,13 +148,18 @@ fn validate_users(file: &str, lang: Language, format: &str, snapshot: Option<&st
             "unchanged": plan.counts.unchanged,
             "groups_to_create": plan.groups_to_create,
         }),
-        plan_line: format!(
-            "plan: {} to create, {} to update, {} unchanged, {} groups to create",
-            plan.counts.creates,
-            plan.counts.updates,
-            plan.counts.unchanged,
-            plan.groups_to_create.len()
-        ),
+        plan_line: {
+            let (creates, updates, unchanged) = (plan.counts.creates, plan.counts.updates, plan.counts.unchanged);
+            let groups = count(lang, plan.groups_to_create.len(), Noun::Group);
+            match lang {
+                Language::Fr => format!(
+                    "plan : {creates} à créer, {updates} à mettre à jour, {unchanged} sans changement, {groups} à créer"
+                ),
+                _ => {
+                    format!("plan: {creates} to create, {updates} to update, {unchanged} unchanged, {groups} to create")
+                }
+            }
+        },
     };
     verdict.print(format, lang)
 }
@@ -189,10 +200,15 @@ fn validate_invitations(file: &str, lang: Language, format: &str, snapshot: Opti
             "batches": counts.batches,
             "items": report.plan.invitations,
         }),
-        plan_line: format!(
-            "plan: {} invitations, {} people, {} batches of at most 200",
-            counts.invitations, counts.recipients, counts.batches
-        ),
+        plan_line: {
+            let invitations = count(lang, counts.invitations, Noun::Invitation);
+            let people = count(lang, counts.recipients, Noun::Person);
+            let batches = count(lang, counts.batches, Noun::Batch);
+            match lang {
+                Language::Fr => format!("plan : {invitations}, {people}, {batches} de 200 au plus"),
+                _ => format!("plan: {invitations}, {people}, {batches} of at most 200"),
+            }
+        },
     };
     verdict.print(format, lang)
 }
@@ -253,22 +269,29 @@ impl Verdict<'_> {
     }
 
     fn text(&self, out: &mut impl Write, lang: Language) -> std::io::Result<()> {
-        let outcome = match self.outcome {
-            Outcome::Failed => "failed: nothing would be imported",
-            Outcome::Partial => "partial: imports with warnings",
-            Outcome::Succeeded => "succeeded",
+        let fr = lang == Language::Fr;
+        let outcome = match (self.outcome, fr) {
+            (Outcome::Failed, true) => "échec : rien ne serait importé",
+            (Outcome::Failed, false) => "failed: nothing would be imported",
+            (Outcome::Partial, true) => "partiel : s’importe avec des avertissements",
+            (Outcome::Partial, false) => "partial: imports with warnings",
+            (Outcome::Succeeded, true) => "réussi",
+            (Outcome::Succeeded, false) => "succeeded",
         };
-        writeln!(
-            out,
-            "{} data rows ({}): {outcome}; {} blocking, {} warnings",
-            self.rows, self.format, self.remarks.blocking, self.remarks.warnings
-        )?;
+        let rows = count(lang, self.rows, Noun::DataRow);
+        let blocking = count(lang, self.remarks.blocking, Noun::BlockingProblem);
+        let warnings = count(lang, self.remarks.warnings, Noun::Warning);
+        // French sets its colons and semicolons apart.
+        let (colon, semicolon) = if fr { (" :", " ;") } else { (":", ";") };
+        writeln!(out, "{rows} ({}){colon} {outcome}{semicolon} {blocking}, {warnings}", self.format)?;
+        let row = if fr { "ligne" } else { "row" };
         for r in &self.remarks.items {
             let column = if r.column.is_empty() { String::new() } else { format!(", {}", r.column) };
-            writeln!(out, "row {}{column}: {}: {}", r.row, r.severity.label(Language::En), r.message(lang))?;
+            writeln!(out, "{row} {}{column}{colon} {}{colon} {}", r.row, r.severity.label(lang), r.message(lang))?;
         }
         if self.remarks.omitted > 0 {
-            writeln!(out, "… and {} more remarks", self.remarks.omitted)?;
+            let more = count(lang, self.remarks.omitted, Noun::Remark);
+            writeln!(out, "{}", if fr { format!("… et {more} de plus") } else { format!("… and {more} more") })?;
         }
         writeln!(out, "{}", self.plan_line)
     }

@@ -34,6 +34,72 @@ pub(crate) const fn in_language(lang: Language, fr: &'static str, en: &'static s
     }
 }
 
+/// Things the product writes counts of, outside the console (which has its
+/// own words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Noun {
+    /// Days of a period.
+    Day,
+    /// Weeks of a period.
+    Week,
+    /// Invitations to activities.
+    Invitation,
+    /// People.
+    Person,
+    /// Batches of an invitation.
+    Batch,
+    /// Data rows of a file.
+    DataRow,
+    /// Blocking problems.
+    BlockingProblem,
+    /// Warnings.
+    Warning,
+    /// Groups.
+    Group,
+    /// Remarks on a file.
+    Remark,
+}
+
+impl Noun {
+    /// Singular and plural, in `lang` (German falls back to English).
+    const fn forms(self, lang: Language) -> (&'static str, &'static str) {
+        let fr = matches!(lang, Language::Fr);
+        match self {
+            Self::Day if fr => ("jour", "jours"),
+            Self::Day => ("day", "days"),
+            Self::Week if fr => ("semaine", "semaines"),
+            Self::Week => ("week", "weeks"),
+            Self::Invitation => ("invitation", "invitations"),
+            Self::Person if fr => ("personne", "personnes"),
+            Self::Person => ("person", "people"),
+            Self::Batch if fr => ("lot", "lots"),
+            Self::Batch => ("batch", "batches"),
+            Self::DataRow if fr => ("ligne de données", "lignes de données"),
+            Self::DataRow => ("data row", "data rows"),
+            Self::BlockingProblem if fr => ("problème bloquant", "problèmes bloquants"),
+            Self::BlockingProblem => ("blocking problem", "blocking problems"),
+            Self::Warning if fr => ("avertissement", "avertissements"),
+            Self::Warning => ("warning", "warnings"),
+            Self::Group if fr => ("groupe", "groupes"),
+            Self::Group => ("group", "groups"),
+            Self::Remark if fr => ("remarque", "remarques"),
+            Self::Remark => ("remark", "remarks"),
+        }
+    }
+}
+
+/// `n` and the noun, singular or plural as `lang` wants it: French takes
+/// the singular for 0 and 1 ("1 semaine", "0 invitation"), English for 1
+/// alone. Plurals outside the console are decided here only.
+pub fn count(lang: Language, n: u64, noun: Noun) -> String {
+    let (one, other) = noun.forms(lang);
+    let singular = match lang {
+        Language::Fr => n <= 1,
+        Language::En | Language::De => n == 1,
+    };
+    format!("{n} {}", if singular { one } else { other })
+}
+
 /// A message the product shows: a stable code and its text in each language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,6 +214,13 @@ pub enum Message {
     AddressTaken,
     /// A sign-up link that expired, was used, or was replaced by a newer one.
     LinkExpired,
+    /// A password link that expired, was used, or whose account changed.
+    PasswordLinkExpired,
+    /// A request refused for the fields named with it.
+    FieldsNeedAttention,
+    /// A public form that recognises people got none of its optional
+    /// identifiers.
+    IdentifierNeeded,
     /// A date without the time of day.
     TimeMissing,
     /// A wall-clock time the clocks skip (daylight saving starts).
@@ -327,6 +400,15 @@ impl Message {
                 "Ce lien d’inscription a expiré ou a déjà servi. Demandez une nouvelle invitation.",
                 "This sign-up link expired or was used already. Ask for a new invitation.",
             ),
+            Self::FieldsNeedAttention => ("Certains champs sont à revoir.", "Some fields need attention."),
+            Self::IdentifierNeeded => (
+                "Remplissez au moins un des champs qui vous identifient, pour être reconnu.",
+                "Fill in at least one of the fields that identify you, so you can be recognised.",
+            ),
+            Self::PasswordLinkExpired => (
+                "Ce lien pour choisir un mot de passe a expiré ou a déjà servi. Demandez-en un nouveau à votre administrateur.",
+                "This link to choose a password expired or was used already. Ask your administrator for a new one.",
+            ),
             Self::TooManyEntries => (
                 "La liste est trop longue pour une invitation : importez un fichier ou invitez un groupe.",
                 "The list is too long for one invitation: import a file or invite a group.",
@@ -489,6 +571,16 @@ impl FieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_or_plural_as_each_language_wants() {
+        assert_eq!(count(Language::Fr, 1, Noun::Week), "1 semaine");
+        assert_eq!(count(Language::Fr, 0, Noun::Invitation), "0 invitation");
+        assert_eq!(count(Language::Fr, 2, Noun::Week), "2 semaines");
+        assert_eq!(count(Language::En, 1, Noun::Invitation), "1 invitation");
+        assert_eq!(count(Language::En, 0, Noun::Person), "0 people");
+        assert_eq!(count(Language::En, 3, Noun::Batch), "3 batches");
+    }
 
     #[test]
     fn accept_language_picks_the_first_supported_tag() {

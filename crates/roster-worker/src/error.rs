@@ -10,6 +10,9 @@ use worker::{Headers, Response};
 pub enum ApiError {
     /// No valid session or token (401).
     Unauthenticated,
+    /// A signed request (a delivery report) whose signature is missing,
+    /// stale or wrong (401), saying which.
+    BadSignature(String),
     /// E-mail or password wrong, said the same way for both (401).
     BadCredentials(Language),
     /// Signed in, but not allowed (403).
@@ -51,7 +54,7 @@ pub enum ApiError {
 impl ApiError {
     fn status(&self) -> u16 {
         match self {
-            Self::Unauthenticated | Self::BadCredentials(_) => 401,
+            Self::Unauthenticated | Self::BadCredentials(_) | Self::BadSignature(_) => 401,
             Self::Forbidden(_) | Self::Denied(..) | Self::Outranked(_) | Self::CrossSite => 403,
             Self::NotFound => 404,
             Self::BadRequest(_) => 400,
@@ -76,6 +79,7 @@ impl ApiError {
                 }
                 .to_owned(),
             ),
+            Self::BadSignature(why) => ("bad_signature", format!("Refused: {why}.")),
             Self::Forbidden(why) => ("forbidden", (*why).to_owned()),
             Self::Denied(need, lang) => ("missing_permission", need.explain(*lang)),
             Self::Outranked(lang) => ("outranked", roster_core::permissions::outranked_text(*lang).to_owned()),
@@ -84,7 +88,7 @@ impl ApiError {
             Self::BadRequest(why) => ("bad_request", why.clone()),
             Self::TooLarge => ("too_large", "The request body is too large.".to_owned()),
             Self::MethodNotAllowed(allowed) => ("method_not_allowed", format!("This address takes {allowed}.")),
-            Self::Invalid(..) => ("invalid", "Some fields need attention.".to_owned()),
+            Self::Invalid(_, lang) => ("invalid", roster_core::Message::FieldsNeedAttention.text(*lang).to_owned()),
             Self::Conflict => ("conflict", "This clashes with changes made meanwhile.".to_owned()),
             Self::KeyInProgress(lang) => (
                 "idempotency_key_in_progress",

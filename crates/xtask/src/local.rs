@@ -56,6 +56,10 @@ pub fn migrate(root: &Path, persist: Option<&Path>) -> Result {
     status(&mut cmd)
 }
 
+/// The file, in the local state's folder (`.wrangler/` for `cargo xtask
+/// dev`), that holds the key of the running server's local-only routes.
+pub const LOCAL_KEY_FILE: &str = "local-key";
+
 /// A running `wrangler dev`, stopped when dropped.
 pub struct Server {
     child: Child,
@@ -81,6 +85,10 @@ impl Server {
         config: Option<&Path>,
     ) -> Result<Self> {
         let seed_key = random_hex(16)?;
+        // Scripts and testers read the run's key here: it opens the local-only routes.
+        let key_file = persist.map_or_else(|| root.join(".wrangler"), Path::to_path_buf).join(LOCAL_KEY_FILE);
+        std::fs::create_dir_all(key_file.parent().unwrap_or(root)).map_err(|e| e.to_string())?;
+        std::fs::write(&key_file, &seed_key).map_err(|e| format!("cannot write {}: {e}", key_file.display()))?;
         let mut cmd = wrangler(root);
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--var", &format!("DEMO_SEED_KEY:{seed_key}")])

@@ -56,6 +56,20 @@ fn messages_follow_the_language_asked() {
 }
 
 #[test]
+fn the_text_summary_speaks_the_language_asked_with_its_plurals() {
+    let file = fixture("excel-fr.csv");
+    let french = roster(&["validate", "users", file.to_str().unwrap(), "--lang", "fr"]);
+    let text = String::from_utf8_lossy(&french.stdout);
+    assert!(text.starts_with("2 lignes de données (CSV) : échec"), "{text}");
+    assert!(text.contains("1 problème bloquant, 0 avertissement"), "{text}");
+    assert!(text.contains("ligne 3, preferred_channel : bloquant"), "{text}");
+    let english = roster(&["validate", "users", file.to_str().unwrap(), "--lang", "en"]);
+    let text = String::from_utf8_lossy(&english.stdout);
+    assert!(text.contains("1 blocking problem, 0 warnings"), "{text}");
+    assert!(text.contains("plan: 1 to create"), "{text}");
+}
+
+#[test]
 fn the_sample_written_validates_cleanly() {
     let out = roster(&["sample", "users", "--lang", "fr"]);
     assert_eq!(out.status.code(), Some(0));
@@ -149,6 +163,7 @@ fn an_invitation_file_with_problems_exits_1_naming_row_and_column() {
     let _ = std::fs::remove_file(&path);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("row 2, resend_every: blocking: Un cycle n’a pas de période de renvoi."), "{text}");
-    assert!(text.contains("row 3, groups: blocking: Ce groupe n’existe pas"), "{text}");
+    assert!(text.contains("ligne 2, resend_every : bloquant : Un cycle n’a pas de période de renvoi."), "{text}");
+    assert!(text.contains("ligne 3, groups : bloquant : Ce groupe n’existe pas"), "{text}");
+    assert!(text.contains("plan : 0 invitation, 0 personne, 0 lot de 200 au plus"), "{text}");
 }

@@ -291,10 +291,8 @@ pub fn invitations(lang: Language, now: Timestamp, zone: &Zone) -> Result<Vec<u8
     };
     let period = |days: Option<u32>| match days {
         None => String::new(),
-        Some(d) if d % 7 == 0 && lang == Language::Fr => format!("{} semaines", d / 7),
-        Some(d) if d % 7 == 0 => format!("{} weeks", d / 7),
-        Some(d) if lang == Language::Fr => format!("{d} jours"),
-        Some(d) => format!("{d} days"),
+        Some(d) if d % 7 == 0 => crate::messages::count(lang, u64::from(d / 7), crate::messages::Noun::Week),
+        Some(d) => crate::messages::count(lang, u64::from(d), crate::messages::Noun::Day),
     };
     for (r, (kind, activity, groups, user, start, until, resend, remind)) in (1u32..).zip(INVITATION_EXAMPLES) {
         let kind = crate::model::ActivityType::parse(kind).map_or(kind, |k| k.label(lang));

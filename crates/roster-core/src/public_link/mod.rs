@@ -371,7 +371,7 @@ pub fn read_answers(
         // Optional identifying fields all left blank: nobody to recognise.
         let first =
             form.fields.iter().find(|rule| rule.field.identifies()).map_or(FormField::EmailOrMobile, |r| r.field);
-        errors.push(FieldError::new(first.code(), Message::Required));
+        errors.push(FieldError::new(first.code(), Message::IdentifierNeeded));
     }
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
 }
@@ -525,7 +525,7 @@ mod tests {
 
         let required = form(&[(FormField::EmployeeId, false), (FormField::EmailOrMobile, false)], true);
         let blank = read_answers(&required, &raw(&[]), FR).unwrap_err();
-        assert_eq!(blank, [FieldError::new("employee_id", Message::Required)], "someone must be named");
+        assert_eq!(blank, [FieldError::new("employee_id", Message::IdentifierNeeded)], "someone must be named");
         let answers = read_answers(&required, &raw(&[("email_or_mobile", "a@b.fr")]), FR).unwrap();
         assert_eq!(plan(Some(&required), &answers), Plan::UserRequired);
         assert_eq!(user_not_found(&required), FieldError::new("employee_id", Message::UserNotFound));

@@ -373,6 +373,12 @@ pub enum Damage {
         /// The index the cell gives (at most 32 characters).
         index: String,
     },
+    /// The worksheet part is not a worksheet's XML: plain text, random
+    /// bytes, another document, or XML whose tags do not match.
+    NotWorksheet {
+        /// The part.
+        part: String,
+    },
 }
 
 /// At most `max` characters of a text quoted in a message.
@@ -424,6 +430,14 @@ impl Damage {
             }
             Self::MissingSharedString { index } => {
                 format!("a cell points at shared string {index}, which does not exist")
+            }
+            Self::NotWorksheet { part } if fr => {
+                format!(
+                    "la partie {part} n’est pas le XML d’une feuille (texte, octets quelconques ou balises qui ne se ferment pas)"
+                )
+            }
+            Self::NotWorksheet { part } => {
+                format!("its part {part} is not a worksheet's XML (plain text, random bytes or tags that do not match)")
             }
         }
     }

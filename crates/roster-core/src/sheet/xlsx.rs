@@ -382,8 +382,19 @@ impl SheetReader<'_> {
         // A `<t>` of an inline string being read; its escapes are decoded when it closes.
         let mut text: Option<TextElement> = None;
         let (mut in_value, mut in_phonetic, mut decoded) = (false, false, false);
+        let mut nesting = Nesting::default();
         while let Some(tag) = tags.next()? {
+            if !nesting.step(&tag) {
+                return Err(tags.not_worksheet());
+            }
             match tag {
+                // Only white space (and a byte order mark) may stand outside the root.
+                Tag::Text { range, .. } if !nesting.inside() => {
+                    let outside = &tags.buffer[range];
+                    if !outside.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(outside).trim_ascii().is_empty() {
+                        return Err(tags.not_worksheet());
+                    }
+                }
                 Tag::Open { name: b"dimension", .. } => {
                     // Only drives the progress bar: never trusted for memory.
                     let last = tags.attribute(b"ref").and_then(|r| r.rsplit(|&b| b == b':').next()).map(cell_ref);
@@ -426,6 +437,7 @@ impl SheetReader<'_> {
                     }
                     // Most cells are `<v>…</v></c>` with plain text: read them at once.
                     if let Some(range) = tags.plain_value() {
+                        nesting.close_read_ahead();
                         let text = std::str::from_utf8(&tags.buffer[range]).map_err(|_| tags.damage_not_utf8())?;
                         let parsed = self.value(this, text)?;
                         self.set(column, parsed);
@@ -466,6 +478,9 @@ impl SheetReader<'_> {
                 Tag::Close { name: b"sheetData" } => break,
                 _ => {}
             }
+        }
+        if !nesting.read_every_row() {
+            return Err(tags.not_worksheet());
         }
         self.flush(out)
     }
@@ -571,6 +586,68 @@ enum Tag<'a> {
     Text { range: std::ops::Range<usize>, raw: bool },
 }
 
+/// What the worksheet reader checks of the part's structure, cheaply: the
+/// root is a `worksheet`, its `sheetData` ends, and every
+/// closing tag closes the element last opened (compared by a hash of the
+/// name, so nothing is stored per element). Plain text, random bytes,
+/// another XML document or mismatched tags are refused as damaged instead
+/// of reading as a sheet without rows.
+#[derive(Default)]
+struct Nesting {
+    /// A hash of each open element's name, outermost first.
+    open: Vec<u64>,
+    seen_root: bool,
+    /// `sheetData` was closed (or written empty): the rows were all read.
+    ended_sheet_data: bool,
+}
+
+impl Nesting {
+    fn hash(name: &[u8]) -> u64 {
+        // FNV-1a: names are a few bytes, and only compared with each other.
+        name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    }
+
+    /// Takes one step; false when the structure is not a worksheet's.
+    fn step(&mut self, tag: &Tag<'_>) -> bool {
+        match *tag {
+            Tag::Open { name, empty } => {
+                if !self.seen_root {
+                    self.seen_root = true;
+                    if name != b"worksheet" {
+                        return false;
+                    }
+                } else if self.open.is_empty() {
+                    return false; // a second root
+                }
+                self.ended_sheet_data |= empty && name == b"sheetData";
+                if !empty {
+                    self.open.push(Self::hash(name));
+                }
+                true
+            }
+            Tag::Close { name } => {
+                self.ended_sheet_data |= name == b"sheetData";
+                self.open.pop() == Some(Self::hash(name))
+            }
+            Tag::Text { .. } => true,
+        }
+    }
+
+    /// True inside the root element, where text belongs.
+    fn inside(&self) -> bool {
+        !self.open.is_empty()
+    }
+
+    /// The reader stepped past `<v>…</v></c>` itself: the cell is closed.
+    fn close_read_ahead(&mut self) {
+        self.open.pop();
+    }
+
+    fn read_every_row(&self) -> bool {
+        self.ended_sheet_data
+    }
+}
+
 /// Bytes read from a part at a time.
 const CHUNK: usize = 256 * 1024;
 
@@ -581,6 +658,10 @@ impl<R: Read> Tags<R> {
 
     fn damage_too_long(&self) -> SheetError {
         SheetError::Damaged(Damage::TooLong { part: self.part.clone() })
+    }
+
+    fn not_worksheet(&self) -> SheetError {
+        SheetError::Damaged(Damage::NotWorksheet { part: self.part.clone() })
     }
 
     fn damage_not_utf8(&self) -> SheetError {

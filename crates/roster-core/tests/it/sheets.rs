@@ -181,19 +181,58 @@ fn progress_rises_to_one_on_large_files_of_both_formats() {
 
 /// A workbook of one sheet whose XML is `sheet_data` inside `<sheetData>`.
 fn package(sheet_data: &str) -> Vec<u8> {
+    package_of_sheet(format!(r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>{sheet_data}</x:sheetData></x:worksheet>"#).as_bytes())
+}
+
+/// A workbook of one sheet whose part holds `sheet`, whatever it is.
+fn package_of_sheet(sheet: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let parts = [
         ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#.to_owned()),
         ("xl/workbook.xml", r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned()),
         ("xl/_rels/workbook.xml.rels", r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned()),
-        ("xl/worksheets/sheet1.xml", format!(r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>{sheet_data}</x:sheetData></x:worksheet>"#)),
     ];
     for (name, text) in parts {
         zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
+    zip.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(sheet).unwrap();
     zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_worksheet_that_is_not_a_worksheet_s_xml_is_refused_as_damaged_not_empty() {
+    let random: Vec<u8> =
+        (0..4096u32).map(|i| u8::try_from(i.wrapping_mul(2_654_435_761) >> 24).unwrap_or(0)).collect();
+    let main = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+    let sheets: [&[u8]; 6] = [
+        b"last_name,email\nMartin,martin@example.com\n",
+        &random,
+        format!("<worksheet {main}><sheetData><row><c><v>1</v></row></sheetData></worksheet>").leak().as_bytes(),
+        format!("<worksheet {main}><sheetData><row><c t=\"str\"><v>a</c></v></row></sheetData></worksheet>")
+            .leak()
+            .as_bytes(),
+        b"<html><body><table><tr><td>Martin</td></tr></table></body></html>",
+        format!("<worksheet {main}><sheetData><row><c><v>1</v></c></row>").leak().as_bytes(),
+    ];
+    for sheet in sheets {
+        let result = read(&package_of_sheet(sheet));
+        assert!(
+            matches!(result, Err(SheetError::Damaged(Damage::NotWorksheet { .. } | Damage::NotUtf8 { .. }))),
+            "{:?}: {result:?}",
+            String::from_utf8_lossy(&sheet[..sheet.len().min(40)])
+        );
+    }
+    // A byte order mark and white space around the root are XML still.
+    let marked = format!(
+        "\u{feff}<?xml version=\"1.0\"?>\n<worksheet {main}><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>\n"
+    );
+    assert!(read(&package_of_sheet(marked.as_bytes())).is_ok());
+    // A sheet without a row is still an empty file, as it says.
+    let blank = format!("<worksheet {main}><sheetData/></worksheet>");
+    assert_eq!(read(&package_of_sheet(blank.as_bytes())), Err(SheetError::Empty));
 }
 
 #[test]

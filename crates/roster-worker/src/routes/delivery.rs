@@ -35,8 +35,8 @@ pub async fn report(req: &mut Request, db: &Db, env: &Env) -> ApiResult<Response
     let now = platform::now();
     match delivery::verify_report(&secret, timestamp.as_deref(), signature.as_deref(), &body, now) {
         Ok(()) => {}
-        Err(ReportError::Unsigned | ReportError::BadSignature | ReportError::Stale) => {
-            return Err(ApiError::Unauthenticated);
+        Err(e @ (ReportError::Unsigned | ReportError::BadSignature | ReportError::Stale)) => {
+            return Err(ApiError::BadSignature(e.to_string()));
         }
     }
     let report: Report = serde_json::from_slice(&body)

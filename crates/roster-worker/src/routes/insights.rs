@@ -44,8 +44,11 @@ pub async fn chart(req: &Request, db: &Db, file: &str) -> ApiResult<Response> {
     let measure = file.strip_suffix(".png").and_then(|m| Measure::parse(m).ok()).ok_or(ApiError::NotFound)?;
     let language = match query_param(req, "language")? {
         None => caller.language,
-        Some(code) => Language::parse(&code)
-            .map_err(|_| ApiError::BadRequest(format!("“{code}” is not a language here; try “fr” or “en”.")))?,
+        // The charts are written in French and English: another language is refused, not answered in English.
+        Some(code) => match Language::parse(&code) {
+            Ok(language @ (Language::Fr | Language::En)) => language,
+            _ => return Err(ApiError::BadRequest(format!("The charts are drawn in “fr” or “en”, not “{code}”."))),
+        },
     };
     let figures = twelve_months(db, &caller).await?;
     let png = insights::chart(&figures, measure, caller.time_zone.name(), language).layout().png(insights::PNG_SCALE);

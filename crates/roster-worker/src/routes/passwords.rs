@@ -15,7 +15,7 @@ use crate::http::{json, json_body};
 use crate::{auth, platform};
 
 fn link_gone(lang: Language) -> ApiError {
-    ApiError::Gone(Message::LinkExpired.text(lang).to_owned())
+    ApiError::Gone(Message::PasswordLinkExpired.text(lang).to_owned())
 }
 
 /// The link behind a secret while it works; 404 for a secret that never

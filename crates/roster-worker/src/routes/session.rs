@@ -55,11 +55,9 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
     if !throttle::allowed(&counts) {
         return Err(ApiError::TooManyAttempts { retry_after: throttle::RETRY_AFTER_SECONDS });
     }
-    let candidates: Vec<_> = access::sign_in_candidates(db, email.as_str())
-        .await?
-        .into_iter()
-        .filter(|c| {
-            // Learners, and without advanced permissions everyone but administrators, stay out.
+    // Learners, and without advanced permissions everyone but administrators, stay out.
+    let (candidates, kept_out): (Vec<_>, Vec<_>) =
+        access::sign_in_candidates(db, email.as_str()).await?.into_iter().partition(|c| {
             let settings = serde_json::from_str::<CompanySettings>(&c.settings).unwrap_or_default();
             let plan = Plan::parse(&c.plan).unwrap_or(Plan::Standard);
             let role = Role::parse(&c.role).unwrap_or_default();
@@ -68,9 +66,8 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
                 settings.permission_profiles_on(plan),
                 Permissions::from_stored(&c.permissions),
             )
-        })
-        .collect();
-    if candidates.is_empty() {
+        });
+    if candidates.is_empty() && kept_out.is_empty() {
         secret::burn_password_time(&body.password);
     }
     // Every company this address and password open (each hash checked once),
@@ -82,6 +79,12 @@ pub async fn sign_in(req: &mut Request, db: &Db) -> ApiResult<Response> {
         Some(id) => opened.iter().copied().find(|c| c.company_id == id),
     };
     let Some(found) = found else {
+        // The right password of an account the console is not for: say so,
+        // rather than that the password is wrong.
+        if opened.is_empty() && kept_out.iter().any(|c| secret::verify_password(&body.password, &c.password_hash)) {
+            access::forget_attempt(db, &attempt_id).await?;
+            return Err(ApiError::Denied(Need::SignedIn, language));
+        }
         return Err(ApiError::BadCredentials(language));
     };
     access::forget_attempt(db, &attempt_id).await?;

@@ -107,6 +107,7 @@ fn each_chart_is_a_png_the_same_bytes_as_the_core_draws_natively() {
     }
     assert_eq!(admin.download("/api/v1/insights/dau.png").0, 404);
     assert_eq!(admin.download("/api/v1/insights/mau.png?language=xx").0, 400);
+    assert_eq!(admin.download("/api/v1/insights/mau.png?language=de").0, 400, "not answered in English");
     let manager = Client::sign_in(roster_core::demo::STAFF_MANAGER);
     assert_eq!(manager.download("/api/v1/insights/mau.png").0, 403);
 }

@@ -245,7 +245,16 @@ fn profiles_are_given_and_taken_in_bulk_by_administrators_only() {
 fn a_learner_cannot_sign_in_to_the_console() {
     let refused =
         Client::anonymous().post("/api/v1/session", &json!({ "email": STAFF_LEARNER, "password": demo_password() }));
-    assert_eq!(refused.status, 401, "{:?}", refused.body);
+    // The password is right: the answer says the console is not for this account, not that it is wrong.
+    assert_eq!(
+        (refused.status, refused.body["error"]["permission"].as_str()),
+        (403, Some("signed_in")),
+        "{:?}",
+        refused.body
+    );
+    let wrong =
+        Client::anonymous().post("/api/v1/session", &json!({ "email": STAFF_LEARNER, "password": "not-the-password" }));
+    assert_eq!((wrong.status, wrong.body["error"]["code"].as_str()), (401, Some("bad_credentials")));
     // Without advanced permissions (Acme is standard), a member with permissions stays out too.
     let acme = Client::sign_in(crate::ACME_ADMIN);
     assert_eq!(acme.get("/api/v1/profiles").status, 404, "profiles do not exist without advanced permissions");
