@@ -388,13 +388,7 @@ impl SheetReader<'_> {
                 return Err(tags.not_worksheet());
             }
             match tag {
-                // Only white space (and a byte order mark) may stand outside the root.
-                Tag::Text { range, .. } if !nesting.inside() => {
-                    let outside = &tags.buffer[range];
-                    if !outside.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(outside).trim_ascii().is_empty() {
-                        return Err(tags.not_worksheet());
-                    }
-                }
+                Tag::Text { range, .. } if !nesting.inside() => tags.outside_root(range)?,
                 Tag::Open { name: b"dimension", .. } => {
                     // Only drives the progress bar: never trusted for memory.
                     let last = tags.attribute(b"ref").and_then(|r| r.rsplit(|&b| b == b':').next()).map(cell_ref);
@@ -658,6 +652,14 @@ impl<R: Read> Tags<R> {
 
     fn damage_too_long(&self) -> SheetError {
         SheetError::Damaged(Damage::TooLong { part: self.part.clone() })
+    }
+
+    /// Refuses text outside the root element: only white space (and a
+    /// byte order mark) may stand there.
+    fn outside_root(&self, range: std::ops::Range<usize>) -> Result<(), SheetError> {
+        let outside = &self.buffer[range];
+        let blank = outside.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(outside).trim_ascii().is_empty();
+        if blank { Ok(()) } else { Err(self.not_worksheet()) }
     }
 
     fn not_worksheet(&self) -> SheetError {

@@ -200,3 +200,66 @@ fn a_file_that_is_not_a_spreadsheet_is_refused_for_what_it_is_in_french() {
     let message = job["result"]["error"]["message"].as_str().unwrap();
     assert!(message.contains("document PDF") || message.contains("PDF document"), "{message}");
 }
+
+/// Globex's administrator (the address also runs Demo): Globex is the
+/// company no other test of this suite changes.
+fn globex_admin() -> Client {
+    let login = |company: Option<i64>| {
+        let mut body = serde_json::json!({ "email": DEMO_ADMIN, "password": roster_e2e::demo_password() });
+        if let Some(id) = company {
+            body["company_id"] = id.into();
+        }
+        Client::anonymous().post("/api/v1/session", &body)
+    };
+    let first = login(None);
+    let globex = first.body["companies"].as_array().unwrap().iter().find(|c| c["name"] == "Globex").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let signed = login(Some(globex));
+    assert_eq!(signed.status, 201, "{:?}", signed.body);
+    Client::with_cookie(signed.set_cookie.unwrap().split(';').next().unwrap())
+}
+
+#[test]
+fn every_export_imports_back_changing_nothing_in_every_state_a_company_reaches() {
+    use serde_json::json;
+    let admin = globex_admin();
+    // People invited by address (no name yet), created by the form, deactivated and activated in bulk.
+    let (email, mobile) = (format!("{}@globex.example", unique("paste")), roster_e2e::unique_french_mobile().0);
+    let invited = admin.post("/api/v1/invitations", &json!({ "text": format!("{email} {mobile}") }));
+    assert_eq!(invited.status, 201, "{:?}", invited.body);
+    let made = admin.post(
+        "/api/v1/users",
+        &json!({ "last_name": unique("Formulaire"), "email": format!("{}@globex.example", unique("form")) }),
+    );
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let active = admin.get("/api/v1/users?status=active&limit=3").body["items"].clone();
+    let ids: Vec<i64> = active.as_array().unwrap().iter().skip(1).map(|u| u["id"].as_i64().unwrap()).collect();
+    let off = admin.post("/api/v1/users/bulk", &json!({ "action": "deactivate", "users": ids }));
+    assert_eq!(off.status, 200, "{:?}", off.body);
+    let back = admin.post("/api/v1/users/bulk", &json!({ "action": "activate", "users": [ids[0]] }));
+    assert_eq!(back.status, 200, "{:?}", back.body);
+
+    for (format, language) in [("xlsx", "fr"), ("csv", "en")] {
+        let queued = admin.post("/api/v1/exports", &json!({ "kind": "users", "format": format, "language": language }));
+        assert_eq!(queued.status, 202, "{:?}", queued.body);
+        let export = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+        assert_eq!(export["status"], "done", "{export}");
+        let files = export["files"].as_array().unwrap();
+        assert_eq!(files.len(), 3, "active, deactivated and pending: {export}");
+        for file in files {
+            let name = file["name"].as_str().unwrap();
+            assert!(file["rows"].as_i64().unwrap_or(1) > 0, "every state is in the company: {name}");
+            let (status, _, bytes) = admin.download(file["url"].as_str().unwrap());
+            assert_eq!(status, 200, "{name}");
+            let queued = admin.upload_users(name, &bytes);
+            let again = admin.wait_for_job(queued.body["id"].as_str().unwrap());
+            assert_eq!(again["status"], "done", "{name} imports back: {again}");
+            assert_eq!(
+                (again["result"]["created"].as_i64(), again["result"]["updated"].as_i64()),
+                (Some(0), Some(0)),
+                "{name} changes nothing: {again}"
+            );
+        }
+    }
+}
