@@ -50,7 +50,7 @@ test('ticked users are activated, then all matching are deleted after the count 
   await p.check('input[data-select-page]');
   await p.click('[data-bulk-apply]');
   await p.locator('[data-bulk-result] [data-applied="1"]').waitFor();
-  assert.match(await p.textContent('[data-bulk-result] li[data-reason=already_active]'), /2 ignoré\(s\) : déjà actif/);
+  assert.match(await p.textContent('[data-bulk-result] li[data-reason=already_active]'), /2 ignorés : déjà actif/);
   const report = p.locator('[data-bulk-report]');
   assert.match(await report.getAttribute('href'), /\/api\/v1\/bulk-actions\/[^/]+\/files\/rapport-action\.xlsx$/);
   const [download] = await Promise.all([p.waitForEvent('download'), report.click()]);
