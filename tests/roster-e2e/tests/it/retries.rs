@@ -131,3 +131,24 @@ fn a_number_stored_in_the_settings_reads_back_whole() {
     admin.demo("POST", "/api/v1/demo/licences", Some(&json!({ "capacity": before })));
     assert_eq!((read.status, read.body["licence_capacity"].as_i64()), (200, Some(1_000_000)), "{:?}", read.body);
 }
+
+#[test]
+fn parallel_sends_of_one_pasted_list_invite_each_person_once_and_say_so() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let (a, b) = (format!("{}@example.org", unique("paste.a.")), format!("{}@example.org", unique("paste.b.")));
+    let text = json!({ "text": format!("{a}, {b}") });
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..3).map(|_| scope.spawn(|| admin.post("/api/v1/invitations", &text).status)).collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    // One send invites them; the others find them invited (200) or met the first mid-way (409).
+    assert_eq!(answers.iter().filter(|&&s| s == 201).count(), 1, "{answers:?}");
+    assert!(answers.iter().all(|s| [200, 201, 409].contains(s)), "{answers:?}");
+    let pending = admin.get("/api/v1/invitations").body;
+    for address in [&a, &b] {
+        let listed = pending["items"].as_array().unwrap().iter().filter(|i| i["address"] == *address).count();
+        assert_eq!(listed, 1, "{address} invited once");
+    }
+    let later = admin.post("/api/v1/invitations", &text);
+    assert_eq!((later.status, later.body["counts"]["already_invited"].as_i64()), (200, Some(2)), "{:?}", later.body);
+}
