@@ -34,13 +34,38 @@ export function api(method, path, body) {
   return current(() => send(method, path, body));
 }
 
+/** The headers of a change the server does once however often it is sent:
+ * every POST but the sign-in carries a key of its own. */
+function keyed(method, path, headers) {
+  const key = method === 'POST' && path !== '/session' ? globalThis.crypto?.randomUUID?.() : undefined;
+  return key ? { ...headers, 'idempotency-key': key } : headers;
+}
+
+/** Fetches, and sends a keyed change again when its answer was lost (the
+ * connection failed, a proxy answered 503) or its first sending is still
+ * running (409): the server acts once and gives the first answer again. */
+async function fetchKeyed(url, init) {
+  const retried = Boolean(init.headers['idempotency-key']);
+  for (let attempt = 1; ; attempt += 1) {
+    const last = !retried || attempt === 3;
+    const response = await fetch(url, init).catch((e) => {
+      if (last) throw e;
+      return null;
+    });
+    const lost = !response || response.status === 503
+      || (response.status === 409 && (await response.clone().json().catch(() => null))?.error?.code === 'idempotency_key_in_progress');
+    if (!lost || last) return response;
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+  }
+}
+
 async function send(method, path, body) {
-  const init = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
+  const init = { method, headers: keyed(method, path, { accept: 'application/json' }), credentials: 'same-origin' };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(`/api/v1${path}`, init);
+  const response = await fetchKeyed(`/api/v1${path}`, init);
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
   if (!response.ok) {
@@ -67,10 +92,10 @@ export function apiText(path) {
 /** Uploads a file as raw bytes; resolves to the JSON body, rejects with ApiError. */
 export function upload(path, file) {
   return current(async () => {
-    const response = await fetch(`/api/v1${path}`, {
+    const response = await fetchKeyed(`/api/v1${path}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+      headers: keyed('POST', path, { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) }),
       body: file,
     });
     const json = await response.json().catch(() => null);
