@@ -19,7 +19,7 @@ const REQUESTS: usize = 40;
 /// of one user in the middle of the company.
 const QUERIES: [(&str, &str); 11] = [
     ("first page", ""),
-    ("a page deep in the list (from M)", "cursor=0.6d"),
+    ("a page deep in the list (from M)", "cursor=n0.6d"),
     ("search a common last name", "q=martin"),
     ("search the middle of a name", "q=artin"),
     ("search two words", "q=lea%20mar"),
