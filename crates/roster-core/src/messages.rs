@@ -371,8 +371,8 @@ impl Message {
             }
             Self::CellError => ("Cette cellule affiche une erreur du tableur.", "This cell shows a spreadsheet error."),
             Self::NoDataRow => (
-                "Le fichier n’a aucune ligne de données sous les en-têtes.",
-                "The file has no data row below its headers.",
+                "Le fichier n’a aucune ligne de données sous les en-têtes : il n’y a rien à faire.",
+                "The file has no data row below its headers: there is nothing to do.",
             ),
             Self::NotAnAddress => (
                 "Ce n’est ni une adresse e-mail ni un numéro de mobile.",

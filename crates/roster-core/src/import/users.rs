@@ -698,7 +698,9 @@ impl<'a> Checker<'a> {
     fn finish(mut self, format: Format) -> Report {
         let columns = self.columns.clone().unwrap_or_default().into_iter().flatten().collect();
         if self.rows == 0 {
-            self.remarks.add(2, "", Message::NoDataRow, Severity::Blocking, None);
+            // A file of headers alone changes nothing, as the export of an
+            // empty status (no deactivated user yet) does when imported back.
+            self.remarks.add(2, "", Message::NoDataRow, Severity::Warning, None);
         }
         // Rows later in the file may free seats the earlier ones need: only
         // the whole file's need is compared with the seats left.
@@ -945,9 +947,11 @@ mod tests {
     }
 
     #[test]
-    fn a_header_without_data_is_blocking() {
+    fn a_header_without_data_changes_nothing_and_says_so() {
         let report = check("last_name,email,user_type\n", &Snapshot::default());
-        assert_eq!(found(&report), [(2, "", Message::NoDataRow, Severity::Blocking)]);
+        assert_eq!(found(&report), [(2, "", Message::NoDataRow, Severity::Warning)]);
+        assert_eq!(report.outcome, Outcome::Partial);
+        assert_eq!(report.plan.counts.creates + report.plan.counts.updates, 0);
     }
 
     #[test]

@@ -333,7 +333,10 @@ fn a_password_reset_sends_a_link_that_sets_a_new_password_once() {
         visitor.post(&format!("/api/v1/password/{link}"), &json!({ "password": "third-pass-2026" })).status,
         410
     );
-    assert_eq!(visitor.get(&format!("/api/v1/password/{link}")).status, 410);
+    let gone = visitor.get(&format!("/api/v1/password/{link}"));
+    assert_eq!(gone.status, 410);
+    let said = gone.body["error"]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(said.contains("password") || said.contains("mot de passe"), "a password link, not a sign-up: {said}");
     assert_eq!(visitor.get("/api/v1/password/rsp_unknown").status, 404);
     let logged = admin.get("/api/v1/audit?action=user.password&limit=5").body;
     assert!(logged["items"].as_array().unwrap().iter().any(|e| e["subject"] == email.as_str()));
