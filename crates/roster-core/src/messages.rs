@@ -218,6 +218,8 @@ pub enum Message {
     PasswordLinkExpired,
     /// A request refused for the fields named with it.
     FieldsNeedAttention,
+    /// A change to a person holding rights the asker lacks (H6).
+    Outranked,
     /// A public form that recognises people got none of its optional
     /// identifiers.
     IdentifierNeeded,
@@ -399,6 +401,10 @@ impl Message {
             Self::LinkExpired => (
                 "Ce lien d’inscription a expiré ou a déjà servi. Demandez une nouvelle invitation.",
                 "This sign-up link expired or was used already. Ask for a new invitation.",
+            ),
+            Self::Outranked => (
+                "Cette personne a des droits que vous n’avez pas : seul quelqu’un qui les a peut la modifier.",
+                "This person holds rights you do not have: only someone who holds them may change this person.",
             ),
             Self::FieldsNeedAttention => ("Certains champs sont à revoir.", "Some fields need attention."),
             Self::IdentifierNeeded => (

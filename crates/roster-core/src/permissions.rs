@@ -341,17 +341,6 @@ impl Need {
     }
 }
 
-/// Why a change to a person was refused ([`Denial::Outranked`]), for
-/// people speaking `lang`.
-pub const fn outranked_text(lang: crate::Language) -> &'static str {
-    match lang {
-        crate::Language::Fr => {
-            "Cette personne a des droits que vous n'avez pas : seul quelqu'un qui les a peut la modifier."
-        }
-        _ => "This person holds rights you do not have: only someone who holds them may change this person.",
-    }
-}
-
 /// What an action is about, when it is about something in particular.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target<'a> {

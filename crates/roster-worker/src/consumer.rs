@@ -13,7 +13,7 @@ use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 use roster_core::directory::UserQuery;
 use roster_core::export::users::{UserFile, UsersWriter, ready_notice};
 use roster_core::insights::Measure;
-use roster_core::permissions::{Need, Target};
+use roster_core::permissions::{Actor, Need, Target};
 
 use roster_core::bulk::{Action, ReportWriter};
 use roster_core::import::invitations;
@@ -135,11 +135,8 @@ pub async fn bulk_action(
     let origin = params.origin.clone().unwrap_or_default();
     let reset_links =
         personal.then(|| bulk::LinkContext { company_name: &company_name, origin: &origin, zone: &settings.time_zone });
-    // The asker's rights as they stand now: whom they may change is decided per user.
-    let asker = access::user_holder(db, company, job.requested_by)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("job {} has no requester", job.id)))?
-        .actor()?;
+    // Whom the asker may change is decided per user.
+    let asker = asker(db, company, job).await?;
     let total = params.selected.max(1);
     let mut done = bulk::decided(db, company, &job.id).await?;
     loop {
@@ -309,6 +306,13 @@ async fn import_invitations(
     }
 }
 
+/// Who asked for a job, with their rights as they stand now (not as they
+/// were when it was asked).
+async fn asker(db: &Db, company: CompanyId, job: &JobRow) -> ApiResult<Actor> {
+    let holder = access::user_holder(db, company, job.requested_by).await?;
+    Ok(holder.ok_or_else(|| ApiError::Internal(format!("job {} has no requester", job.id)))?.actor()?)
+}
+
 async fn import_users(
     db: &Db,
     env: &Env,
@@ -328,7 +332,8 @@ async fn import_users(
         return Ok(jobs::fail(db, company, job, &missing_file()).await?);
     };
     // Checked again against the company as it is now: the browser's check is never trusted.
-    let snapshot = users::import_snapshot(db, company, settings.licence_capacity).await?;
+    let snapshot =
+        users::import_snapshot(db, company, &asker(db, company, job).await?, settings.licence_capacity).await?;
     jobs::progress(db, company, &job.id, 15).await?;
     let report = match validate(&bytes, &context, &snapshot, Limits::PRODUCT) {
         Ok(report) => report,

@@ -82,7 +82,7 @@ impl ApiError {
             Self::BadSignature(why) => ("bad_signature", format!("Refused: {why}.")),
             Self::Forbidden(why) => ("forbidden", (*why).to_owned()),
             Self::Denied(need, lang) => ("missing_permission", need.explain(*lang)),
-            Self::Outranked(lang) => ("outranked", roster_core::permissions::outranked_text(*lang).to_owned()),
+            Self::Outranked(lang) => ("outranked", roster_core::Message::Outranked.text(*lang).to_owned()),
             Self::CrossSite => ("cross_site", "Requests from other sites are refused.".to_owned()),
             Self::NotFound => ("not_found", "Not found.".to_owned()),
             Self::BadRequest(why) => ("bad_request", why.clone()),

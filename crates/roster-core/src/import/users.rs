@@ -135,6 +135,11 @@ pub struct ExistingUser {
     /// The user's tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// True when the user holds a role, a permission or a perimeter the
+    /// importer lacks ([`covers`](crate::permissions::covers) said no):
+    /// a row may name them, but not change them (H6).
+    #[serde(default)]
+    pub above_importer: bool,
 }
 
 impl ExistingUser {
@@ -666,6 +671,9 @@ impl<'a> Checker<'a> {
                     if full {
                         self.plan.unchanged.push(row);
                     }
+                } else if existing.above_importer {
+                    let detail = Some(existing.id.to_string());
+                    self.remarks.add(row, "email", Message::Outranked, Severity::Blocking, detail);
                 } else {
                     counts.updates += 1;
                     let keep = match self.detail {
@@ -764,6 +772,18 @@ mod tests {
             language: "fr".into(),
             ..ExistingUser::default()
         }
+    }
+
+    #[test]
+    fn a_row_may_name_but_not_change_someone_holding_more_than_the_importer() {
+        let mut boss = existing(3, "boss@x.fr", None);
+        boss.above_importer = true;
+        let snapshot = Snapshot { users: vec![boss], groups: vec![], seats_left: None };
+        let same = check("nom;email;type\nMartin;boss@x.fr;collaborateur\n", &snapshot);
+        assert_eq!((same.outcome, same.plan.counts.unchanged), (Outcome::Succeeded, 1), "naming changes nothing");
+        let changed = check("nom;email;type;service\nMartin;boss@x.fr;collaborateur;Ventes\n", &snapshot);
+        assert_eq!(found(&changed), [(2, "email", Message::Outranked, Severity::Blocking)]);
+        assert_eq!(changed.plan.counts.updates, 0);
     }
 
     #[test]

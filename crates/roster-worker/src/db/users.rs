@@ -6,6 +6,7 @@ use roster_core::directory::{Access, Cursor, Sort, UserQuery};
 use roster_core::form::{NewUser, NewUserForm, UserField};
 use roster_core::licences::{Licences, takes_seat};
 use roster_core::model::{Email, EmployeeId, LicenceLevel, Mobile, Role, UserStatus, UserType};
+use roster_core::permissions::{self, Actor};
 use roster_core::{FieldError, Message};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -625,6 +626,7 @@ pub async fn update(
 pub async fn import_snapshot(
     db: &Db,
     company: CompanyId,
+    importer: &Actor,
     licence_capacity: u32,
 ) -> DbResult<roster_core::import::users::Snapshot> {
     #[derive(Deserialize)]
@@ -665,6 +667,43 @@ pub async fn import_snapshot(
             }
         }
     }
+    mark_above_importer(db, company, importer, &mut users).await?;
     let seats_left = Some(licences(db, company, licence_capacity).await?.available());
     Ok(roster_core::import::users::Snapshot { users, groups: groups.into_iter().map(|g| g.name).collect(), seats_left })
+}
+
+/// Marks the users (sorted by id) who hold more than `importer`: a file may
+/// name them but not change them.
+async fn mark_above_importer(
+    db: &Db,
+    company: CompanyId,
+    importer: &Actor,
+    users: &mut [roster_core::import::users::ExistingUser],
+) -> DbResult<()> {
+    #[derive(Deserialize)]
+    struct Staff {
+        id: i64,
+        #[serde(flatten)]
+        powers: super::access::StoredPowers,
+    }
+    // Only administrators and holders of permissions may hold more than the importer.
+    let staff: Vec<Staff> = db
+        .all(
+            &format!(
+                "SELECT u.id, {} FROM users u WHERE u.company_id = ? AND u.status != 'deleted' \
+                 AND (u.role <> 'member' OR u.permissions <> '' \
+                      OR EXISTS (SELECT 1 FROM user_profiles up WHERE up.user_id = u.id))",
+                super::access::POWERS
+            ),
+            params![company],
+        )
+        .await?;
+    for person in staff {
+        if !permissions::covers(importer, &person.powers.read()?)
+            && let Ok(at) = users.binary_search_by_key(&person.id, |u| u.id)
+        {
+            users[at].above_importer = true;
+        }
+    }
+    Ok(())
 }

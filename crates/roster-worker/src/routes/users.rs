@@ -121,6 +121,6 @@ pub async fn show(req: &Request, db: &Db, id: i64) -> ApiResult<Response> {
 /// the console can show the change plan before sending anything (C10, C11).
 pub async fn import_snapshot(req: &Request, db: &Db) -> ApiResult<Response> {
     let caller = auth::caller(req, db, Need::Permission(Permission::ImportUsers)).await?;
-    let snapshot = users::import_snapshot(db, caller.company, caller.licence_capacity).await?;
+    let snapshot = users::import_snapshot(db, caller.company, &caller.actor, caller.licence_capacity).await?;
     json(200, &json!({ "users": snapshot.users, "groups": snapshot.groups, "seats_left": snapshot.seats_left }))
 }

@@ -219,3 +219,33 @@ fn lists_and_counts_keep_only_what_a_scoped_holder_may_see() {
     let seen = parties(&reader);
     assert!(!seen.is_empty() && seen.iter().all(|p| p == "guest"), "{seen:?}");
 }
+
+#[test]
+fn an_import_names_but_never_changes_someone_holding_more_than_the_importer() {
+    let admin = Client::sign_in(DEMO_ADMIN);
+    let password = demo_password();
+    let importer = json!({ "profiles": [], "personal": ["import_users"],
+                           "perimeter": { "all_users": false, "groups": [], "all_bases": false, "bases": [] } });
+    let (_, importer_email) = person(&admin, "member", &password, Some(&importer));
+    let (boss, boss_email) = person(&admin, "company_admin", &password, None);
+    let (learner, learner_email) = person(&admin, "member", &password, None);
+    let importer = Client::sign_in(&importer_email);
+    let import = |csv: String| {
+        let queued = importer.upload_users("rang.csv", csv.as_bytes());
+        assert_eq!(queued.status, 202, "{:?}", queued.body);
+        importer.wait_for_job(queued.body["id"].as_str().unwrap())
+    };
+    let department = |id: i64| admin.get(&format!("/api/v1/users/{id}")).body["department"].clone();
+
+    let refused =
+        import(format!("last_name;email;user_type;department\n;{boss_email};;Pris\n;{learner_email};;Ventes\n"));
+    assert_eq!(refused["status"], "failed", "{refused}");
+    let blocking = refused["result"]["remarks"].as_array().unwrap().iter().filter(|r| r["severity"] == "blocking");
+    let codes: Vec<&str> = blocking.map(|r| r["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["outranked"], "{refused}");
+    assert!(department(boss).is_null() && department(learner).is_null(), "nothing was changed");
+    // Someone who holds nothing is the importer's to change.
+    let done = import(format!("last_name;email;user_type;department\n;{learner_email};;Ventes\n"));
+    assert_eq!((done["status"].as_str(), done["result"]["updated"].as_i64()), (Some("done"), Some(1)), "{done}");
+    assert_eq!(department(learner), "Ventes");
+}
