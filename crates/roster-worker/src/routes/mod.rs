@@ -43,7 +43,7 @@ const OPENAPI: &str = include_str!("../../openapi.yaml");
 ///
 /// # Errors
 /// What the route or the idempotency check refuses with.
-pub async fn handle(req: Request, env: &Env) -> ApiResult<Response> {
+pub async fn handle(mut req: Request, env: &Env) -> ApiResult<Response> {
     let db = Db::from_env(env)?;
     let path = req.path();
     let segments: Vec<&str> = path.strip_prefix("/api/v1/").map(|rest| rest.split('/').collect()).unwrap_or_default();
@@ -59,7 +59,6 @@ pub async fn handle(req: Request, env: &Env) -> ApiResult<Response> {
             }
         };
     }
-    let mut req = req;
     route(&mut req, env, &db).await
 }
 
