@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::directory::MAX_ID;
 use crate::export::{Cell, ExportError, FileWriter, Format};
 use crate::licences::Licences;
+use crate::model::MassGuard;
 use crate::model::{LicenceLevel, UserStatus};
 use crate::permissions::{Need, Permission};
 use crate::time::Timestamp;
@@ -245,23 +246,6 @@ impl Action {
     pub const fn needs_confirmation(&self, guard: MassGuard, selected: u64, company_users: u64) -> bool {
         matches!(self, Self::Delete | Self::ResetPassword)
             || self.needs_typed_confirmation(guard, selected, company_users)
-    }
-}
-
-/// The company's guard against mass mistakes: deleting or deactivating
-/// more than `users` users or `percent` % of the company asks for a
-/// typed confirmation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MassGuard {
-    /// A number of users.
-    pub users: u32,
-    /// A share of the company's users, in percent.
-    pub percent: u8,
-}
-
-impl Default for MassGuard {
-    fn default() -> Self {
-        Self { users: 1_000, percent: 10 }
     }
 }
 

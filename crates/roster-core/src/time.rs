@@ -157,7 +157,7 @@ impl Zone {
     ///
     /// # Errors
     /// As [`Zone::instant`].
-    pub fn instant_of(&self, local: crate::time_text::LocalDateTime) -> Result<Timestamp, LocalTimeError> {
+    pub fn instant_of(&self, local: LocalDateTime) -> Result<Timestamp, LocalTimeError> {
         let civil = jiff::civil::DateTime::new(local.year, local.month, local.day, local.hour, local.minute, 0, 0)
             .map_err(|_| LocalTimeError::Range)?;
         self.resolve(civil)
@@ -240,6 +240,28 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// A wall-clock date and time, in no zone yet, as files and forms give it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct LocalDateTime {
+    /// The year (1900–9999).
+    pub year: i16,
+    /// The month, 1–12.
+    pub month: i8,
+    /// The day of the month.
+    pub day: i8,
+    /// The hour, 0–23.
+    pub hour: i8,
+    /// The minute.
+    pub minute: i8,
+}
+
+impl LocalDateTime {
+    /// `2026-12-25T08:30`, the form the API and the console exchange.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute)
+    }
 }
 
 #[cfg(test)]

@@ -7,27 +7,10 @@
 use crate::sheet::{CellDate, DateKind};
 use crate::text;
 
-/// A wall-clock date and time, in no zone yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct LocalDateTime {
-    /// The year (1900–9999).
-    pub year: i16,
-    /// The month, 1–12.
-    pub month: i8,
-    /// The day of the month.
-    pub day: i8,
-    /// The hour, 0–23.
-    pub hour: i8,
-    /// The minute.
-    pub minute: i8,
-}
+pub use crate::time::LocalDateTime;
 
+/// Reading wall-clock times from what people write and spreadsheets hold.
 impl LocalDateTime {
-    /// `2026-12-25T08:30`, the form the API and the console exchange.
-    pub fn iso(self) -> String {
-        format!("{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute)
-    }
-
     fn new(year: i64, month: i64, day: i64, hour: i64, minute: i64) -> Result<Self, DateTimeError> {
         let year = if (0..100).contains(&year) { 2000 + year } else { year };
         if !(1900..=9999).contains(&year) {
@@ -260,7 +243,7 @@ fn time(tokens: &[Token]) -> Result<(i64, i64), DateTimeError> {
 }
 
 /// The longest period accepted, in days.
-pub const MAX_PERIOD_DAYS: u32 = crate::invitation::schedule::MAX_PERIOD_DAYS;
+pub const MAX_PERIOD_DAYS: u32 = 365;
 
 /// Reads a period as a whole number of days: `7`, `7 jours`, `7j`,
 /// `2 semaines`, `3 days`, `1 week`, `P7D`, `P2W`.

@@ -2,10 +2,11 @@
 //! core types and back. No rule is decided here.
 
 use roster_core::export::Format;
+use roster_core::export::remarks_report;
 use roster_core::export::users::{ExportedUser, UsersWriter};
 use roster_core::form::{FormContext, NewUserForm};
 use roster_core::import::users::{Context, Detail, Snapshot, validate_with_progress};
-use roster_core::import::{ShownRemark, report_table, sample};
+use roster_core::import::{ShownRemark, sample};
 use roster_core::model::{ActivityType, Channel, CountryCode, LicenceLevel, Role, UserStatus, UserType};
 use roster_core::sheet::Limits;
 use roster_core::time::Timestamp;
@@ -323,7 +324,7 @@ pub fn report_file(remarks: JsValue, lang: &str, format: &str, now_millis: f64) 
     let remarks: Vec<ShownRemark> =
         serde_wasm_bindgen::from_value(remarks).map_err(|e| JsError::new(&e.to_string()))?;
     let lang = language(lang);
-    let table = report_table(&remarks, lang);
+    let table = remarks_report(&remarks, lang);
     let format = Format::parse(format).ok_or_else(|| JsError::new(&format!("no report format {format}")))?;
     let sheet = if lang == Language::Fr { "Rapport" } else { "Report" };
     table.to_file(format, sheet, Timestamp::from_unix_millis(now_millis)).map_err(|e| JsError::new(&e.to_string()))

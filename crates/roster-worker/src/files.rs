@@ -1,7 +1,9 @@
 //! Stored files: a file written as it goes is uploaded in equal parts, so
 //! only one part is ever held in memory, whatever the file's size.
 
-use worker::{Bucket, MultipartUpload, UploadedPart};
+use futures_util::StreamExt;
+use roster_core::idempotency::BodyDigest;
+use worker::{Bucket, MultipartUpload, Request, UploadedPart};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -107,4 +109,29 @@ pub async fn download(
 /// The answer to a download past its last day.
 fn expired() -> ApiError {
     ApiError::Gone("This file has expired and was deleted; ask for a new export.".into())
+}
+
+/// Streams the request's body into storage at `key`, a part at a time, and
+/// gives its size. Past `max` bytes the upload is abandoned and refused: at
+/// no point is more than one part held in memory.
+pub async fn upload_body(req: &mut Request, bucket: &Bucket, key: String, max: usize) -> ApiResult<(u64, String)> {
+    crate::http::refuse_declared(req, max)?;
+    let mut upload = PartUpload::new(bucket, key);
+    let mut size = 0usize;
+    let mut digest = BodyDigest::default();
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            size += chunk.len();
+            if size > max {
+                upload.abort().await;
+                crate::http::drain(&mut stream).await;
+                return Err(ApiError::TooLarge);
+            }
+            digest.update(&chunk);
+            upload.write(&chunk).await?;
+        }
+    }
+    // An empty file is stored too: its job fails saying so, in the admin's language.
+    Ok((upload.finish(&[]).await?, digest.finish()))
 }

@@ -11,10 +11,9 @@ use roster_core::numbers;
 use roster_core::time::Zone;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use worker::{Bucket, Request, Response};
+use worker::{Request, Response};
 
 use crate::error::{ApiError, ApiResult};
-use crate::files::PartUpload;
 
 /// The largest JSON body accepted.
 pub const MAX_JSON_BODY: usize = 64 * 1024;
@@ -23,7 +22,7 @@ pub const MAX_JSON_BODY: usize = 64 * 1024;
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Refuses early a body whose declared length is over `max`.
-fn refuse_declared(req: &Request, max: usize) -> ApiResult<()> {
+pub(crate) fn refuse_declared(req: &Request, max: usize) -> ApiResult<()> {
     let declared = req.headers().get("content-length")?.and_then(|l| l.trim().parse::<u64>().ok());
     if declared.is_some_and(|l| l > max as u64) {
         return Err(ApiError::TooLarge);
@@ -38,7 +37,7 @@ const MAX_DRAINED: usize = 256 * 1024 * 1024;
 /// Reads and drops the rest of a refused body, a chunk at a time: the
 /// runtime serves the next request only once this one's body is consumed,
 /// and nothing of it is kept.
-async fn drain(stream: &mut worker::ByteStream) {
+pub(crate) async fn drain(stream: &mut worker::ByteStream) {
     let mut drained = 0usize;
     while let Some(Ok(chunk)) = stream.next().await {
         drained += chunk.len();
@@ -66,31 +65,6 @@ pub async fn body_within(req: &mut Request, max: usize) -> ApiResult<Vec<u8>> {
         body.extend_from_slice(&chunk);
     }
     Ok(body)
-}
-
-/// Streams the request's body into storage at `key`, a part at a time, and
-/// gives its size. Past `max` bytes the upload is abandoned and refused: at
-/// no point is more than one part held in memory.
-pub async fn upload_body(req: &mut Request, bucket: &Bucket, key: String, max: usize) -> ApiResult<(u64, String)> {
-    refuse_declared(req, max)?;
-    let mut upload = PartUpload::new(bucket, key);
-    let mut size = 0usize;
-    let mut digest = BodyDigest::default();
-    if let Ok(mut stream) = req.stream() {
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk?;
-            size += chunk.len();
-            if size > max {
-                upload.abort().await;
-                drain(&mut stream).await;
-                return Err(ApiError::TooLarge);
-            }
-            digest.update(&chunk);
-            upload.write(&chunk).await?;
-        }
-    }
-    // An empty file is stored too: its job fails saying so, in the admin's language.
-    Ok((upload.finish(&[]).await?, digest.finish()))
 }
 
 /// The digest of the request's body, read chunk by chunk and never held

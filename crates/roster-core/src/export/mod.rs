@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::Language;
+use crate::sheet::neutralised;
 use crate::time::Timestamp;
 pub use xlsx::XlsxWriter;
 
@@ -80,26 +82,18 @@ impl Format {
     }
 }
 
-/// Text as it may go into a CSV cell: anything a spreadsheet would read as a
-/// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets
-/// a leading `'`, which spreadsheets show as text and do not evaluate. Text
-/// that already starts so after apostrophes gets one more, so [`restored`]
-/// gives back exactly the text it was given.
-pub fn neutralised(text: &str) -> Cow<'_, str> {
-    if starts_like_formula(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
-}
-
-/// Whether text, past any leading apostrophes, starts as a formula would.
-fn starts_like_formula(text: &str) -> bool {
-    text.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
-
-/// The text [`neutralised`] was given: a leading `'` before what would read
-/// as a formula is dropped, so an exported CSV file imports unchanged.
-pub fn restored(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if starts_like_formula(rest) => rest,
-        _ => text,
+/// The remarks of an import as a table to download (C7), headers in `lang`.
+pub fn remarks_report(remarks: &[crate::import::ShownRemark], lang: Language) -> Table {
+    let headers = match lang {
+        Language::Fr => ["Ligne", "Colonne", "Gravité", "Message"],
+        _ => ["Row", "Column", "Severity", "Message"],
+    };
+    Table {
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows: remarks
+            .iter()
+            .map(|r| vec![r.row.to_string(), r.column.clone(), r.severity.label(lang).to_owned(), r.message.clone()])
+            .collect(),
     }
 }
 
@@ -327,13 +321,25 @@ mod tests {
     }
 
     #[test]
+    fn the_remarks_report_speaks_the_reader_s_language() {
+        use crate::import::{Severity, ShownRemark};
+        let remarks =
+            [ShownRemark { row: 3, column: "email".into(), severity: Severity::Blocking, message: "=bad".into() }];
+        let table = remarks_report(&remarks, Language::Fr);
+        assert_eq!(table.headers[0], "Ligne");
+        assert_eq!(table.rows[0], ["3", "email", "bloquant", "=bad"]);
+        let file = table.to_file(Format::Csv, "R", Timestamp::from_unix_seconds(0)).unwrap();
+        assert!(String::from_utf8(file).unwrap().contains("3,email,bloquant,'=bad"));
+    }
+
+    #[test]
     fn formulas_are_neutralised_and_plain_text_is_untouched() {
         assert_eq!(neutralised("=1+1"), "'=1+1");
         assert_eq!(neutralised("\tx"), "'\tx");
         assert_eq!(neutralised("Martin"), "Martin");
         assert_eq!(neutralised("'=x"), "''=x", "an apostrophe already there is kept");
         for text in ["=1", "'=1", "''=1", "'x", "-", "Martin", "'"] {
-            assert_eq!(restored(&neutralised(text)), text);
+            assert_eq!(crate::sheet::restored(&neutralised(text)), text);
         }
         assert!(matches!(neutralised("Martin"), Cow::Borrowed(_)));
     }

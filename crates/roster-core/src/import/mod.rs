@@ -123,21 +123,6 @@ pub struct ShownRemark {
     pub message: String,
 }
 
-/// The remarks of an import as a table to download (C7), headers in `lang`.
-pub fn report_table(remarks: &[ShownRemark], lang: Language) -> crate::export::Table {
-    let headers = match lang {
-        Language::Fr => ["Ligne", "Colonne", "Gravité", "Message"],
-        _ => ["Row", "Column", "Severity", "Message"],
-    };
-    crate::export::Table {
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-        rows: remarks
-            .iter()
-            .map(|r| vec![r.row.to_string(), r.column.clone(), r.severity.label(lang).to_owned(), r.message.clone()])
-            .collect(),
-    }
-}
-
 /// Reads a file's header row into the column each cell names (`None` for
 /// blank and unknown headers), remarking on unknown, repeated and missing
 /// columns. `parse` and `code` are the file's column vocabulary.
@@ -196,26 +181,5 @@ impl Outcome {
         } else {
             Self::Succeeded
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_report_table_speaks_the_reader_s_language() {
-        let remarks =
-            [ShownRemark { row: 3, column: "email".into(), severity: Severity::Blocking, message: "=bad".into() }];
-        let table = report_table(&remarks, Language::Fr);
-        assert_eq!(table.headers[0], "Ligne");
-        assert_eq!(table.rows[0], ["3", "email", "bloquant", "=bad"]);
-        assert!(
-            String::from_utf8(
-                table.to_file(crate::export::Format::Csv, "R", crate::time::Timestamp::from_unix_seconds(0)).unwrap()
-            )
-            .unwrap()
-            .contains("3,email,bloquant,'=bad")
-        );
     }
 }

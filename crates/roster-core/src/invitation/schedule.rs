@@ -7,8 +7,9 @@ use crate::model::ActivityType;
 use crate::time::{LocalTimeError, Timestamp, Zone};
 use crate::{FieldError, Message};
 
-/// The longest resend or reminder period, in days.
-pub const MAX_PERIOD_DAYS: u32 = 365;
+/// The longest resend or reminder period, in days: the longest period the
+/// text of a file may give.
+pub use crate::time_text::MAX_PERIOD_DAYS;
 
 /// An invitation's schedule as an admin fills it in: local dates and times.
 #[derive(Clone, Debug, Default, serde::Deserialize)]

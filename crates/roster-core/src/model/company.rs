@@ -3,6 +3,23 @@ use crate::messages::{FieldError, Message};
 use crate::time::Zone;
 use crate::vocabulary::vocabulary;
 
+/// The company's guard against mass mistakes: deleting or deactivating
+/// more than `users` users or `percent` % of the company asks for a
+/// typed confirmation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MassGuard {
+    /// A number of users.
+    pub users: u32,
+    /// A share of the company's users, in percent.
+    pub percent: u8,
+}
+
+impl Default for MassGuard {
+    fn default() -> Self {
+        Self { users: 1_000, percent: 10 }
+    }
+}
+
 vocabulary! {
     /// A company's subscription (A1).
     pub enum Plan {
@@ -46,7 +63,7 @@ pub struct CompanySettings {
     pub public_link_challenge: bool,
     /// When deleting or deactivating in bulk asks for a typed confirmation (F3).
     #[serde(default)]
-    pub mass_action_guard: crate::bulk::MassGuard,
+    pub mass_action_guard: MassGuard,
 }
 
 impl Default for CompanySettings {
@@ -59,7 +76,7 @@ impl Default for CompanySettings {
             country_code: CountryCode::FRANCE,
             time_zone: Zone::default(),
             public_link_challenge: false,
-            mass_action_guard: crate::bulk::MassGuard::default(),
+            mass_action_guard: MassGuard::default(),
         }
     }
 }
@@ -205,7 +222,7 @@ mod tests {
         };
         assert_eq!(
             change.apply(&before, Plan::Standard).unwrap().mass_action_guard,
-            crate::bulk::MassGuard { users: 50, percent: 100 }
+            MassGuard { users: 50, percent: 100 }
         );
         let bad = SettingsChange {
             mass_action_guard_users: Some(0),

@@ -11,7 +11,7 @@ mod user;
 
 pub use crate::text::TextError;
 pub use activity::{ActivityType, EventKind, Title};
-pub use company::{CompanySettings, OptionalField, Plan, SettingsChange, SettingsError};
+pub use company::{CompanySettings, MassGuard, OptionalField, Plan, SettingsChange, SettingsError};
 pub use contact::{Contact, ContactError};
 pub use email::{Email, EmailError};
 pub use label::{GroupName, Label, LabelError, ProfileName, TagName};

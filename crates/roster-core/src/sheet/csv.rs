@@ -30,7 +30,7 @@ pub(super) fn read(bytes: &[u8], _limits: Limits, out: &mut RowCounter<'_>) -> R
         row_number += 1 + blank_lines_at(text.as_bytes(), before.byte());
         // Text the product neutralised when it exported it comes back as it was.
         let mut cells: Vec<Value> =
-            record.iter().map(|field| Value::from_text(crate::export::restored(field).to_owned())).collect();
+            record.iter().map(|field| Value::from_text(super::restored(field).to_owned())).collect();
         while cells.last().is_some_and(|c| *c == Value::Empty) {
             cells.pop();
         }

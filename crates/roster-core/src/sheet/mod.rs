@@ -5,11 +5,13 @@
 //! with a [`SheetError`] that says why; nothing here panics on input.
 
 mod csv;
+mod formula;
 mod number_format;
 mod xlsx;
 
 use std::fmt;
 
+pub use formula::{neutralised, restored};
 pub use number_format::{CellDate, DateKind};
 
 use crate::Language;

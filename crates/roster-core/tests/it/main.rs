@@ -7,6 +7,7 @@ mod imports;
 mod invitation_imports;
 mod round_trip;
 mod sheets;
+mod structure;
 
 use std::path::PathBuf;
 

@@ -62,7 +62,7 @@ pub async fn upload(req: &mut Request, db: &Db, env: &Env, file: ImportFile) -> 
     let id = roster_core::secret::random_id(platform::random_bytes()?);
     let key = format!("imports/{}/{id}", caller.company.get());
     let bucket = env.bucket("FILES")?;
-    let (size, digest) = http::upload_body(req, &bucket, key.clone(), MAX_FILE).await?;
+    let (size, digest) = crate::files::upload_body(req, &bucket, key.clone(), MAX_FILE).await?;
     // A request that sends nothing at all (no bytes, no type) is not a file;
     // an empty file with its type is, and its job says it is empty.
     if size == 0 && !typed {
