@@ -8,12 +8,13 @@ use roster_core::permissions::{self, Need, Permission, Target};
 use roster_core::secret::{SecretKind, TokenScope, looks_like};
 use worker::{Method, Request};
 
+use crate::caller::Caller;
 use crate::db::Db;
 use crate::db::access::{self, Holder};
 use crate::db::{groups, users};
 use crate::error::{ApiError, ApiResult};
 use crate::platform;
-use crate::tenant::{Caller, CompanyId};
+use crate::tenant::CompanyId;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "roster_session";

@@ -82,7 +82,7 @@ impl<'a> PartUpload<'a> {
 pub async fn download(
     db: &crate::db::Db,
     env: &worker::Env,
-    caller: &crate::tenant::Caller,
+    caller: &crate::caller::Caller,
     job: &crate::db::jobs::JobRow,
     name: &str,
 ) -> ApiResult<worker::Response> {

@@ -5,6 +5,7 @@
 //! in `roster-core`. All SQL lives in [`db`].
 
 mod auth;
+mod caller;
 mod consumer;
 mod db;
 mod error;

@@ -4,8 +4,6 @@
 use roster_core::time::Timestamp;
 use wasm_bindgen::JsCast;
 
-use crate::error::{ApiError, ApiResult};
-
 /// Now, from the Worker's clock.
 pub fn now() -> Timestamp {
     #[allow(clippy::cast_precision_loss)] // milliseconds since 1970 fit f64 exactly
@@ -13,14 +11,17 @@ pub fn now() -> Timestamp {
 }
 
 /// `N` bytes from the platform's cryptographic generator.
-pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
+///
+/// # Errors
+/// When the platform has no generator or it fails.
+pub fn random_bytes<const N: usize>() -> worker::Result<[u8; N]> {
     let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
-        .map_err(|_| ApiError::Internal("no crypto global".into()))?
+        .map_err(|_| worker::Error::RustError("no crypto global".into()))?
         .unchecked_into::<web_sys::Crypto>();
     let mut bytes = [0u8; N];
     crypto
         .get_random_values_with_u8_array(&mut bytes)
-        .map_err(|_| ApiError::Internal("getRandomValues failed".into()))?;
+        .map_err(|_| worker::Error::RustError("getRandomValues failed".into()))?;
     Ok(bytes)
 }
 

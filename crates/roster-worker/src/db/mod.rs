@@ -107,6 +107,13 @@ impl Param for CompanyId {
         self.get().to_js()
     }
 }
+
+impl CompanyId {
+    /// The id as D1 binds it.
+    pub fn to_js_value(self) -> JsValue {
+        self.to_js()
+    }
+}
 impl Param for roster_core::time::Timestamp {
     fn to_js(&self) -> JsValue {
         JsValue::from_str(&self.to_string())

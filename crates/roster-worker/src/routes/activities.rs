@@ -10,12 +10,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
 
+use crate::caller::Caller;
 use crate::db::activities::{self, ActivityRow};
 use crate::db::activity_invitations::{self, Picks};
 use crate::db::{Db, contacts, jobs, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body, query_param};
-use crate::tenant::Caller;
 use crate::{auth, platform, queue, views};
 
 const SEE: Need = Need::Permission(Permission::SeeActivities);

@@ -14,12 +14,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
 
+use crate::caller::Caller;
 use crate::db::bulk::{self, Selection, Who};
 use crate::db::jobs::{self, Claim};
 use crate::db::{CompanyId, Db, companies, params};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 use crate::{auth, consumer, platform, queue, views};
 
 /// The directory's filters, as a selection.

@@ -7,10 +7,10 @@ use roster_core::{FieldError, Message};
 use serde_json::{Value, json};
 use worker::{Env, Request, Response};
 
+use crate::caller::Caller;
 use crate::db::{Db, companies, profiles, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 use crate::{auth, platform};
 
 /// What the settings page shows and changes; the plan and the licence

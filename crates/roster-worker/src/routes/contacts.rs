@@ -11,11 +11,11 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::contacts::{self, ContactRow, Selector};
 use crate::db::{Db, activity_invitations, public_links, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 use crate::views;
 
 const SEE: Need = Need::Permission(Permission::SeeUsers);

@@ -15,10 +15,10 @@ use serde_json::json;
 use worker::{Env, Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::{Db, exports, groups, jobs, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 use crate::{platform, queue, views};
 
 #[derive(Deserialize)]

@@ -10,11 +10,11 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
+use crate::caller::Caller;
 use crate::db::groups::{self, GroupChange, MembershipOutcome};
 use crate::db::{Db, DbError, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 use crate::{auth, views};
 
 /// What changing groups needs.

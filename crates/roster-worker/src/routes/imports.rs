@@ -8,11 +8,11 @@ use roster_core::text;
 use worker::{Env, Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::jobs::{self, JobFile};
 use crate::db::{Db, invitation_imports};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{self, percent_decoded};
-use crate::tenant::Caller;
 use crate::{platform, queue, views};
 
 /// The largest file accepted (the core refuses larger files anyway).

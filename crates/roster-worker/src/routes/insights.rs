@@ -7,10 +7,10 @@ use roster_core::permissions::{Need, Permission};
 use serde_json::json;
 use worker::{Request, Response};
 
+use crate::caller::Caller;
 use crate::db::{Db, insights as store};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_param};
-use crate::tenant::Caller;
 use crate::{auth, platform};
 
 const SEE: Need = Need::Permission(Permission::SeeStatistics);

@@ -14,11 +14,11 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
+use crate::caller::Caller;
 use crate::db::simple_invitations::{self, Invitation, LinkRow, PendingRow, SignUp};
 use crate::db::{Db, DbError, activity_invitations, companies};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 use crate::{auth, platform};
 
 #[derive(Deserialize)]

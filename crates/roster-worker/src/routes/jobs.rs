@@ -9,11 +9,11 @@ use worker::{Env, Request, Response};
 
 use roster_core::permissions::{Need, Target};
 
+use crate::caller::Caller;
 use crate::db::Db;
 use crate::db::jobs::{self, JobFile, JobRow};
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
-use crate::tenant::Caller;
 use crate::{auth, files, platform, views};
 
 /// The company's jobs of the last 30 days, newest first: two statements

@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 use worker::{Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::profiles::{self, Deletion, Holding};
 use crate::db::{Db, DbError};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 
 /// The administrator behind the request, when the company uses profiles.
 async fn administrator(req: &Request, db: &Db) -> ApiResult<Caller> {

@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use worker::{Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::{Db, activities, public_links};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::platform;
-use crate::tenant::Caller;
 
 /// The address a link's token opens, on the origin the console is served from.
 fn link_url(req: &Request, token: &str) -> ApiResult<String> {

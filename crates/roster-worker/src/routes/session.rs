@@ -10,11 +10,12 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::{Db, access, companies, users};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::platform;
-use crate::tenant::{Caller, CompanyId};
+use crate::tenant::CompanyId;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

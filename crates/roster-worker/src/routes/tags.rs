@@ -9,11 +9,11 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::tags;
 use crate::db::{Db, DbError};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
-use crate::tenant::Caller;
 
 /// Every tag of the caller's company with how many of the users they see carry it.
 pub async fn list(req: &Request, db: &Db) -> ApiResult<Response> {

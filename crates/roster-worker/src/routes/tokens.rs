@@ -8,12 +8,12 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::auth;
+use crate::caller::Caller;
 use crate::db::Db;
 use crate::db::access::{self, NewToken};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, json_body};
 use crate::platform;
-use crate::tenant::Caller;
 
 async fn company_admin(req: &Request, db: &Db) -> ApiResult<Caller> {
     auth::session_caller(req, db, roster_core::permissions::Need::CompanyAdministrator).await
