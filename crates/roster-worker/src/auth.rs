@@ -142,8 +142,7 @@ pub async fn session_caller(req: &Request, db: &Db, need: Need) -> ApiResult<Cal
 /// [`ApiError::NotFound`] for a user who is not the company's or is
 /// outside the perimeter; [`ApiError::Denied`] as [`Caller::allow`].
 pub async fn on_user(db: &Db, caller: &Caller, need: Need, id: i64) -> ApiResult<()> {
-    let reach = users::reach(db, caller.company, id).await?.ok_or(ApiError::NotFound)?;
-    caller.allow(need, Target::Person { groups: &reach.group_ids(), powers: &reach.powers.read()? })
+    on_users(db, caller, need, &[id]).await
 }
 
 /// Allows `need` on each of the company's users `ids`, as [`on_user`]

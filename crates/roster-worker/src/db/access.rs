@@ -286,15 +286,19 @@ impl StoredPowers {
 const HOLDER: &str = "SELECT u.company_id, u.id AS user_id, u.language, c.settings, c.plan, {scope} AS scope, \
     {powers} FROM users u JOIN companies c ON c.id = u.company_id";
 
+/// The condition on the user `u` of holding any right: an administrator, or
+/// a user with permissions of their own or from a profile. Nobody else may
+/// use the console or hold more than anyone.
+pub const HOLDS_RIGHTS: &str = "(u.role <> 'member' OR u.permissions <> '' \
+    OR EXISTS (SELECT 1 FROM user_profiles up WHERE up.user_id = u.id))";
+
 /// The company's active users who may hold rights (administrators, and
 /// users with permissions) and have an e-mail address: whom a notice about
 /// shared work may reach, once each is checked.
 pub async fn staff(db: &Db, company: CompanyId) -> DbResult<Vec<Holder>> {
     db.all(
         &format!(
-            "{} WHERE u.company_id = ? AND u.status = 'active' AND u.email IS NOT NULL \
-             AND (u.role <> 'member' OR u.permissions <> '' \
-                  OR EXISTS (SELECT 1 FROM user_profiles up WHERE up.user_id = u.id))",
+            "{} WHERE u.company_id = ? AND u.status = 'active' AND u.email IS NOT NULL AND {HOLDS_RIGHTS}",
             HOLDER.replace("{scope}", "NULL").replace("{powers}", &format!("{POWERS}, u.email"))
         ),
         params![company],

@@ -314,28 +314,15 @@ impl PersonReach {
     }
 }
 
-/// The columns of [`PersonReach`] for the user `u`.
-fn reach_columns() -> String {
-    format!(
-        "{}, (SELECT group_concat(group_id) FROM group_users m \
-         WHERE m.company_id = u.company_id AND m.user_id = u.id) AS groups",
-        super::access::POWERS
-    )
-}
-
-/// [`PersonReach`] of the company's user `id`, if any.
-pub async fn reach(db: &Db, company: CompanyId, id: i64) -> DbResult<Option<PersonReach>> {
-    db.first(&format!("SELECT {} FROM users u WHERE company_id = ? AND id = ?", reach_columns()), params![company, id])
-        .await
-}
-
 /// [`PersonReach`] of each of the company's users among `ids` (the others
 /// are not there), in one read.
 pub async fn reach_all(db: &Db, company: CompanyId, ids: &[i64]) -> DbResult<Vec<PersonReach>> {
     db.all(
         &format!(
-            "SELECT {} FROM users u WHERE company_id = ? AND id IN (SELECT value FROM json_each(?))",
-            reach_columns()
+            "SELECT {}, (SELECT group_concat(group_id) FROM group_users m \
+             WHERE m.company_id = u.company_id AND m.user_id = u.id) AS groups \
+             FROM users u WHERE company_id = ? AND id IN (SELECT value FROM json_each(?))",
+            super::access::POWERS
         ),
         params![company, json!(ids).to_string()],
     )
@@ -686,14 +673,13 @@ async fn mark_above_importer(
         #[serde(flatten)]
         powers: super::access::StoredPowers,
     }
-    // Only administrators and holders of permissions may hold more than the importer.
+    // Only those holding rights may hold more than the importer.
     let staff: Vec<Staff> = db
         .all(
             &format!(
-                "SELECT u.id, {} FROM users u WHERE u.company_id = ? AND u.status != 'deleted' \
-                 AND (u.role <> 'member' OR u.permissions <> '' \
-                      OR EXISTS (SELECT 1 FROM user_profiles up WHERE up.user_id = u.id))",
-                super::access::POWERS
+                "SELECT u.id, {} FROM users u WHERE u.company_id = ? AND u.status != 'deleted' AND {}",
+                super::access::POWERS,
+                super::access::HOLDS_RIGHTS
             ),
             params![company],
         )
